@@ -1,0 +1,77 @@
+package io.claudelb.core.config;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One upstream ({@code upstreams[]}).
+ *
+ * @param name        unique label: shows in logs, /stats, {@code x-claude-lb-upstream}
+ * @param kind        protocol and path layout
+ * @param baseUrl     scheme, host, optional port and path prefix; no trailing slash
+ * @param auth        how claude-lb authenticates to it
+ * @param weight      share for weighted strategies (>= 1)
+ * @param priority    order for the {@code priority} strategy when a route gives none (lower first)
+ * @param pool        connection pool limits per event loop
+ * @param timeouts    connect / first byte / idle read
+ * @param countTokens whether {@code POST /v1/messages/count_tokens} may be relayed here
+ * @param betas       anthropic-beta filter
+ * @param proxy       outbound HTTP CONNECT proxy, or null
+ */
+public record UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, UpstreamAuth auth, int weight,
+                             int priority, PoolSettings pool, TimeoutSettings timeouts, boolean countTokens,
+                             BetaFilter betas, OutboundProxy proxy) {
+
+    public UpstreamConfig {
+        Checks.notBlank("name", name);
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(auth, "auth");
+        if (baseUrl == null) {
+            throw new ConfigException("base_url", "is required");
+        }
+        String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || baseUrl.getHost() == null) {
+            throw new ConfigException("base_url", "must be an http:// or https:// URL with a host");
+        }
+        if (baseUrl.getUserInfo() != null) {
+            throw new ConfigException("base_url", "must not contain credentials; use auth");
+        }
+        String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        baseUrl = URI.create(scheme + "://" + baseUrl.getRawAuthority() + path);
+        Checks.range("weight", weight, 1, 1_000_000);
+        pool = pool == null ? PoolSettings.DEFAULTS : pool;
+        timeouts = timeouts == null ? TimeoutSettings.DEFAULTS : timeouts;
+        betas = betas == null ? BetaFilter.ALL : betas;
+    }
+
+    public boolean tls() {
+        return "https".equals(baseUrl.getScheme());
+    }
+
+    public int port() {
+        return baseUrl.getPort() > 0 ? baseUrl.getPort() : tls() ? 443 : 80;
+    }
+
+    public String host() {
+        return baseUrl.getHost();
+    }
+
+    /** Value of the {@code Host} header: host, plus the port when it is not the scheme's default. */
+    public String hostHeader() {
+        return baseUrl.getPort() > 0 ? baseUrl.getHost() + ":" + baseUrl.getPort() : baseUrl.getHost();
+    }
+
+    /** Request path (without query) for a Messages call. */
+    public String messagesPath() {
+        return baseUrl.getRawPath() + kind.messagesPath();
+    }
+
+    /** Base URL with no credentials, safe to show in /providers and logs. */
+    public String displayUrl() {
+        return baseUrl.toString();
+    }
+}

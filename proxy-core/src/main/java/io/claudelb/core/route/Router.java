@@ -1,0 +1,94 @@
+package io.claudelb.core.route;
+
+import io.claudelb.core.config.GatewayConfig;
+import io.claudelb.core.config.ModelMap;
+import io.claudelb.core.config.RouteConfig;
+import io.claudelb.core.config.Strategy;
+import io.claudelb.core.config.TargetConfig;
+import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.core.config.UpstreamKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps a requested model to a {@link RouteDecision}: routes are tried in config order, the first whose pattern
+ * matches wins. With no routes configured every upstream is a target of one catch-all route. Built once per config
+ * snapshot; immutable and thread-safe.
+ */
+public final class Router {
+    private final List<CompiledRoute> routes;
+    private final Strategy defaultStrategy;
+    private final ModelMap databricksModels;
+
+    private record CompiledRoute(ModelPattern pattern, RouteConfig config, List<ResolvedTarget> targets) {
+    }
+
+    private record ResolvedTarget(UpstreamConfig upstream, TargetConfig config) {
+    }
+
+    public Router(GatewayConfig config) {
+        this.defaultStrategy = config.balancing().strategy();
+        this.databricksModels = config.databricksModels();
+        Map<String, UpstreamConfig> byName = config.upstreamsByName();
+        List<RouteConfig> source = config.routes().isEmpty() ? List.of(catchAll(config)) : config.routes();
+        List<CompiledRoute> compiled = new ArrayList<>();
+        for (RouteConfig route : source) {
+            List<ResolvedTarget> targets = new ArrayList<>();
+            for (TargetConfig t : route.targets()) {
+                targets.add(new ResolvedTarget(byName.get(t.upstream()), t));
+            }
+            compiled.add(new CompiledRoute(new ModelPattern(route.match()), route, List.copyOf(targets)));
+        }
+        this.routes = List.copyOf(compiled);
+    }
+
+    private static RouteConfig catchAll(GatewayConfig config) {
+        List<TargetConfig> targets = new ArrayList<>();
+        for (UpstreamConfig u : config.upstreams()) {
+            targets.add(new TargetConfig(u.name(), null, u.priority(), 0));
+        }
+        return new RouteConfig("*", targets, null);
+    }
+
+    /** The decision for a model, or null when no route matches it. */
+    public RouteDecision route(String requestedModel) {
+        for (CompiledRoute route : routes) {
+            if (route.pattern().matches(requestedModel)) {
+                return decide(requestedModel, route);
+            }
+        }
+        return null;
+    }
+
+    private RouteDecision decide(String requestedModel, CompiledRoute route) {
+        List<Target> targets = new ArrayList<>(route.targets().size());
+        for (ResolvedTarget t : route.targets()) {
+            int weight = t.config().weight() > 0 ? t.config().weight() : t.upstream().weight();
+            targets.add(new Target(t.upstream(), targetModel(requestedModel, t), t.config().priority(), weight));
+        }
+        Strategy strategy = route.config().strategy() != null ? route.config().strategy() : defaultStrategy;
+        return new RouteDecision(requestedModel, route.config().match(), targets, strategy);
+    }
+
+    /** The model to send to one target, or null to leave the client's model bytes untouched. */
+    private String targetModel(String requested, ResolvedTarget t) {
+        String configured = t.config().model();
+        String model;
+        if (TargetConfig.PASSTHROUGH.equalsIgnoreCase(configured == null ? "" : configured)) {
+            model = null;
+        } else if (configured != null) {
+            model = configured;
+        } else if (t.upstream().kind() == UpstreamKind.DATABRICKS) {
+            model = databricksModels.map(requested);
+        } else {
+            model = null;
+        }
+        return model == null || model.equals(requested) ? null : model;
+    }
+
+    /** Route patterns in order (for /v1/models, check-config, stats). */
+    public List<RouteConfig> routes() {
+        return routes.stream().map(CompiledRoute::config).toList();
+    }
+}
