@@ -1,0 +1,43 @@
+package io.claudelb.server;
+
+/**
+ * Every handler name of claude-lb's two pipelines, in order. One place, so logs, tests and per-exchange insertions
+ * agree on what sits where.
+ *
+ * <p>Inbound (client) pipeline, in order:
+ * <ol>
+ *   <li>{@link #CONN_LIMIT}: refuses connections above {@code server.max_connections}</li>
+ *   <li>{@link #REQUEST_TIMEOUT}: a request whose bytes do not all arrive within {@code header_read_timeout} gets 408</li>
+ *   <li>{@link #IDLE}: closes a connection idle (no read, no write) for {@code idle_timeout} when no exchange runs</li>
+ *   <li>{@link #HTTP_CODEC}: HttpServerCodec with header validation</li>
+ *   <li>{@link #KEEP_ALIVE}: HttpServerKeepAliveHandler</li>
+ *   <li>{@link #BODY_AGGREGATOR}: bounded request aggregation, 413 {@code request_too_large} above the cap</li>
+ *   <li>{@link #REQUEST_GUARD}: method, path and client key; answers local endpoints itself</li>
+ *   <li>{@link #EXCHANGE}: one exchange at a time per connection, relayed to an upstream</li>
+ *   <li>{@link #TAIL}: releases strays, logs with these names, closes once</li>
+ * </ol>
+ *
+ * <p>Backend (upstream) pipeline, in order: {@link #PROXY} (HTTP CONNECT, if configured), {@link #TLS} (https),
+ * {@link #HTTP_CODEC} (HttpClientCodec), {@link #POOL_IDLE} (only while pooled), {@link #RELAY} (only during an
+ * exchange, inserted before {@link #POOL_GUARD}), {@link #POOL_GUARD} (closes a pooled channel on unexpected data).
+ */
+public final class PipelineNames {
+    public static final String CONN_LIMIT = "conn-limit";
+    public static final String REQUEST_TIMEOUT = "request-timeout";
+    public static final String IDLE = "idle";
+    public static final String HTTP_CODEC = "http-codec";
+    public static final String KEEP_ALIVE = "keep-alive";
+    public static final String BODY_AGGREGATOR = "body-aggregator";
+    public static final String REQUEST_GUARD = "request-guard";
+    public static final String EXCHANGE = "exchange";
+    public static final String TAIL = "tail";
+
+    public static final String PROXY = "proxy";
+    public static final String TLS = "tls";
+    public static final String POOL_IDLE = "pool-idle";
+    public static final String RELAY = "relay";
+    public static final String POOL_GUARD = "pool-guard";
+
+    private PipelineNames() {
+    }
+}

@@ -1,0 +1,159 @@
+package io.claudelb.server;
+
+import io.claudelb.core.config.ConfigException;
+import io.claudelb.core.config.GatewayConfig;
+import io.claudelb.core.config.ServerSettings;
+import io.claudelb.core.time.NanoClock;
+import io.claudelb.server.backend.BackendConnector;
+import io.claudelb.server.backend.BackendPools;
+import io.claudelb.server.exchange.ExchangeSettings;
+import io.claudelb.server.inbound.ClientInitializer;
+import io.claudelb.server.inbound.ExchangeHandler;
+import io.claudelb.server.inbound.RequestGuard;
+import io.claudelb.server.local.LocalEndpoints;
+import io.claudelb.server.log.AccessLog;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * claude-lb's server: binds the listening socket, owns the event loops (shared by client and backend channels so a
+ * backend connection lives on its client's loop), and shuts down gracefully: stop accepting, let running exchanges
+ * finish up to the grace period, then close what is left.
+ */
+public final class ProxyServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+    /** Client and backend channels: pause reading upstream above 256 KiB queued for a client, resume below 64 KiB. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+
+    private final Gateway gateway;
+    private final EventLoopGroup group;
+    private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    private final BackendPools pools;
+    private final Channel serverChannel;
+    private final Transport transport;
+    private volatile boolean stopped;
+
+    private ProxyServer(GatewayConfig config, NanoClock clock, String version) throws InterruptedException {
+        ServerSettings settings = config.server();
+        refuseOpenRemote(config);
+        this.transport = Transport.best();
+        int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
+        this.group = transport.newGroup(threads, "claude-lb-io");
+        this.pools = new BackendPools(new BackendConnector(transport, WATER_MARK), clock);
+        this.gateway = new Gateway(config, clock, System::currentTimeMillis,
+                c -> new ExchangeSettings(pools, clock, System::currentTimeMillis, new AccessLog(c.logging().accessLog())));
+        LocalEndpoints local = new LocalEndpoints(gateway, version);
+        RequestGuard guard = new RequestGuard(gateway, local);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ClientInitializer(gateway, settings, guard, clients));
+        try {
+            this.serverChannel = b.bind(settings.host(), settings.port()).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /** Binds and starts serving; returns once listening. Called from main, never on an event loop. */
+    public static ProxyServer start(GatewayConfig config, NanoClock clock, String version) throws InterruptedException {
+        ProxyServer server = new ProxyServer(config, clock, version);
+        log.info("claude-lb {} listening on http://{} ({} transport, {} upstream(s))", version,
+                server.address().getHostString() + ":" + server.port(), server.transport.name().toLowerCase(),
+                config.upstreams().size());
+        return server;
+    }
+
+    /** With no client keys the proxy is open to anyone who can reach it: only loopback, unless the config says so. */
+    private static void refuseOpenRemote(GatewayConfig config) {
+        ServerSettings s = config.server();
+        if (config.requiresClientKey() || s.allowUnauthenticatedRemote()) {
+            return;
+        }
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(s.host()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new ConfigException("server.listen", "cannot resolve host '" + s.host() + "'");
+        }
+        if (!loopback) {
+            throw new ConfigException("server.listen", "refusing to listen on " + s.host()
+                    + " with no client keys configured: add clients[] keys, or set"
+                    + " server.allow_unauthenticated_remote: true to run an open proxy on purpose");
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public int port() {
+        return address().getPort();
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    /** Connections open now (for tests and stats). */
+    public int openClientConnections() {
+        return clients.size();
+    }
+
+    /**
+     * Graceful stop: stop accepting, close idle connections, let running exchanges finish within {@code grace},
+     * then close everything. Blocks the calling thread (a shutdown hook or test), never an event loop.
+     */
+    public void stop(Duration grace) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        long deadline = System.nanoTime() + grace.toNanos();
+        serverChannel.close().awaitUninterruptibly();
+        for (Channel ch : clients) {
+            ExchangeHandler handler = ch.pipeline().get(ExchangeHandler.class);
+            if (handler != null) {
+                ch.eventLoop().execute(handler::drain);
+            } else {
+                ch.close();
+            }
+        }
+        while (!clients.isEmpty() && System.nanoTime() < deadline) {
+            clients.newCloseFuture().awaitUninterruptibly(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
+                    TimeUnit.MILLISECONDS);
+        }
+        if (!clients.isEmpty()) {
+            log.warn("shutdown grace of {} s over: closing {} connection(s) still streaming", grace.toSeconds(),
+                    clients.size());
+            clients.close().awaitUninterruptibly();
+        }
+        pools.closeAll();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        log.info("claude-lb stopped");
+    }
+
+    @Override
+    public void close() {
+        stop(gateway.snapshot().config().server().shutdownGrace());
+    }
+}

@@ -1,0 +1,49 @@
+package io.claudelb.server.cli;
+
+import io.claudelb.core.config.ConfigLoader;
+import io.claudelb.core.config.GatewayConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --config}, {@code --host}, {@code --port}: shared by {@code serve} and the default command. The config
+ * path is {@code --config}, else {@code $CONFIG_PATH} (seed A's variable), else {@code config/claude-lb.yaml} in the
+ * working directory, else the one beside the installed launcher ({@code $CLAUDE_LB_HOME}).
+ */
+final class ConfigOptions {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Config file (default: $CONFIG_PATH, "
+            + "else config/claude-lb.yaml here or in $CLAUDE_LB_HOME).")
+    Path config;
+
+    @Option(names = "--host", paramLabel = "H", description = "Listen address (overrides server.listen).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "P", description = "Listen port (overrides server.listen).")
+    Integer port;
+
+    Path resolve() {
+        if (config != null) {
+            return config;
+        }
+        String env = System.getenv("CONFIG_PATH");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        Path local = Path.of("config", "claude-lb.yaml");
+        String home = System.getenv("CLAUDE_LB_HOME");
+        if (!Files.exists(local) && home != null && !home.isBlank()) {
+            return Path.of(home, "config", "claude-lb.yaml");
+        }
+        return local;
+    }
+
+    GatewayConfig load() {
+        GatewayConfig loaded = ConfigLoader.load(resolve());
+        if (host == null && port == null) {
+            return loaded;
+        }
+        return Configs.withListen(loaded, host != null ? host : loaded.server().host(),
+                port != null ? port : loaded.server().port());
+    }
+}

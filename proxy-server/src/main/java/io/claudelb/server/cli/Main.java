@@ -1,0 +1,50 @@
+package io.claudelb.server.cli;
+
+import io.claudelb.core.config.ConfigException;
+import io.claudelb.server.Version;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code claude-lb [serve] [--config FILE] [--host H] [--port P] | demo | mock | check-config FILE}. A config error
+ * prints one line naming the key and exits 2, without a stack trace.
+ */
+@Command(name = "claude-lb", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "A gateway for the Anthropic Messages API: balances Claude Code traffic over many upstreams.",
+        subcommands = {ServeCommand.class, DemoCommand.class, MockCommand.class, CheckConfigCommand.class})
+public final class Main implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        return ServeCommand.run(options.load());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException ce) {
+                commandLine.getErr().println("claude-lb: config error: " + ce.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    static final class VersionProvider implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"claude-lb " + Version.get()};
+        }
+    }
+}

@@ -1,0 +1,628 @@
+package io.claudelb.server.exchange;
+
+import io.claudelb.codec.error.AnthropicErrors;
+import io.claudelb.codec.http.HeaderRules;
+import io.claudelb.codec.json.BodyRewriter;
+import io.claudelb.codec.json.RequestInfo;
+import io.claudelb.codec.sse.SseScanner;
+import io.claudelb.codec.sse.StreamPeek;
+import io.claudelb.codec.usage.Usage;
+import io.claudelb.core.balance.SelectionContext;
+import io.claudelb.core.config.RetrySettings;
+import io.claudelb.core.health.FailureKind;
+import io.claudelb.core.health.RetryAfter;
+import io.claudelb.core.route.RouteDecision;
+import io.claudelb.core.route.Target;
+import io.claudelb.server.PipelineNames;
+import io.claudelb.server.Snapshot;
+import io.claudelb.server.backend.BackendPool;
+import io.claudelb.server.local.LocalResponses;
+import io.claudelb.server.log.AccessRecord;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client request relayed to upstreams: the state machine of steps 4-10 of architecture.md's "path of one
+ * streaming request". It lives on the client channel's event loop and every method runs there.
+ *
+ * <p>Per attempt: pick a target (balancer), acquire a connection from this loop's pool, write the request (model
+ * rewritten for the target), then read the response head. An error status is buffered (bounded) and either fails over
+ * or goes to the client unchanged; a stream is peeked until its first real event so an in-band error still fails
+ * over; anything else is relayed chunk by chunk, reading the upstream only while the client is writable. Once a
+ * byte reached the client, an upstream failure ends the stream with one {@code event: error}.
+ *
+ * <p>Ownership: the exchange holds the client request until it ends (each attempt writes a retained rewrite of its
+ * body); held response chunks and the buffered error body are released on every path that does not write them.
+ */
+public final class Exchange {
+    private static final AsciiString UPSTREAM_HEADER = AsciiString.cached("x-claude-lb-upstream");
+    private static final AsciiString SHOULD_RETRY = AsciiString.cached("x-should-retry");
+    private static final AsciiString EVENT_STREAM = AsciiString.cached("text/event-stream");
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+    private static final int MAX_TAPPED_EVENT = 64 * 1024;
+
+    private enum Phase { CONNECTING, AWAITING_HEAD, BUFFERING_ERROR, PEEKING, RELAYING, DONE }
+
+    private final ExchangeSettings shared;
+    private final Snapshot snapshot;
+    private final ChannelHandlerContext client;
+    private final FullHttpRequest request;
+    private final RequestInfo info;
+    private final RouteDecision decision;
+    private final SelectionContext selection;
+    private final boolean countTokens;
+    private final ExchangeListener listener;
+    private final AccessRecord record;
+    private final RetrySettings retry;
+    private final Set<String> tried = new HashSet<>(4);
+
+    private Phase phase;
+    private int attempt;
+    private Target target;
+    private BackendPool pool;
+    private Channel backend;
+    private long attemptStartNanos;
+    private long lastReadNanos;
+    private boolean readPaused;
+    private ScheduledFuture<?> timer;
+    private HttpResponse head;
+    private boolean eventStream;
+    private CompositeByteBuf errorBody;
+    private List<HttpContent> held;
+    private StreamPeek peek;
+    private SseScanner tap;
+    private Usage usage;
+    private long bytesToClient;
+    private int failures;
+    private boolean allOverload = true;
+    private FailureKind lastFailure;
+
+    /**
+     * @param countTokens true for {@code /v1/messages/count_tokens}, false for {@code /v1/messages}
+     */
+    public Exchange(ExchangeSettings shared, Snapshot snapshot, ChannelHandlerContext client, FullHttpRequest request,
+                    RequestInfo info, RouteDecision decision, SelectionContext selection, boolean countTokens,
+                    AccessRecord record, ExchangeListener listener) {
+        this.shared = shared;
+        this.snapshot = snapshot;
+        this.client = client;
+        this.request = request;
+        this.info = info;
+        this.decision = decision;
+        this.selection = selection;
+        this.countTokens = countTokens;
+        this.record = record;
+        this.listener = listener;
+        this.retry = snapshot.config().retry();
+    }
+
+    /** Starts the first attempt. The exchange owns {@code request} from here on. */
+    public void start() {
+        Target first = snapshot.balancer().select(decision, selection, tried);
+        if (first == null) {
+            exhausted();
+        } else {
+            startAttempt(first);
+        }
+    }
+
+    // ---- attempts ----------------------------------------------------------------------------------------------
+
+    private void startAttempt(Target next) {
+        attempt++;
+        target = next;
+        tried.add(next.name());
+        snapshot.balancer().onStart(next);
+        attemptStartNanos = shared.clock().nanoTime();
+        record.upstream(next.name(), next.model());
+        pool = shared.pools().pool(client.channel().eventLoop(), next.upstream());
+        phase = Phase.CONNECTING;
+        int thisAttempt = attempt;
+        BackendPool thisPool = pool;
+        Future<Channel> acquired = pool.acquire();
+        if (acquired.isDone()) {
+            onAcquired(thisAttempt, thisPool, acquired);
+        } else {
+            acquired.addListener(f -> onAcquired(thisAttempt, thisPool, acquired));
+        }
+    }
+
+    private void onAcquired(int forAttempt, BackendPool from, Future<Channel> acquired) {
+        if (forAttempt != attempt || phase != Phase.CONNECTING) {
+            if (acquired.isSuccess()) {
+                from.release(acquired.getNow(), true);
+            }
+            return;
+        }
+        if (!acquired.isSuccess()) {
+            attemptFailed(BackendFailures.classify(acquired.cause()), 0, false);
+            return;
+        }
+        backend = acquired.getNow();
+        send();
+    }
+
+    private void send() {
+        ByteBuf body = BodyRewriter.rewrite(backend.alloc(), request.content(), info, target.model(),
+                info.provider() != null);
+        HttpRequest head = UpstreamRequests.head(request, target.upstream(),
+                upstreamPath(), null, body.readableBytes());
+        backend.pipeline().addBefore(PipelineNames.POOL_GUARD, PipelineNames.RELAY, new ResponseRelay(this, attempt));
+        phase = Phase.AWAITING_HEAD;
+        backend.write(head, backend.voidPromise());
+        backend.writeAndFlush(new DefaultLastHttpContent(body), backend.voidPromise());
+        backend.read();
+        schedule(target.upstream().timeouts().firstByte().toNanos());
+    }
+
+    /**
+     * The attempt failed before anything reached the client: record it, drop the connection, and try the next
+     * eligible upstream, or answer for all of them.
+     */
+    private void attemptFailed(FailureKind kind, long retryAfterNanos, boolean connectionReusable) {
+        cancelTimer();
+        failures++;
+        lastFailure = kind;
+        allOverload &= kind.isOverload();
+        record.failure(kind);
+        snapshot.balancer().onFailure(target, kind, retryAfterNanos);
+        snapshot.balancer().onEnd(target, 0);
+        discardHeld();
+        returnBackend(connectionReusable);
+        Target next = nextTarget(kind);
+        if (next != null) {
+            startAttempt(next);
+        } else {
+            exhausted();
+        }
+    }
+
+    private Target nextTarget(FailureKind kind) {
+        if (!kind.retryable() || attempt >= retry.maxAttempts()) {
+            return null;
+        }
+        return snapshot.balancer().select(decision, selection, tried);
+    }
+
+    // ---- backend events ----------------------------------------------------------------------------------------
+
+    void onBackendRead(int forAttempt, HttpObject msg) {
+        if (forAttempt != attempt || phase == Phase.DONE || phase == Phase.CONNECTING) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        lastReadNanos = shared.clock().nanoTime();
+        if (msg instanceof HttpResponse res) {
+            onHead(res);
+        }
+        if (msg instanceof HttpContent content) {
+            onContent(content);
+        }
+    }
+
+    private void onHead(HttpResponse res) {
+        if (res.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+            return;
+        }
+        cancelTimer();
+        head = res;
+        int status = res.status().code();
+        record.status(status, lastReadNanos - record.startNanos());
+        eventStream = isEventStream(res);
+        if (status >= 400) {
+            phase = Phase.BUFFERING_ERROR;
+            errorBody = backend.alloc().compositeBuffer();
+        } else if (eventStream && retry.peekMaxBytes() > 0 && !retry.peekMaxWait().isZero()) {
+            phase = Phase.PEEKING;
+            held = new ArrayList<>();
+            peek = new StreamPeek();
+        } else {
+            commit();
+            return;
+        }
+        schedule(phase == Phase.PEEKING ? retry.peekMaxWait().toNanos() : idleNanos());
+    }
+
+    private void onContent(HttpContent content) {
+        switch (phase) {
+            case BUFFERING_ERROR -> bufferError(content);
+            case PEEKING -> peekAt(content);
+            case RELAYING -> relay(content);
+            default -> content.release();
+        }
+    }
+
+    private void bufferError(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (errorBody.readableBytes() + content.content().readableBytes() > MAX_ERROR_BODY) {
+            // Too large to be an error document worth judging: the client gets it as it is.
+            commitBuffered();
+            relay(content);
+            return;
+        }
+        errorBody.addComponent(true, content.content().retain());
+        content.release();
+        if (last) {
+            judgeError();
+        }
+    }
+
+    private void judgeError() {
+        int status = head.status().code();
+        FailureKind kind = snapshot.classifier().classifyStatus(status);
+        if (kind == null) {
+            kind = snapshot.classifier().classifyBody(status,
+                    errorBody.toString(0, Math.min(errorBody.readableBytes(), 4096), StandardCharsets.UTF_8));
+        }
+        if (kind == null) {
+            // A client error (400, 404, 413, 422...): not the upstream's fault, and no other upstream would differ.
+            forwardError();
+            finish(true, HttpUtil.isKeepAlive(head));
+            return;
+        }
+        long retryAfter = RetryAfter.nanos(name -> head.headers().get(name), shared.wallClock().getAsLong());
+        boolean reusable = HttpUtil.isKeepAlive(head);
+        Target next = nextTarget(kind);
+        if (next != null) {
+            attemptFailedBeforeRetry(kind, retryAfter, reusable);
+            startAttempt(next);
+        } else if (attempt == 1) {
+            // The only attempt: the upstream's own answer (status, retry-after, message) is the most useful reply.
+            failures++;
+            record.failure(kind);
+            snapshot.balancer().onFailure(target, kind, retryAfter);
+            forwardError();
+            finish(true, reusable);
+        } else {
+            attemptFailedBeforeRetry(kind, retryAfter, reusable);
+            exhausted();
+        }
+    }
+
+    private void attemptFailedBeforeRetry(FailureKind kind, long retryAfterNanos, boolean reusable) {
+        failures++;
+        lastFailure = kind;
+        allOverload &= kind.isOverload();
+        record.failure(kind);
+        snapshot.balancer().onFailure(target, kind, retryAfterNanos);
+        snapshot.balancer().onEnd(target, 0);
+        discardHeld();
+        returnBackend(reusable);
+    }
+
+    private void peekAt(HttpContent content) {
+        held.add(content);
+        StreamPeek.Verdict verdict = peek.feed(content.content());
+        if (verdict == StreamPeek.Verdict.ERROR) {
+            FailureKind kind = "overloaded_error".equals(peek.errorType()) ? FailureKind.IN_BAND_ERROR
+                    : "rate_limit_error".equals(peek.errorType()) ? FailureKind.HTTP_429 : FailureKind.IN_BAND_ERROR;
+            attemptFailed(kind, 0, false);
+        } else if (verdict == StreamPeek.Verdict.COMMIT || content instanceof LastHttpContent
+                || peek.bytesSeen() >= retry.peekMaxBytes()) {
+            commit();
+        }
+    }
+
+    /** The response is good (or final): from here on, bytes flow to the client. */
+    private void commit() {
+        cancelTimer();
+        snapshot.balancer().onSuccess(target, lastReadNanos - attemptStartNanos);
+        phase = Phase.RELAYING;
+        client.write(clientHead(head));
+        if (eventStream) {
+            usage = new Usage();
+            tap = new SseScanner(new UsageTap(usage, record), MAX_TAPPED_EVENT);
+        }
+        List<HttpContent> peeked = held;
+        held = null;
+        peek = null;
+        if (peeked != null) {
+            for (HttpContent c : peeked) {
+                if (phase == Phase.RELAYING) {
+                    relay(c);
+                } else {
+                    c.release();
+                }
+            }
+        }
+        if (phase == Phase.RELAYING) {
+            schedule(idleNanos());
+        }
+    }
+
+    /** An oversized error body: send the head and what was buffered, then relay the rest. */
+    private void commitBuffered() {
+        cancelTimer();
+        phase = Phase.RELAYING;
+        client.write(clientHead(head));
+        CompositeByteBuf buffered = errorBody;
+        errorBody = null;
+        bytesToClient += buffered.readableBytes();
+        client.write(new io.netty.handler.codec.http.DefaultHttpContent(buffered), client.voidPromise());
+        schedule(idleNanos());
+    }
+
+    private void relay(HttpContent content) {
+        bytesToClient += content.content().readableBytes();
+        if (tap != null) {
+            tap.scan(content.content());
+        }
+        boolean last = content instanceof LastHttpContent;
+        client.write(content, client.voidPromise());
+        if (last) {
+            client.flush();
+            finish(true, HttpUtil.isKeepAlive(head));
+        }
+    }
+
+    void onBackendReadComplete(int forAttempt) {
+        if (forAttempt != attempt || backend == null) {
+            return;
+        }
+        switch (phase) {
+            case RELAYING -> {
+                client.flush();
+                if (client.channel().isWritable()) {
+                    backend.read();
+                } else {
+                    readPaused = true;
+                }
+            }
+            case AWAITING_HEAD, BUFFERING_ERROR, PEEKING -> backend.read();
+            default -> { }
+        }
+    }
+
+    /** The client drained its outbound buffer: resume reading the upstream. */
+    public void onClientWritable() {
+        if (readPaused && phase == Phase.RELAYING && client.channel().isWritable()) {
+            readPaused = false;
+            backend.read();
+        }
+    }
+
+    void onBackendClosed(int forAttempt, Throwable cause) {
+        if (forAttempt != attempt || phase == Phase.DONE || phase == Phase.CONNECTING) {
+            return;
+        }
+        if (phase == Phase.RELAYING) {
+            failMidStream(FailureKind.MID_STREAM);
+        } else {
+            attemptFailed(cause == null ? FailureKind.RESET_BEFORE_HEADERS : BackendFailures.classify(cause), 0, false);
+        }
+    }
+
+    private void onTimer() {
+        timer = null;
+        if (phase == Phase.DONE) {
+            return;
+        }
+        long now = shared.clock().nanoTime();
+        switch (phase) {
+            case AWAITING_HEAD -> attemptFailed(FailureKind.READ_TIMEOUT, 0, false);
+            case PEEKING -> commit();
+            case BUFFERING_ERROR, RELAYING -> {
+                long quiet = now - lastReadNanos;
+                if (readPaused) {
+                    schedule(idleNanos());
+                } else if (quiet >= idleNanos()) {
+                    if (phase == Phase.RELAYING) {
+                        failMidStream(FailureKind.READ_TIMEOUT);
+                    } else {
+                        attemptFailed(FailureKind.READ_TIMEOUT, 0, false);
+                    }
+                } else {
+                    schedule(idleNanos() - quiet);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /**
+     * The upstream failed after bytes reached the client. A stream ends with one protocol-valid
+     * {@code event: error}; any other body cannot be completed, so the client connection is closed.
+     */
+    private void failMidStream(FailureKind kind) {
+        cancelTimer();
+        record.failure(kind);
+        snapshot.balancer().onFailure(target, FailureKind.MID_STREAM, 0);
+        returnBackend(false);
+        if (eventStream) {
+            ByteBuf event = AnthropicErrors.sseEvent(client.alloc(), "api_error",
+                    "The upstream connection failed mid-stream; the response is incomplete.");
+            client.write(new DefaultLastHttpContent(event), client.voidPromise());
+            client.flush();
+            finish(true, false);
+        } else {
+            client.flush();
+            finish(false, false);
+        }
+    }
+
+    // ---- client events -----------------------------------------------------------------------------------------
+
+    /** The client went away: free the backend (never pooled mid-response); not an upstream failure. */
+    public void onClientClosed() {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        // Whenever the phase is not DONE an attempt is running (onStart was called), so it must end.
+        record.clientAborted();
+        cancelTimer();
+        discardHeld();
+        returnBackend(false);
+        phase = Phase.DONE;
+        snapshot.balancer().onEnd(target, bytesToClient);
+        end(false);
+    }
+
+    // ---- endings -----------------------------------------------------------------------------------------------
+
+    /**
+     * @param keepClient      the response to the client is complete, so its connection may take another request
+     * @param backendReusable the upstream response was read completely and may be pooled
+     */
+    private void finish(boolean keepClient, boolean backendReusable) {
+        cancelTimer();
+        returnBackend(backendReusable);
+        phase = Phase.DONE;
+        snapshot.balancer().onEnd(target, bytesToClient);
+        end(keepClient);
+    }
+
+    /** Every candidate failed or none was eligible: answer for all of them, naming no upstream address. */
+    private void exhausted() {
+        cancelTimer();
+        phase = Phase.DONE;
+        int status;
+        String type;
+        String message;
+        if (failures == 0) {
+            status = 503;
+            type = "overloaded_error";
+            message = "No upstream is available for model '" + decision.requestedModel()
+                    + "': every candidate is cooling down or its circuit is open.";
+        } else {
+            status = allOverload ? 529 : 503;
+            type = allOverload ? "overloaded_error" : "api_error";
+            message = "All " + failures + " upstream attempt(s) for model '" + decision.requestedModel()
+                    + "' failed (last: " + BackendFailures.describe(lastFailure) + ").";
+        }
+        FullHttpResponse res = LocalResponses.error(client.alloc(), status, type, message);
+        long recoverySeconds = Math.max(1,
+                TimeUnit.NANOSECONDS.toSeconds(snapshot.balancer().nanosUntilRecovery(decision) + 999_999_999L));
+        res.headers().set(HttpHeaderNames.RETRY_AFTER, recoverySeconds);
+        if (failures > 1) {
+            // We already tried several upstreams: Claude Code's own retries would multiply the load.
+            res.headers().set(SHOULD_RETRY, "false");
+        }
+        res.headers().set(LocalResponses.REQUEST_ID, record.requestId());
+        record.status(status, shared.clock().nanoTime() - record.startNanos());
+        client.writeAndFlush(res);
+        end(true);
+    }
+
+    private void forwardError() {
+        cancelTimer();
+        HttpResponse h = clientHead(head);
+        CompositeByteBuf body = errorBody;
+        errorBody = null;
+        bytesToClient += body.readableBytes();
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, h.status(), body, h.headers(),
+                io.netty.handler.codec.http.DefaultHttpHeadersFactory.trailersFactory().newHeaders());
+        res.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        client.writeAndFlush(res);
+    }
+
+    private void end(boolean keepConnection) {
+        ReferenceCountUtil.release(request);
+        record.bytes(bytesToClient);
+        if (usage != null) {
+            record.usage(usage);
+        }
+        shared.accessLog().log(record, shared.clock().nanoTime());
+        listener.exchangeDone(this, keepConnection);
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    private HttpResponse clientHead(HttpResponse upstream) {
+        HttpHeaders headers = io.netty.handler.codec.http.DefaultHttpHeadersFactory.headersFactory()
+                .withValidation(false).newHeaders();
+        headers.set(upstream.headers());
+        boolean hasLength = HttpUtil.isContentLengthSet(upstream);
+        HeaderRules.stripHopByHop(headers);
+        if (!hasLength) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        headers.set(UPSTREAM_HEADER, target.name());
+        headers.set(LocalResponses.REQUEST_ID, record.requestId());
+        return new DefaultHttpResponse(HttpVersion.HTTP_1_1, upstream.status(), headers);
+    }
+
+    private String upstreamPath() {
+        String messages = target.upstream().messagesPath();
+        return countTokens ? messages + "/count_tokens" : messages;
+    }
+
+    private static boolean isEventStream(HttpResponse res) {
+        String type = res.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        return type != null && AsciiString.regionMatches(type, true, 0, EVENT_STREAM, 0, EVENT_STREAM.length());
+    }
+
+    private void returnBackend(boolean reusable) {
+        Channel ch = backend;
+        backend = null;
+        readPaused = false;
+        if (ch == null) {
+            return;
+        }
+        if (ch.pipeline().get(PipelineNames.RELAY) != null) {
+            ch.pipeline().remove(PipelineNames.RELAY);
+        }
+        pool.release(ch, reusable);
+    }
+
+    private void discardHeld() {
+        if (held != null) {
+            held.forEach(ReferenceCountUtil::release);
+            held = null;
+        }
+        if (errorBody != null) {
+            errorBody.release();
+            errorBody = null;
+        }
+        peek = null;
+    }
+
+    private long idleNanos() {
+        return target.upstream().timeouts().idle().toNanos();
+    }
+
+    private void schedule(long nanos) {
+        cancelTimer();
+        timer = client.channel().eventLoop().schedule(this::onTimer, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    /** Request id, for logs and the response header. */
+    public String requestId() {
+        return record.requestId();
+    }
+}

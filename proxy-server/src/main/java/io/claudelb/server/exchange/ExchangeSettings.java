@@ -1,0 +1,17 @@
+package io.claudelb.server.exchange;
+
+import io.claudelb.core.time.NanoClock;
+import io.claudelb.server.backend.BackendPools;
+import io.claudelb.server.log.AccessLog;
+import java.util.function.LongSupplier;
+
+/**
+ * What every exchange shares, whatever the config snapshot: backend pools, clocks, the access log.
+ *
+ * @param pools     backend pools per (upstream, event loop)
+ * @param clock     monotonic time for timings and timeouts
+ * @param wallClock epoch milliseconds, for HTTP-date retry-after values
+ * @param accessLog one line per finished request
+ */
+public record ExchangeSettings(BackendPools pools, NanoClock clock, LongSupplier wallClock, AccessLog accessLog) {
+}

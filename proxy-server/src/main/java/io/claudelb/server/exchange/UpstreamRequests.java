@@ -1,0 +1,95 @@
+package io.claudelb.server.exchange;
+
+import io.claudelb.codec.http.HeaderRules;
+import io.claudelb.core.config.AuthType;
+import io.claudelb.core.config.UpstreamConfig;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.util.Map;
+
+/**
+ * Builds the request head sent to an upstream from the client's head. End-to-end headers (anthropic-version,
+ * anthropic-beta, user-agent, x-stainless-*, x-claude-code-session-id, ...) pass unchanged; hop-by-hop headers, the
+ * client's credentials (unless the upstream uses {@code passthrough}), {@code accept-encoding} (the proxy must read
+ * streams to peek and count usage, so it asks for identity) and claude-lb's own control headers are dropped; the
+ * upstream's Host, credential and the new body length are set.
+ */
+public final class UpstreamRequests {
+    private static final AsciiString OWN_HEADER_PREFIX = AsciiString.cached("x-claude-lb-");
+    private static final AsciiString X_API_KEY = AsciiString.cached("x-api-key");
+    private static final AsciiString ANTHROPIC_BETA = AsciiString.cached("anthropic-beta");
+
+    private UpstreamRequests() {
+    }
+
+    /**
+     * @param client        the client's request head
+     * @param upstream      where it goes
+     * @param path          upstream path (no query)
+     * @param bearerToken   a current OAuth access token for token-based auth types, else null
+     * @param contentLength length of the body that follows
+     */
+    public static HttpRequest head(HttpRequest client, UpstreamConfig upstream, String path, String bearerToken,
+                                   int contentLength) {
+        HttpHeaders in = client.headers();
+        HttpHeaders out = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
+        boolean passthrough = upstream.auth().type() == AuthType.PASSTHROUGH;
+        for (Map.Entry<CharSequence, CharSequence> h : in.iteratorCharSequence()) {
+            CharSequence name = h.getKey();
+            if (HeaderRules.isHopByHop(name)
+                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST)
+                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_LENGTH)
+                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.ACCEPT_ENCODING)
+                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.EXPECT)
+                    || AsciiString.regionMatches(name, true, 0, OWN_HEADER_PREFIX, 0, OWN_HEADER_PREFIX.length())
+                    || !passthrough && (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.AUTHORIZATION)
+                    || AsciiString.contentEqualsIgnoreCase(name, X_API_KEY))) {
+                continue;
+            }
+            out.add(name, h.getValue());
+        }
+        HeaderRules.stripHopByHop(out);
+        if (!upstream.betas().passesAll()) {
+            String filtered = upstream.betas().apply(String.join(",", out.getAll(ANTHROPIC_BETA)));
+            out.remove(ANTHROPIC_BETA);
+            if (filtered != null) {
+                out.set(ANTHROPIC_BETA, filtered);
+            }
+        }
+        out.set(HttpHeaderNames.HOST, upstream.hostHeader());
+        out.setInt(HttpHeaderNames.CONTENT_LENGTH, contentLength);
+        if (!out.contains(HttpHeaderNames.CONTENT_TYPE)) {
+            out.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        }
+        out.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
+        addCredential(out, upstream, bearerToken);
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path + query(client.uri()), out);
+    }
+
+    private static void addCredential(HttpHeaders out, UpstreamConfig upstream, String bearerToken) {
+        switch (upstream.auth().type()) {
+            case API_KEY -> out.set(X_API_KEY, upstream.auth().token().reveal());
+            case BEARER -> out.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + upstream.auth().token().reveal());
+            case DATABRICKS_OAUTH, OAUTH_REFRESH -> {
+                if (bearerToken != null) {
+                    out.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + bearerToken);
+                }
+            }
+            case PASSTHROUGH, NONE -> { }
+            default -> throw new IllegalStateException(upstream.auth().type().toString());
+        }
+    }
+
+    /** The query string of a request URI, with its '?', or "" (kept as the client sent it, e.g. ?beta=true). */
+    static String query(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? "" : uri.substring(q);
+    }
+}

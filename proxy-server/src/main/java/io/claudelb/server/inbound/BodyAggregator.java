@@ -1,0 +1,29 @@
+package io.claudelb.server.inbound;
+
+import io.claudelb.server.local.LocalResponses;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+
+/**
+ * {@code body-aggregator}: requests are small next to responses (a Claude Code turn is ~50 KB, the API's own cap is
+ * 32 MB), so the request body is aggregated to be inspected and kept for a failover resend. Above
+ * {@code max_request_bytes} the client gets an Anthropic-shaped 413 {@code request_too_large} and the connection
+ * closes (the rest of the oversized body is not worth reading).
+ */
+public final class BodyAggregator extends HttpObjectAggregator {
+    private final long maxBytes;
+
+    public BodyAggregator(long maxBytes) {
+        super((int) Math.min(Integer.MAX_VALUE, maxBytes), true);
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        ctx.writeAndFlush(LocalResponses.error(ctx.alloc(), 413, "request_too_large",
+                "Request exceeds the maximum allowed size of " + maxBytes + " bytes."))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,53 @@
+package io.claudelb.server.inbound;
+
+import io.claudelb.core.config.ServerSettings;
+import io.claudelb.server.Gateway;
+import io.claudelb.server.PipelineNames;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/** Builds the inbound pipeline in the order {@link PipelineNames} documents. */
+public final class ClientInitializer extends ChannelInitializer<Channel> {
+    private final Gateway gateway;
+    private final ServerSettings settings;
+    private final ConnectionLimitHandler connLimit;
+    private final RequestGuard guard;
+    private final ChannelGroup clients;
+
+    public ClientInitializer(Gateway gateway, ServerSettings settings, RequestGuard guard, ChannelGroup clients) {
+        this.gateway = gateway;
+        this.settings = settings;
+        this.connLimit = new ConnectionLimitHandler(settings.maxConnections());
+        this.guard = guard;
+        this.clients = clients;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        clients.add(ch);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast(PipelineNames.CONN_LIMIT, connLimit);
+        p.addLast(PipelineNames.REQUEST_TIMEOUT, new RequestTimeoutHandler(settings.headerReadTimeout().toNanos()));
+        p.addLast(PipelineNames.IDLE, new IdleStateHandler(0, 0, settings.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(16 * 1024)
+                .setMaxHeaderSize(64 * 1024)
+                .setValidateHeaders(true)));
+        p.addLast(PipelineNames.KEEP_ALIVE, new HttpServerKeepAliveHandler());
+        p.addLast(PipelineNames.BODY_AGGREGATOR, new BodyAggregator(settings.maxRequestBytes()));
+        p.addLast(PipelineNames.REQUEST_GUARD, guard);
+        p.addLast(PipelineNames.EXCHANGE, new ExchangeHandler(gateway));
+        p.addLast(PipelineNames.TAIL, TailHandler.INSTANCE);
+    }
+
+    public ConnectionLimitHandler connectionLimit() {
+        return connLimit;
+    }
+}

@@ -1,0 +1,184 @@
+package io.claudelb.server.inbound;
+
+import io.claudelb.codec.json.InvalidRequestException;
+import io.claudelb.codec.json.RequestInfo;
+import io.claudelb.codec.json.RequestInspector;
+import io.claudelb.codec.session.SessionIds;
+import io.claudelb.core.balance.SelectionContext;
+import io.claudelb.core.route.RouteDecision;
+import io.claudelb.server.Gateway;
+import io.claudelb.server.Snapshot;
+import io.claudelb.server.exchange.Exchange;
+import io.claudelb.server.exchange.ExchangeListener;
+import io.claudelb.server.local.LocalResponses;
+import io.claudelb.server.log.AccessRecord;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code exchange}: runs one {@link Exchange} at a time for its client connection. A pipelined request that arrives
+ * while one runs is held (at most one; reading pauses until it is taken). It forwards the client's writability and
+ * disconnect to the running exchange, closes an idle connection only when no exchange runs, and during shutdown
+ * closes the connection as soon as its exchange ends.
+ */
+public final class ExchangeHandler extends ChannelInboundHandlerAdapter implements ExchangeListener {
+    private static final String SESSION_HEADER = "x-claude-code-session-id";
+
+    private final Gateway gateway;
+    private ChannelHandlerContext ctx;
+    private Exchange current;
+    private ProxyRequest queued;
+    private boolean draining;
+
+    public ExchangeHandler(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ProxyRequest request)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (current != null) {
+            if (queued != null) {
+                ReferenceCountUtil.release(queued.request());
+            }
+            queued = request;
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        begin(request);
+    }
+
+    private void begin(ProxyRequest proxyRequest) {
+        FullHttpRequest request = proxyRequest.request();
+        Snapshot snapshot = gateway.snapshot();
+        String requestId = newRequestId();
+        AccessRecord record = new AccessRecord(requestId, proxyRequest.receivedNanos(), request.method().name(),
+                RequestGuard.path(request.uri()), proxyRequest.clientName());
+        RequestInfo info;
+        try {
+            info = RequestInspector.inspect(request.content());
+        } catch (InvalidRequestException e) {
+            answerLocally(request, record, LocalResponses.error(ctx.alloc(), 400, "invalid_request_error",
+                    e.getMessage()));
+            return;
+        }
+        record.request(info.model(), info.stream());
+        RouteDecision decision = snapshot.router().route(info.model());
+        if (decision == null) {
+            answerLocally(request, record, LocalResponses.error(ctx.alloc(), 404, "not_found_error",
+                    "model: " + info.model() + " is not served by any route of this gateway."));
+            return;
+        }
+        String session = request.headers().get(SESSION_HEADER);
+        if (session == null || session.isEmpty()) {
+            session = info.userId() == null ? null : SessionIds.fromUserId(info.userId());
+        }
+        if (session == null) {
+            session = proxyRequest.clientName();
+        }
+        SelectionContext selection = new SelectionContext(session, proxyRequest.clientName());
+        current = new Exchange(gateway.exchangeSettings(), snapshot, ctx, request, info, decision, selection,
+                proxyRequest.countTokens(), record, this);
+        current.start();
+    }
+
+    private void answerLocally(FullHttpRequest request, AccessRecord record, FullHttpResponse response) {
+        record.status(response.status().code(), gateway.clock().nanoTime() - record.startNanos());
+        response.headers().set(LocalResponses.REQUEST_ID, record.requestId());
+        ReferenceCountUtil.release(request);
+        ctx.writeAndFlush(response);
+        gateway.exchangeSettings().accessLog().log(record, gateway.clock().nanoTime());
+        takeNext();
+    }
+
+    @Override
+    public void exchangeDone(Exchange exchange, boolean keepConnection) {
+        if (exchange != current) {
+            return;
+        }
+        current = null;
+        if (!keepConnection || draining) {
+            ctx.flush();
+            ctx.close();
+            return;
+        }
+        takeNext();
+    }
+
+    private void takeNext() {
+        ctx.pipeline().get(RequestTimeoutHandler.class).readyForNext();
+        ProxyRequest next = queued;
+        queued = null;
+        if (!ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        if (next != null && ctx.channel().isActive()) {
+            begin(next);
+        } else if (next != null) {
+            ReferenceCountUtil.release(next.request());
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (current != null && ctx.channel().isWritable()) {
+            current.onClientWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            if (current == null) {
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Exchange running = current;
+        current = null;
+        if (running != null) {
+            running.onClientClosed();
+        }
+        if (queued != null) {
+            ReferenceCountUtil.release(queued.request());
+            queued = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    /** Shutdown: close now if idle, else as soon as the running exchange ends. Call on the channel's loop. */
+    public void drain() {
+        draining = true;
+        if (current == null) {
+            ctx.close();
+        }
+    }
+
+    public boolean busy() {
+        return current != null;
+    }
+
+    private static String newRequestId() {
+        long bits = ThreadLocalRandom.current().nextLong();
+        return "lbreq_" + Long.toHexString(bits | Long.MIN_VALUE);
+    }
+}

@@ -1,0 +1,50 @@
+package io.claudelb.server.local;
+
+import io.claudelb.server.Gateway;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+
+/**
+ * The endpoints claude-lb answers itself (everything but {@code /v1/messages*}). Claude Code's preflights
+ * ({@code HEAD /}, {@code HEAD /api/hello}) and telemetry ({@code POST /api/event_logging/batch}, discarded) always
+ * get 200 without a key: they carry nothing and a 401 there only makes Claude Code noisy.
+ */
+public final class LocalEndpoints {
+    private final Gateway gateway;
+    private final String version;
+
+    public LocalEndpoints(Gateway gateway, String version) {
+        this.gateway = gateway;
+        this.version = version;
+    }
+
+    /** Endpoints that never need a client key. */
+    public static boolean isAlwaysOpen(HttpMethod method, String path) {
+        return HttpMethod.HEAD.equals(method) && (path.equals("/") || path.equals("/api/hello"))
+                || HttpMethod.POST.equals(method) && path.equals("/api/event_logging/batch")
+                || HttpMethod.GET.equals(method) && path.equals("/health");
+    }
+
+    /**
+     * @param clientName the authenticated client key's name, or null
+     */
+    public FullHttpResponse answer(ByteBufAllocator alloc, FullHttpRequest request, String path, String clientName) {
+        HttpMethod method = request.method();
+        if (HttpMethod.HEAD.equals(method) && (path.equals("/") || path.equals("/api/hello"))) {
+            return LocalResponses.empty(200);
+        }
+        if (path.equals("/api/event_logging/batch") && HttpMethod.POST.equals(method)) {
+            return LocalResponses.json(alloc, 200, "{}");
+        }
+        if (path.equals("/health") && HttpMethod.GET.equals(method)) {
+            return LocalResponses.json(alloc, 200, "{\"status\":\"healthy\"}");
+        }
+        if (path.equals("/") && HttpMethod.GET.equals(method)) {
+            return LocalResponses.json(alloc, 200, "{\"service\":\"claude-lb\",\"version\":\"" + version
+                    + "\",\"status\":\"ok\",\"upstreams\":" + gateway.snapshot().config().upstreams().size() + "}");
+        }
+        return LocalResponses.error(alloc, 404, "not_found_error", "No endpoint " + method + " " + path + ".");
+    }
+}

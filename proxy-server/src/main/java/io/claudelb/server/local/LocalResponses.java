@@ -1,0 +1,54 @@
+package io.claudelb.server.local;
+
+import io.claudelb.codec.error.AnthropicErrors;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds the responses claude-lb writes itself: Anthropic-shaped errors and small JSON documents. Every error body is
+ * {@code {"type":"error","error":{"type":...,"message":...}}}; messages are written by the proxy, never copied from
+ * an upstream URL or a secret.
+ */
+public final class LocalResponses {
+    public static final String REQUEST_ID = "x-claude-lb-request-id";
+
+    private LocalResponses() {
+    }
+
+    /** An Anthropic error with the type that belongs to {@code status}. */
+    public static FullHttpResponse error(ByteBufAllocator alloc, int status, String message) {
+        return error(alloc, status, AnthropicErrors.typeForStatus(status), message);
+    }
+
+    public static FullHttpResponse error(ByteBufAllocator alloc, int status, String errorType, String message) {
+        return json(status, AnthropicErrors.jsonBody(alloc, errorType, message));
+    }
+
+    /** A JSON response with the given body, which the response takes ownership of. */
+    public static FullHttpResponse json(int status, ByteBuf body) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        return res;
+    }
+
+    public static FullHttpResponse json(ByteBufAllocator alloc, int status, String json) {
+        ByteBuf body = alloc.buffer(json.length());
+        body.writeCharSequence(json, StandardCharsets.UTF_8);
+        return json(status, body);
+    }
+
+    /** A response with no body (HEAD replies, 204s). */
+    public static FullHttpResponse empty(int status) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
+        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        return res;
+    }
+}

@@ -1,0 +1,94 @@
+package io.claudelb.server.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.claudelb.core.config.AuthType;
+import io.claudelb.core.config.BetaFilter;
+import io.claudelb.core.config.PoolSettings;
+import io.claudelb.core.config.UpstreamAuth;
+import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.core.config.UpstreamKind;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.URI;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class UpstreamRequestsTest {
+
+    private static HttpRequest claudeCodeRequest() {
+        HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/messages?beta=true");
+        req.headers()
+                .set("host", "localhost:8000")
+                .set("authorization", "Bearer sk-client")
+                .set("x-api-key", "sk-client2")
+                .set("anthropic-version", "2023-06-01")
+                .set("anthropic-beta", "claude-code-20250219,interleaved-thinking-2025-05-14")
+                .set("user-agent", "claude-cli/2.1.330 (external, cli)")
+                .set("x-stainless-retry-count", "0")
+                .set("x-claude-code-session-id", "0f7a")
+                .set("connection", "keep-alive, x-hop")
+                .set("x-hop", "1")
+                .set("keep-alive", "timeout=5")
+                .set("accept-encoding", "gzip, br")
+                .set("content-length", "999")
+                .set("content-type", "application/json")
+                .set("x-claude-lb-upstream", "ws-east");
+        return req;
+    }
+
+    private static UpstreamConfig upstream(UpstreamKind kind, UpstreamAuth auth, BetaFilter betas) {
+        return new UpstreamConfig("ws", kind, URI.create("https://adb-1.azuredatabricks.net:8443/serving-endpoints/"),
+                auth, 1, 0, PoolSettings.DEFAULTS, null, true, betas, null);
+    }
+
+    @Test
+    void endToEndHeadersPassHopByHopAndClientCredentialsDoNot() {
+        UpstreamConfig u = upstream(UpstreamKind.DATABRICKS, UpstreamAuth.bearer("dapi-secret"), null);
+        HttpRequest out = UpstreamRequests.head(claudeCodeRequest(), u, u.messagesPath(), null, 42);
+
+        assertThat(out.uri()).isEqualTo("/serving-endpoints/anthropic/v1/messages?beta=true");
+        assertThat(out.headers().get("host")).isEqualTo("adb-1.azuredatabricks.net:8443");
+        assertThat(out.headers().get("authorization")).isEqualTo("Bearer dapi-secret");
+        assertThat(out.headers().contains("x-api-key")).isFalse();
+        assertThat(out.headers().get("anthropic-version")).isEqualTo("2023-06-01");
+        assertThat(out.headers().get("anthropic-beta")).isEqualTo("claude-code-20250219,interleaved-thinking-2025-05-14");
+        assertThat(out.headers().get("user-agent")).isEqualTo("claude-cli/2.1.330 (external, cli)");
+        assertThat(out.headers().get("x-stainless-retry-count")).isEqualTo("0");
+        assertThat(out.headers().get("x-claude-code-session-id")).isEqualTo("0f7a");
+        assertThat(out.headers().contains("connection")).isFalse();
+        assertThat(out.headers().contains("x-hop")).isFalse();
+        assertThat(out.headers().contains("keep-alive")).isFalse();
+        assertThat(out.headers().contains("x-claude-lb-upstream")).isFalse();
+        assertThat(out.headers().get("accept-encoding")).isEqualTo("identity");
+        assertThat(out.headers().get("content-length")).isEqualTo("42");
+    }
+
+    @Test
+    void apiKeyUpstreamsGetXApiKey() {
+        UpstreamConfig u = upstream(UpstreamKind.ANTHROPIC, UpstreamAuth.apiKey("sk-ant-up"), null);
+        HttpRequest out = UpstreamRequests.head(claudeCodeRequest(), u, u.messagesPath(), null, 1);
+        assertThat(out.uri()).isEqualTo("/serving-endpoints/v1/messages?beta=true");
+        assertThat(out.headers().get("x-api-key")).isEqualTo("sk-ant-up");
+        assertThat(out.headers().contains("authorization")).isFalse();
+    }
+
+    @Test
+    void passthroughForwardsTheCallersOwnCredential() {
+        UpstreamAuth passthrough = new UpstreamAuth(AuthType.PASSTHROUGH, null, null, null, null, null);
+        UpstreamConfig u = upstream(UpstreamKind.ANTHROPIC, passthrough, null);
+        HttpRequest out = UpstreamRequests.head(claudeCodeRequest(), u, u.messagesPath(), null, 1);
+        assertThat(out.headers().get("authorization")).isEqualTo("Bearer sk-client");
+        assertThat(out.headers().get("x-api-key")).isEqualTo("sk-client2");
+    }
+
+    @Test
+    void betaDenyListRemovesOnlyTheListedFlags() {
+        UpstreamConfig u = upstream(UpstreamKind.ANTHROPIC, UpstreamAuth.apiKey("k"),
+                new BetaFilter(null, Set.of("interleaved-thinking-2025-05-14")));
+        HttpRequest out = UpstreamRequests.head(claudeCodeRequest(), u, u.messagesPath(), null, 1);
+        assertThat(out.headers().get("anthropic-beta")).isEqualTo("claude-code-20250219");
+    }
+}

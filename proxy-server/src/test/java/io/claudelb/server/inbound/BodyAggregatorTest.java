@@ -1,0 +1,56 @@
+package io.claudelb.server.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.claudelb.server.support.Json;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class BodyAggregatorTest {
+
+    @Test
+    void aRequestOverTheCapGets413RequestTooLargeAndTheConnectionCloses() {
+        EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(16));
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/messages");
+        head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 100);
+        ch.writeInbound(head);
+
+        FullHttpResponse res = ch.readOutbound();
+        try {
+            assertThat(res.status().code()).isEqualTo(413);
+            String body = res.content().toString(StandardCharsets.UTF_8);
+            assertThat(Json.field(body, "type")).isEqualTo("error");
+            assertThat(Json.field(body, "error.type")).isEqualTo("request_too_large");
+            assertThat(Json.field(body, "error.message")).contains("16 bytes");
+        } finally {
+            res.release();
+        }
+        assertThat(ch.isOpen()).isFalse();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aRequestWithinTheCapIsAggregated() {
+        EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(1024));
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/messages");
+        head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 2);
+        ch.writeInbound(head, new DefaultLastHttpContent(Unpooled.copiedBuffer("{}", StandardCharsets.UTF_8)));
+        FullHttpRequest full = ch.readInbound();
+        try {
+            assertThat(full.content().toString(StandardCharsets.UTF_8)).isEqualTo("{}");
+        } finally {
+            full.release();
+        }
+        ch.finishAndReleaseAll();
+    }
+}

@@ -1,0 +1,99 @@
+package io.claudelb.server.support;
+
+import io.claudelb.core.config.AdminSettings;
+import io.claudelb.core.config.BalancingSettings;
+import io.claudelb.core.config.ClientKey;
+import io.claudelb.core.config.ConfigFormat;
+import io.claudelb.core.config.GatewayConfig;
+import io.claudelb.core.config.HealthSettings;
+import io.claudelb.core.config.LoggingSettings;
+import io.claudelb.core.config.ModelMap;
+import io.claudelb.core.config.PoolSettings;
+import io.claudelb.core.config.RetrySettings;
+import io.claudelb.core.config.RouteConfig;
+import io.claudelb.core.config.Secret;
+import io.claudelb.core.config.ServerSettings;
+import io.claudelb.core.config.TimeoutSettings;
+import io.claudelb.core.config.UpstreamAuth;
+import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.core.config.UpstreamKind;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds configs for tests in code: a proxy on 127.0.0.1:0 in front of the given upstreams. */
+public final class TestConfigs {
+    private final List<UpstreamConfig> upstreams = new ArrayList<>();
+    private final List<ClientKey> clients = new ArrayList<>();
+    private final List<RouteConfig> routes = new ArrayList<>();
+    private ServerSettings server = ServerSettings.DEFAULTS.withListen("127.0.0.1", 0);
+    private BalancingSettings balancing = BalancingSettings.DEFAULTS;
+    private HealthSettings health = HealthSettings.DEFAULTS;
+    private RetrySettings retry = RetrySettings.DEFAULTS;
+    private Secret adminKey = Secret.empty();
+
+    public static TestConfigs proxy() {
+        return new TestConfigs();
+    }
+
+    public TestConfigs anthropic(String name, String baseUrl) {
+        return upstream(name, UpstreamKind.ANTHROPIC, baseUrl, UpstreamAuth.apiKey("sk-upstream-" + name));
+    }
+
+    public TestConfigs databricks(String name, String baseUrl) {
+        return upstream(name, UpstreamKind.DATABRICKS, baseUrl, UpstreamAuth.bearer("dapi-" + name));
+    }
+
+    public TestConfigs upstream(String name, UpstreamKind kind, String baseUrl, UpstreamAuth auth) {
+        upstreams.add(new UpstreamConfig(name, kind, URI.create(baseUrl), auth, 1, 0, PoolSettings.DEFAULTS,
+                new TimeoutSettings(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10)), true,
+                null, null));
+        return this;
+    }
+
+    public TestConfigs upstream(UpstreamConfig upstream) {
+        upstreams.add(upstream);
+        return this;
+    }
+
+    public TestConfigs client(String name, String key) {
+        clients.add(new ClientKey(name, Secret.of(key)));
+        return this;
+    }
+
+    public TestConfigs route(RouteConfig route) {
+        routes.add(route);
+        return this;
+    }
+
+    public TestConfigs server(ServerSettings settings) {
+        this.server = settings;
+        return this;
+    }
+
+    public TestConfigs balancing(BalancingSettings settings) {
+        this.balancing = settings;
+        return this;
+    }
+
+    public TestConfigs health(HealthSettings settings) {
+        this.health = settings;
+        return this;
+    }
+
+    public TestConfigs retry(RetrySettings settings) {
+        this.retry = settings;
+        return this;
+    }
+
+    public TestConfigs adminKey(String key) {
+        this.adminKey = Secret.of(key);
+        return this;
+    }
+
+    public GatewayConfig build() {
+        return new GatewayConfig(ConfigFormat.NATIVE, server, new AdminSettings(adminKey), clients, upstreams, routes,
+                balancing, health, retry, new LoggingSettings("info", null, true), ModelMap.SEED_A, List.of());
+    }
+}
