@@ -1,0 +1,115 @@
+package io.claudelb.core.balance;
+
+import io.claudelb.core.config.HealthSettings;
+import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.core.health.CircuitBreaker;
+import io.claudelb.core.health.Cooldown;
+import io.claudelb.core.health.FailureKind;
+import io.claudelb.core.stats.UpstreamSnapshot;
+import io.claudelb.core.stats.UpstreamStats;
+
+/**
+ * Everything the balancer knows about one upstream at run time: its breaker, its retry-after cooldown and its
+ * counters. Owned by {@link HealthRegistry}, keyed by name, kept across config reloads while the name stays.
+ * Thread-safe; all time readings are passed in, so one selection sees one instant.
+ */
+public final class UpstreamHealth {
+    private final String name;
+    private final CircuitBreaker breaker;
+    private final Cooldown cooldown = new Cooldown();
+    private final UpstreamStats stats = new UpstreamStats();
+    private volatile UpstreamConfig config;
+    private volatile long retryAfterCapNanos;
+
+    UpstreamHealth(UpstreamConfig config, HealthSettings settings) {
+        this.name = config.name();
+        this.config = config;
+        this.breaker = new CircuitBreaker(settings);
+        this.retryAfterCapNanos = settings.retryAfterCap().toNanos();
+    }
+
+    void reconfigure(UpstreamConfig newConfig, HealthSettings settings) {
+        this.config = newConfig;
+        this.breaker.reconfigure(settings);
+        this.retryAfterCapNanos = settings.retryAfterCap().toNanos();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public UpstreamConfig config() {
+        return config;
+    }
+
+    public CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    public Cooldown cooldown() {
+        return cooldown;
+    }
+
+    public UpstreamStats stats() {
+        return stats;
+    }
+
+    /** Could take a request now: not cooling down and the breaker admits (closed, or a probe slot is free). */
+    public boolean eligible(long now) {
+        return !cooldown.active(now) && breaker.admits(now);
+    }
+
+    /** Like {@link #eligible} but takes the probe slot when half-open: call once for the target chosen. */
+    boolean tryAdmit(long now) {
+        return !cooldown.active(now) && breaker.tryAcquire(now);
+    }
+
+    /** Nanoseconds until {@link #eligible} could be true; 0 when it is. */
+    public long nanosUntilEligible(long now) {
+        return Math.max(breaker.nanosUntilAdmits(now), cooldown.remainingNanos(now));
+    }
+
+    void started() {
+        stats.started();
+    }
+
+    void ended(long bytes) {
+        stats.ended(bytes);
+    }
+
+    /** @return true when this success closed the breaker */
+    boolean succeeded(long timeToFirstByteNanos, long now) {
+        stats.succeeded(timeToFirstByteNanos);
+        cooldown.clear();
+        return breaker.onSuccess(now);
+    }
+
+    /**
+     * Counts the failure; only kinds that say something about the upstream reach the breaker, and a 429/529 that
+     * asked for a pause puts it in cooldown (capped by {@code retry_after_cap}).
+     *
+     * @return true when this failure opened the breaker
+     */
+    boolean failed(FailureKind kind, long retryAfterNanos, long now, long epochMillis) {
+        stats.failed(kind, epochMillis);
+        if ((kind == FailureKind.HTTP_429 || kind == FailureKind.HTTP_529) && retryAfterNanos > 0) {
+            cooldown.impose(Math.min(retryAfterNanos, retryAfterCapNanos), now);
+        }
+        return kind.countsAgainstUpstream() && breaker.onFailure(now);
+    }
+
+    /** Closes the breaker and clears the cooldown (admin reset); counters stay. */
+    void reset() {
+        breaker.reset();
+        cooldown.clear();
+    }
+
+    UpstreamSnapshot snapshot(long now) {
+        UpstreamConfig c = config;
+        return new UpstreamSnapshot(name, c.kind(), c.weight(), stats.inFlight(), stats.totalRequests(),
+                stats.successes(), stats.errorsByKind(), stats.totalErrors(), breaker.state(now),
+                breaker.consecutiveFailures(), breaker.nanosUntilHalfOpen(now), cooldown.remainingNanos(now),
+                stats.timeToFirstByte().percentileMillis(0.5), stats.timeToFirstByte().percentileMillis(0.99),
+                stats.bytesToClients(), stats.affinityBindings(), stats.rebinds(), stats.lastFailureEpochMillis());
+    }
+}
