@@ -3,11 +3,10 @@ package io.claudelb.server;
 import io.claudelb.core.balance.DefaultBalancer;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.health.FailureClassifier;
-import io.claudelb.core.health.HealthRegistry;
+import io.claudelb.core.balance.HealthRegistry;
 import io.claudelb.core.route.Router;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.exchange.ExchangeSettings;
-import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,7 +37,7 @@ public final class Gateway {
     private Snapshot build(GatewayConfig config) {
         health.reconcile(config);
         return new Snapshot(config, new Router(config),
-                new DefaultBalancer(config, health, clock, new SplittableRandom()),
+                DefaultBalancer.create(config, health),
                 new FailureClassifier(config.health()));
     }
 

@@ -51,7 +51,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
             String path = path(request.uri());
             String clientName = null;
             if (config.requiresClientKey() && !config.server().authExemptPaths().contains(path)
-                    && !LocalEndpoints.isAlwaysOpen(request.method(), path)) {
+                    && !LocalEndpoints.isAlwaysOpen(request.method(), path) && !LocalEndpoints.usesAdminKey(path)) {
                 clientName = ClientKeys.match(config.clients(), HeaderRules.clientCredential(request.headers()));
                 if (clientName == null) {
                     reply(ctx, LocalResponses.error(ctx.alloc(), 401, "authentication_error",

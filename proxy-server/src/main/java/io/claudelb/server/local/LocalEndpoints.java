@@ -14,10 +14,17 @@ import io.netty.handler.codec.http.HttpMethod;
 public final class LocalEndpoints {
     private final Gateway gateway;
     private final String version;
+    private final AdminEndpoints admin;
 
     public LocalEndpoints(Gateway gateway, String version) {
         this.gateway = gateway;
         this.version = version;
+        this.admin = new AdminEndpoints(gateway);
+    }
+
+    /** Endpoints that check the admin key themselves instead of a client key. */
+    public static boolean usesAdminKey(String path) {
+        return path.equals("/reset") || path.startsWith("/reset/");
     }
 
     /** Endpoints that never need a client key. */
@@ -38,13 +45,31 @@ public final class LocalEndpoints {
         if (path.equals("/api/event_logging/batch") && HttpMethod.POST.equals(method)) {
             return LocalResponses.json(alloc, 200, "{}");
         }
-        if (path.equals("/health") && HttpMethod.GET.equals(method)) {
-            return LocalResponses.json(alloc, 200, "{\"status\":\"healthy\"}");
+        boolean get = HttpMethod.GET.equals(method);
+        if (path.equals("/health") && get) {
+            long available = availableUpstreams();
+            return available > 0
+                    ? LocalResponses.json(alloc, 200, "{\"status\":\"healthy\",\"upstreams_available\":" + available + "}")
+                    : LocalResponses.json(alloc, 503, "{\"status\":\"unhealthy\",\"message\":"
+                            + "\"No upstream is available: every circuit is open or cooling down.\"}");
         }
-        if (path.equals("/") && HttpMethod.GET.equals(method)) {
+        if (path.equals("/") && get) {
             return LocalResponses.json(alloc, 200, "{\"service\":\"claude-lb\",\"version\":\"" + version
-                    + "\",\"status\":\"ok\",\"upstreams\":" + gateway.snapshot().config().upstreams().size() + "}");
+                    + "\",\"status\":\"healthy\",\"providers_available\":" + availableUpstreams() + "}");
+        }
+        if (path.equals("/stats") && get) {
+            return admin.stats(alloc);
+        }
+        if (path.equals("/providers") && get) {
+            return admin.providers(alloc);
+        }
+        if (usesAdminKey(path) && HttpMethod.POST.equals(method)) {
+            return admin.reset(alloc, request, path);
         }
         return LocalResponses.error(alloc, 404, "not_found_error", "No endpoint " + method + " " + path + ".");
+    }
+
+    private long availableUpstreams() {
+        return gateway.health().snapshot().upstreams().stream().filter(u -> u.available()).count();
     }
 }
