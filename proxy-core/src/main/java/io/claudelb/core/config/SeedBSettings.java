@@ -183,8 +183,7 @@ final class SeedBSettings {
             mapped(s, "log_file_path", "logging.json_file (relative to the working directory, not seed B's "
                     + "project root)", ctx);
         }
-        String lvl = level;
-        return new LoggingSettings(lvl, jsonFile, d.accessLog());
+        return new LoggingSettings(level, jsonFile, d.accessLog());
     }
 
     private static TimeoutSettings timeouts(ConfigNode t, ReadContext ctx) {
