@@ -23,21 +23,22 @@ public record UpstreamAuth(AuthType type, Secret token, Secret clientId, Secret 
         clientSecret = clientSecret == null ? Secret.empty() : clientSecret;
         refreshToken = refreshToken == null ? Secret.empty() : refreshToken;
         switch (type) {
-            case API_KEY, BEARER -> require(!token.isEmpty(), "token");
+            case API_KEY, BEARER -> require(type, !token.isEmpty(), "token");
             case DATABRICKS_OAUTH -> {
-                require(!clientId.isEmpty(), "client_id");
-                require(!clientSecret.isEmpty(), "client_secret");
+                require(type, !clientId.isEmpty(), "client_id");
+                require(type, !clientSecret.isEmpty(), "client_secret");
             }
             case OAUTH_REFRESH -> {
-                require(!refreshToken.isEmpty(), "refresh_token");
-                require(tokenUrl != null, "token_url");
+                require(type, !refreshToken.isEmpty(), "refresh_token");
+                require(type, tokenUrl != null, "token_url");
             }
             case PASSTHROUGH, NONE -> { }
             default -> throw new IllegalStateException(type.toString());
         }
     }
 
-    private void require(boolean ok, String key) {
+    // Static: a compact constructor runs before the fields are assigned, so this.type would still be null here.
+    private static void require(AuthType type, boolean ok, String key) {
         if (!ok) {
             throw new ConfigException(key, "is required for auth type " + type.configName());
         }

@@ -34,6 +34,9 @@ public record UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, Upstre
         if (!scheme.equals("http") && !scheme.equals("https") || baseUrl.getHost() == null) {
             throw new ConfigException("base_url", "must be an http:// or https:// URL with a host");
         }
+        if (baseUrl.getPort() == 0 || baseUrl.getPort() > 65_535) {
+            throw new ConfigException("base_url", "port must be between 1 and 65535, got " + baseUrl.getPort());
+        }
         if (baseUrl.getUserInfo() != null) {
             throw new ConfigException("base_url", "must not contain credentials; use auth");
         }

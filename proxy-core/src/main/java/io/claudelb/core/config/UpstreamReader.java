@@ -1,0 +1,144 @@
+package io.claudelb.core.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads one native {@code upstreams[]} entry into an {@link UpstreamConfig}: kind, base URL, credential, pool,
+ * timeouts, count_tokens, beta filter and outbound proxy. Auth keys that the chosen auth type does not use are an
+ * error, so a misplaced secret is caught at startup instead of being silently ignored.
+ */
+final class UpstreamReader {
+    static final List<String> KEYS = List.of("name", "kind", "base_url", "weight", "priority", "enabled", "auth",
+            "pool", "timeouts", "count_tokens", "betas", "proxy");
+    private static final List<String> AUTH_KEYS = List.of("type", "token", "client_id", "client_secret", "token_url",
+            "refresh_token");
+    private static final Map<AuthType, List<String>> AUTH_FIELDS = new EnumMap<>(AuthType.class);
+
+    static {
+        AUTH_FIELDS.put(AuthType.API_KEY, List.of("token"));
+        AUTH_FIELDS.put(AuthType.BEARER, List.of("token"));
+        AUTH_FIELDS.put(AuthType.PASSTHROUGH, List.of());
+        AUTH_FIELDS.put(AuthType.NONE, List.of());
+        AUTH_FIELDS.put(AuthType.DATABRICKS_OAUTH, List.of("client_id", "client_secret", "token_url"));
+        AUTH_FIELDS.put(AuthType.OAUTH_REFRESH, List.of("refresh_token", "token_url", "client_id", "client_secret"));
+    }
+
+    private UpstreamReader() {
+    }
+
+    /** An enabled upstream's record; the caller has checked {@code enabled} and the name's uniqueness. */
+    static UpstreamConfig read(ConfigNode n, ReadContext ctx) {
+        n.allowOnly(KEYS);
+        String name = n.required("name");
+        UpstreamKind kind = n.choice("kind", UpstreamKind.values(), UpstreamKind.ANTHROPIC);
+        URI baseUrl = url(n, "base_url");
+        UpstreamAuth auth = auth(n.node("auth"), baseUrl, ctx);
+        int weight = n.integer("weight", 1);
+        int priority = n.integer("priority", 0);
+        PoolSettings pool = pool(n.node("pool"), PoolSettings.DEFAULTS, ctx);
+        TimeoutSettings timeouts = timeouts(n.node("timeouts"), ctx);
+        boolean countTokens = n.bool("count_tokens", kind == UpstreamKind.ANTHROPIC);
+        BetaFilter betas = betas(n.node("betas"));
+        OutboundProxy proxy = OutboundProxies.read(n, "proxy");
+        return ctx.build(n.path(), () -> new UpstreamConfig(name, kind, baseUrl, auth, weight, priority, pool,
+                timeouts, countTokens, betas, proxy));
+    }
+
+    /** A required http(s) URL; the record checks scheme and host, this reports what URI parsing finds. */
+    static URI url(ConfigNode n, String key) {
+        String text = n.required(key);
+        try {
+            return new URI(text);
+        } catch (URISyntaxException e) {
+            throw n.error(key, "is not a valid URL (" + e.getReason() + " at index " + e.getIndex() + ")");
+        }
+    }
+
+    static UpstreamAuth auth(ConfigNode a, URI baseUrl, ReadContext ctx) {
+        if (a.isEmpty()) {
+            return UpstreamAuth.none();
+        }
+        a.allowOnly(AUTH_KEYS);
+        if (!a.has("type")) {
+            throw a.error("type", "is required (api_key, bearer, passthrough, databricks_oauth, oauth_refresh, "
+                    + "none)");
+        }
+        AuthType type = a.choice("type", AuthType.values(), AuthType.NONE);
+        for (String key : AUTH_KEYS) {
+            if (!key.equals("type") && a.has(key) && !AUTH_FIELDS.get(type).contains(key)) {
+                throw a.error(key, "is not used by auth type " + type.configName());
+            }
+        }
+        URI tokenUrl = a.has("token_url") ? url(a, "token_url") : null;
+        if (tokenUrl != null && !isHttpUrl(tokenUrl)) {
+            throw a.error("token_url", "must be an http:// or https:// URL with a host");
+        }
+        if (tokenUrl == null && type == AuthType.DATABRICKS_OAUTH && isHttpUrl(baseUrl)) {
+            // The workspace's own OIDC endpoint: same scheme and host as the serving endpoints, path replaced.
+            tokenUrl = URI.create(baseUrl.getScheme() + "://" + baseUrl.getRawAuthority() + "/oidc/v1/token");
+        }
+        Secret token = a.secret("token");
+        Secret clientId = a.secret("client_id");
+        Secret clientSecret = a.secret("client_secret");
+        Secret refreshToken = a.secret("refresh_token");
+        URI finalTokenUrl = tokenUrl;
+        return ctx.build(a.path(), () -> new UpstreamAuth(type, token, clientId, clientSecret, finalTokenUrl,
+                refreshToken));
+    }
+
+    private static boolean isHttpUrl(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+    }
+
+    static PoolSettings pool(ConfigNode p, PoolSettings d, ReadContext ctx) {
+        p.allowOnly(List.of("max_connections", "max_pending_acquires", "acquire_timeout", "idle_timeout",
+                "max_lifetime"));
+        int max = p.integer("max_connections", d.maxConnections());
+        int pending = p.integer("max_pending_acquires", d.maxPendingAcquires());
+        Duration acquire = p.duration("acquire_timeout", d.acquireTimeout());
+        Duration idle = p.duration("idle_timeout", d.idleTimeout());
+        Duration lifetime = p.duration("max_lifetime", d.maxLifetime());
+        return ctx.build(p.path(), () -> new PoolSettings(max, pending, acquire, idle, lifetime));
+    }
+
+    private static TimeoutSettings timeouts(ConfigNode t, ReadContext ctx) {
+        t.allowOnly(List.of("connect", "first_byte", "idle"));
+        TimeoutSettings d = TimeoutSettings.DEFAULTS;
+        Duration connect = t.duration("connect", d.connect());
+        Duration firstByte = t.duration("first_byte", d.firstByte());
+        Duration idle = t.duration("idle", d.idle());
+        return ctx.build(t.path(), () -> new TimeoutSettings(connect, firstByte, idle));
+    }
+
+    private static BetaFilter betas(ConfigNode b) {
+        b.allowOnly(List.of("allow", "deny"));
+        if (b.has("allow") && b.has("deny")) {
+            throw b.error("deny", "give either allow or deny, not both");
+        }
+        List<String> allow = b.strings("allow");
+        List<String> deny = b.strings("deny");
+        if (allow == null && deny == null) {
+            return BetaFilter.ALL;
+        }
+        return new BetaFilter(allow == null ? null : flags(allow), deny == null ? Set.of() : flags(deny));
+    }
+
+    private static Set<String> flags(List<String> items) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String item : items) {
+            if (!item.isBlank()) {
+                out.add(item.trim());
+            }
+        }
+        return out;
+    }
+}
