@@ -29,13 +29,13 @@ public final class JsonEscaper {
                 continue;
             }
             if (i > runStart) {
-                ByteBufUtil.writeUtf8(out, value, runStart, i);
+                writeRun(out, value, runStart, i);
             }
             writeEscape(out, c);
             runStart = i + 1;
         }
         if (length > runStart) {
-            ByteBufUtil.writeUtf8(out, value, runStart, length);
+            writeRun(out, value, runStart, length);
         }
         out.writeByte('"');
     }
@@ -52,6 +52,14 @@ public final class JsonEscaper {
             }
         }
         return 2 + ByteBufUtil.utf8Bytes(value) + extra;
+    }
+
+    /**
+     * Reserves exactly the run's UTF-8 size: plain {@code writeUtf8} reserves the 3-bytes-per-char worst case and
+     * would grow (copy) a buffer that was sized exactly with {@link #quotedLength}.
+     */
+    private static void writeRun(ByteBuf out, CharSequence value, int start, int end) {
+        ByteBufUtil.reserveAndWriteUtf8(out, value, start, end, ByteBufUtil.utf8Bytes(value, start, end));
     }
 
     private static void writeEscape(ByteBuf out, char c) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -25,10 +26,13 @@ class JsonEscaperTest {
     void lengthIsExactAndTheOutputParsesBack() throws Exception {
         String[] samples = {"", "x", "a\"b", "\u0001\u0002\n", "中文😀", "lone \ud800 surrogate", "end\udc00", "\\\\"};
         for (String sample : samples) {
-            ByteBuf out = Unpooled.buffer();
+            // Unpooled keeps the exact capacity asked for: a write that outgrew the estimate would show.
+            int length = JsonEscaper.quotedLength(sample);
+            ByteBuf out = new UnpooledByteBufAllocator(false).heapBuffer(length);
             try {
                 JsonEscaper.writeQuoted(out, sample);
-                assertThat(out.readableBytes()).as(sample).isEqualTo(JsonEscaper.quotedLength(sample));
+                assertThat(out.readableBytes()).as(sample).isEqualTo(length);
+                assertThat(out.capacity()).as(sample).isEqualTo(length);
                 try (JsonParser parser = JsonParsers.over(out)) {
                     assertThat(parser.nextToken()).isEqualTo(JsonToken.VALUE_STRING);
                     String expected = sample.replace('\ud800', '?').replace('\udc00', '?');
