@@ -151,8 +151,9 @@ class RequestInspectorTest {
         assertInvalid(deep, "not valid JSON");
     }
 
+    /** 24 MiB is past jackson's default 20M-char string limit: skipped strings must not count against it. */
     @ParameterizedTest
-    @ValueSource(ints = {1, 1 << 16, 8 << 20})
+    @ValueSource(ints = {1, 1 << 16, 24 << 20})
     void skipsLargeValuesAndFindsTheModelAfterThem(int size) throws Exception {
         char[] filler = new char[size];
         Arrays.fill(filler, 'A');
