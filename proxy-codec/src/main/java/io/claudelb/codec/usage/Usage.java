@@ -35,25 +35,7 @@ public final class Usage {
      * @return false when the payload was not well-formed JSON (whatever was read before the fault is kept)
      */
     public boolean applyMessageStart(String dataJson) {
-        if (dataJson == null) {
-            return false;
-        }
-        try (JsonParser parser = JsonParsers.over(dataJson)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return false;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                if (parser.nextToken() == JsonToken.START_OBJECT && "message".equals(name)) {
-                    readMessage(parser);
-                } else {
-                    parser.skipChildren();
-                }
-            }
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return apply(dataJson);
     }
 
     /**
@@ -63,28 +45,7 @@ public final class Usage {
      * @return false when the payload was not well-formed JSON (whatever was read before the fault is kept)
      */
     public boolean applyMessageDelta(String dataJson) {
-        if (dataJson == null) {
-            return false;
-        }
-        try (JsonParser parser = JsonParsers.over(dataJson)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return false;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (value == JsonToken.START_OBJECT && "usage".equals(name)) {
-                    readUsage(parser);
-                } else if (value == JsonToken.START_OBJECT && "delta".equals(name)) {
-                    readDelta(parser);
-                } else {
-                    parser.skipChildren();
-                }
-            }
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return apply(dataJson);
     }
 
     /**
@@ -99,7 +60,7 @@ public final class Usage {
         }
         try (JsonParser parser = JsonParsers.over(body)) {
             if (parser.nextToken() == JsonToken.START_OBJECT) {
-                usage.readMessage(parser);
+                usage.readObject(parser);
             }
         } catch (IOException e) {
             // Truncated or malformed upstream body: keep whatever was read.
@@ -146,29 +107,41 @@ public final class Usage {
                 + ", model=" + model + "]";
     }
 
-    /** Reads the members of a Message object; the parser is just past its START_OBJECT. */
-    private void readMessage(JsonParser parser) throws IOException {
+    /** Reads one payload: a Message, a message_start or a message_delta, all handled by {@link #readObject}. */
+    private boolean apply(String dataJson) {
+        if (dataJson == null) {
+            return false;
+        }
+        try (JsonParser parser = JsonParsers.over(dataJson)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            readObject(parser);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads an object's members (the parser is just past its START_OBJECT): {@code usage}, {@code stop_reason} and
+     * {@code model}, descending into {@code message} (message_start) and {@code delta} (message_delta), so one
+     * walk serves all three payload shapes. Content arrays and everything else are skipped unread.
+     */
+    private void readObject(JsonParser parser) throws IOException {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
-            if (value == JsonToken.START_OBJECT && "usage".equals(name)) {
-                readUsage(parser);
+            if (value == JsonToken.START_OBJECT) {
+                switch (name) {
+                    case "usage" -> readUsage(parser);
+                    case "message", "delta" -> readObject(parser);
+                    default -> parser.skipChildren();
+                }
             } else if (value == JsonToken.VALUE_STRING && "stop_reason".equals(name)) {
                 stopReason = parser.getText();
             } else if (value == JsonToken.VALUE_STRING && "model".equals(name)) {
                 model = parser.getText();
-            } else {
-                parser.skipChildren();
-            }
-        }
-    }
-
-    private void readDelta(JsonParser parser) throws IOException {
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if (value == JsonToken.VALUE_STRING && "stop_reason".equals(name)) {
-                stopReason = parser.getText();
             } else {
                 parser.skipChildren();
             }
