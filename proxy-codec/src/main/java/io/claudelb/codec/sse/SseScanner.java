@@ -1,0 +1,315 @@
+package io.claudelb.codec.sse;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An incremental tap on a {@code text/event-stream} body: fed the response's content chunks as they pass through the
+ * relay, it reports each event's name and (only when asked) its data, without ever holding the chunks.
+ *
+ * <p>Follows the WHATWG event-stream parsing rules: lines end with LF, CRLF or CR (a CRLF split across two chunks
+ * counts once); a line starting with {@code :} is a comment; {@code field:value} drops one space after the colon;
+ * a line without a colon is a field with an empty value; {@code data:} lines of one event are joined with
+ * {@code \n}; a blank line dispatches the event if it had at least one {@code data:} line; {@code id:},
+ * {@code retry:} and unknown fields are ignored. An event left unfinished when the stream ends is never dispatched.
+ *
+ * <p>Cost model: {@link #scan} reads {@code [readerIndex, writerIndex)} of each chunk without moving its indexes and
+ * without retaining or releasing it. The only state carried between chunks is a few bytes of a partial field name,
+ * an event name (at most {@value #MAX_EVENT_NAME_BYTES} bytes, longer names are cut) and, only for events whose data
+ * the listener wants, that event's data (at most {@code maxDataBytes}). Skipped data lines are stepped over with a
+ * byte search, not copied. Anthropic's event names are returned as shared constants, so a typical event allocates
+ * nothing unless its data is wanted.
+ *
+ * <p>Data larger than {@code maxDataBytes} (counting the {@code \n} joins) is not kept: the event is still
+ * dispatched, with null data, and counted by {@link #oversizedEvents()}. A listener that asked for data and gets
+ * null therefore knows the data was too large.
+ *
+ * <p>Not thread-safe: one scanner per stream, used from the stream's event loop.
+ */
+public final class SseScanner {
+    static final int MAX_EVENT_NAME_BYTES = 128;
+    /** Longest field name acted on ("event"); longer names are unknown fields and skipped at once. */
+    private static final int MAX_FIELD_BYTES = 5;
+    private static final int MIN_DATA_CAPACITY = 256;
+    /** A data array grown past this by one big event is dropped after dispatch rather than kept for the stream. */
+    private static final int RETAINED_DATA_CAPACITY = 64 * 1024;
+    private static final byte[] EVENT = ascii("event");
+    private static final byte[] DATA = ascii("data");
+    private static final String[] KNOWN_NAMES = {
+        "message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta",
+        "message_stop", "ping", "error",
+    };
+    private static final byte[][] KNOWN_NAME_BYTES = Arrays.stream(KNOWN_NAMES).map(SseScanner::ascii)
+            .toArray(byte[][]::new);
+
+    private enum State { FIELD, SPACE, VALUE }
+
+    private enum Target { IGNORE, EVENT, DATA }
+
+    private final SseListener listener;
+    private final int maxDataBytes;
+
+    private State state = State.FIELD;
+    private Target target = Target.IGNORE;
+    /** No byte of the current line consumed yet: an end of line here is a blank line. */
+    private boolean lineStart = true;
+    /** The previous chunk ended with CR: a leading LF belongs to that line ending. */
+    private boolean skipLf;
+    private final byte[] field = new byte[MAX_FIELD_BYTES];
+    private int fieldLength;
+
+    private final byte[] name = new byte[MAX_EVENT_NAME_BYTES];
+    private int nameLength;
+    private String nameString;
+
+    private byte[] data = new byte[0];
+    private int dataLength;
+    private int dataLines;
+    private boolean wanted;
+    private boolean overflow;
+
+    private long bytesScanned;
+    private int eventsSeen;
+    private int oversizedEvents;
+
+    /**
+     * @param listener     told about every event
+     * @param maxDataBytes the largest data (joined, in bytes) passed to the listener; must be positive
+     */
+    public SseScanner(SseListener listener, int maxDataBytes) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        if (maxDataBytes <= 0) {
+            throw new IllegalArgumentException("maxDataBytes must be positive: " + maxDataBytes);
+        }
+        this.maxDataBytes = maxDataBytes;
+    }
+
+    /** Scans the readable bytes of {@code chunk}; its indexes and reference count are left alone. */
+    public void scan(ByteBuf chunk) {
+        int i = chunk.readerIndex();
+        int end = chunk.writerIndex();
+        bytesScanned += end - i;
+        while (i < end) {
+            if (skipLf) {
+                skipLf = false;
+                if (chunk.getByte(i) == '\n') {
+                    i++;
+                    continue;
+                }
+            }
+            switch (state) {
+                case FIELD -> i = scanField(chunk, i, end);
+                case SPACE -> {
+                    if (chunk.getByte(i) == ' ') {
+                        i++;
+                    }
+                    beginValue();
+                }
+                case VALUE -> i = scanValue(chunk, i, end);
+                default -> throw new IllegalStateException(state.name());
+            }
+        }
+    }
+
+    /** Total bytes passed to {@link #scan}. */
+    public long bytesScanned() {
+        return bytesScanned;
+    }
+
+    /** Events dispatched to the listener so far. */
+    public int eventsSeen() {
+        return eventsSeen;
+    }
+
+    /** Events whose data the listener wanted but which exceeded {@code maxDataBytes}. */
+    public int oversizedEvents() {
+        return oversizedEvents;
+    }
+
+    /** Consumes field-name bytes up to a colon or an end of line; returns the next index to read. */
+    private int scanField(ByteBuf chunk, int i, int end) {
+        while (i < end) {
+            byte b = chunk.getByte(i++);
+            if (b == '\n' || b == '\r') {
+                skipLf = b == '\r';
+                if (lineStart) {
+                    dispatch();
+                } else {
+                    // A field without a colon: its value is empty.
+                    target = resolveField();
+                    beginValue();
+                    endOfLine();
+                }
+                return i;
+            }
+            if (b == ':') {
+                if (lineStart) {
+                    // A comment line.
+                    target = Target.IGNORE;
+                    state = State.VALUE;
+                } else {
+                    target = resolveField();
+                    state = State.SPACE;
+                }
+                lineStart = false;
+                return i;
+            }
+            lineStart = false;
+            if (fieldLength == MAX_FIELD_BYTES) {
+                // Longer than any field we act on: skip the rest of the line.
+                target = Target.IGNORE;
+                state = State.VALUE;
+                return i;
+            }
+            field[fieldLength++] = b;
+        }
+        return i;
+    }
+
+    /** Consumes value bytes up to the end of the line (or of the chunk); returns the next index to read. */
+    private int scanValue(ByteBuf chunk, int i, int end) {
+        int eol = chunk.forEachByte(i, end - i, ByteProcessor.FIND_CRLF);
+        int stop = eol < 0 ? end : eol;
+        if (stop > i) {
+            appendValue(chunk, i, stop - i);
+        }
+        if (eol < 0) {
+            return end;
+        }
+        skipLf = chunk.getByte(eol) == '\r';
+        endOfLine();
+        return eol + 1;
+    }
+
+    private Target resolveField() {
+        if (Arrays.equals(field, 0, fieldLength, DATA, 0, DATA.length)) {
+            return Target.DATA;
+        }
+        if (Arrays.equals(field, 0, fieldLength, EVENT, 0, EVENT.length)) {
+            return Target.EVENT;
+        }
+        return Target.IGNORE;
+    }
+
+    /** The value of a known field starts (after the optional space). */
+    private void beginValue() {
+        state = State.VALUE;
+        if (target == Target.EVENT) {
+            nameLength = 0;
+            nameString = null;
+        } else if (target == Target.DATA) {
+            if (dataLines == 0) {
+                wanted = listener.wantsData(eventName());
+            } else if (wanted) {
+                appendData((byte) '\n');
+            }
+            dataLines++;
+        }
+    }
+
+    private void appendValue(ByteBuf chunk, int index, int length) {
+        if (target == Target.DATA) {
+            if (!wanted || overflow) {
+                return;
+            }
+            if (length > maxDataBytes - dataLength) {
+                overflow = true;
+                return;
+            }
+            ensureDataCapacity(dataLength + length);
+            chunk.getBytes(index, data, dataLength, length);
+            dataLength += length;
+        } else if (target == Target.EVENT) {
+            int n = Math.min(length, MAX_EVENT_NAME_BYTES - nameLength);
+            chunk.getBytes(index, name, nameLength, n);
+            nameLength += n;
+        }
+    }
+
+    private void appendData(byte b) {
+        if (overflow) {
+            return;
+        }
+        if (dataLength == maxDataBytes) {
+            overflow = true;
+            return;
+        }
+        ensureDataCapacity(dataLength + 1);
+        data[dataLength++] = b;
+    }
+
+    private void ensureDataCapacity(int needed) {
+        if (needed > data.length) {
+            int grown = Math.max(MIN_DATA_CAPACITY, data.length * 2);
+            data = Arrays.copyOf(data, Math.min(maxDataBytes, Math.max(needed, grown)));
+        }
+    }
+
+    private void endOfLine() {
+        state = State.FIELD;
+        target = Target.IGNORE;
+        lineStart = true;
+        fieldLength = 0;
+    }
+
+    /** A blank line: hand over the event (if it had data) and start the next one. */
+    private void dispatch() {
+        fieldLength = 0;
+        if (dataLines == 0) {
+            clearName();
+            return;
+        }
+        String eventName = eventName();
+        String payload = null;
+        if (wanted) {
+            if (overflow) {
+                oversizedEvents++;
+            } else {
+                payload = new String(data, 0, dataLength, StandardCharsets.UTF_8);
+            }
+        }
+        clearName();
+        dataLines = 0;
+        dataLength = 0;
+        wanted = false;
+        overflow = false;
+        if (data.length > RETAINED_DATA_CAPACITY) {
+            data = new byte[0];
+        }
+        eventsSeen++;
+        listener.onEvent(eventName, payload);
+    }
+
+    private void clearName() {
+        nameLength = 0;
+        nameString = null;
+    }
+
+    /** The current event's name: a shared constant for Anthropic's names, decoded once otherwise. */
+    private String eventName() {
+        if (nameLength == 0) {
+            return null;
+        }
+        if (nameString == null) {
+            nameString = lookup();
+        }
+        return nameString;
+    }
+
+    private String lookup() {
+        for (int k = 0; k < KNOWN_NAME_BYTES.length; k++) {
+            byte[] known = KNOWN_NAME_BYTES[k];
+            if (Arrays.equals(name, 0, nameLength, known, 0, known.length)) {
+                return KNOWN_NAMES[k];
+            }
+        }
+        return new String(name, 0, nameLength, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
