@@ -6,7 +6,7 @@ import io.claudelb.codec.json.BodyRewriter;
 import io.claudelb.codec.json.RequestInfo;
 import io.claudelb.codec.sse.SseScanner;
 import io.claudelb.codec.sse.StreamPeek;
-import io.claudelb.codec.usage.Usage;
+import io.claudelb.codec.usage.UsageTap;
 import io.claudelb.core.balance.SelectionContext;
 import io.claudelb.core.config.RetrySettings;
 import io.claudelb.core.health.FailureKind;
@@ -99,7 +99,7 @@ public final class Exchange {
     private List<HttpContent> held;
     private StreamPeek peek;
     private SseScanner tap;
-    private Usage usage;
+    private UsageTap usage;
     private long bytesToClient;
     private int failures;
     private boolean allOverload = true;
@@ -172,7 +172,7 @@ public final class Exchange {
 
     private void send() {
         ByteBuf body = BodyRewriter.rewrite(backend.alloc(), request.content(), info, target.model(),
-                info.provider() != null);
+                info.hasProviderMember());
         HttpRequest head = UpstreamRequests.head(request, target.upstream(),
                 upstreamPath(), null, body.readableBytes());
         backend.pipeline().addBefore(PipelineNames.POOL_GUARD, PipelineNames.RELAY, new ResponseRelay(this, attempt));
@@ -338,8 +338,8 @@ public final class Exchange {
         phase = Phase.RELAYING;
         client.write(clientHead(head));
         if (eventStream) {
-            usage = new Usage();
-            tap = new SseScanner(new UsageTap(usage, record), MAX_TAPPED_EVENT);
+            usage = new UsageTap();
+            tap = new SseScanner(usage, MAX_TAPPED_EVENT);
         }
         List<HttpContent> peeked = held;
         held = null;
@@ -548,7 +548,10 @@ public final class Exchange {
         ReferenceCountUtil.release(request);
         record.bytes(bytesToClient);
         if (usage != null) {
-            record.usage(usage);
+            record.usage(usage.usage());
+            if (usage.errorType() != null) {
+                record.inBandError();
+            }
         }
         shared.accessLog().log(record, shared.clock().nanoTime());
         listener.exchangeDone(this, keepConnection);

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -41,7 +42,8 @@ public final class UpstreamRequests {
         HttpHeaders in = client.headers();
         HttpHeaders out = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
         boolean passthrough = upstream.auth().type() == AuthType.PASSTHROUGH;
-        for (Map.Entry<CharSequence, CharSequence> h : in.iteratorCharSequence()) {
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> h = it.next();
             CharSequence name = h.getKey();
             if (HeaderRules.isHopByHop(name)
                     || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST)
