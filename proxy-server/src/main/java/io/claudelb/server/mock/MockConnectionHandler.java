@@ -33,11 +33,24 @@ final class MockConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
+    public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        connectionId = state.connectionAccepted();
+        if (ctx.channel().isActive()) {
+            activate();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        activate();
         ctx.fireChannelActive();
-        ctx.read();
+    }
+
+    private void activate() {
+        if (connectionId == 0) {
+            connectionId = state.connectionAccepted();
+            ctx.read();
+        }
     }
 
     @Override

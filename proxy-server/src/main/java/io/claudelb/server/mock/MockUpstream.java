@@ -2,6 +2,7 @@ package io.claudelb.server.mock;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -73,26 +74,24 @@ public final class MockUpstream implements AutoCloseable {
         List<MockRoute> routes = List.of(new HealthRoute(), new CountTokensRoute(), new MessagesRoute());
         int threads = options.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : options.ioThreads();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
-        try {
-            Channel channel = new ServerBootstrap()
-                    .group(group)
-                    .channel(transport.serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.AUTO_READ, false)
-                    .childHandler(new MockChannelInitializer(state, routes))
-                    .bind(options.host(), options.port())
-                    .syncUninterruptibly()
-                    .channel();
-            MockUpstream mock = new MockUpstream(state, group, channel);
-            LOG.info("mock upstream {} listening on {} ({})", options.name(), mock.baseUrl(), transport.name());
-            return mock;
-        } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        ChannelFuture bind = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new MockChannelInitializer(state, routes))
+                .bind(options.host(), options.port())
+                .awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
             throw new IllegalStateException("mock upstream " + options.name() + " cannot listen on "
-                    + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+                    + options.host() + ":" + options.port() + ": " + bind.cause().getMessage(), bind.cause());
         }
+        MockUpstream mock = new MockUpstream(state, group, bind.channel());
+        LOG.info("mock upstream {} listening on {} ({})", options.name(), mock.baseUrl(), transport.name());
+        return mock;
     }
 
     /** The bound port (the real one when the options asked for 0). */
@@ -152,7 +151,7 @@ public final class MockUpstream implements AutoCloseable {
                 throw new IllegalStateException("MockUpstream.close() called from its own event loop");
             }
         }
-        serverChannel.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        serverChannel.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 }

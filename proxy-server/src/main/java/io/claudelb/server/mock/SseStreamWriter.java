@@ -61,9 +61,14 @@ final class SseStreamWriter {
     private void writeMore() {
         while (!exchange.isDone()) {
             if (!ctx.channel().isWritable()) {
-                waitingForWritability = true;
+                // A flush that drains the buffer fires channelWritabilityChanged from inside flush(); the flag is
+                // set only afterwards, so that event does not re-enter this loop.
                 ctx.flush();
-                return;
+                if (!ctx.channel().isWritable()) {
+                    waitingForWritability = true;
+                    return;
+                }
+                continue;
             }
             if (next == events.size()) {
                 finish();
