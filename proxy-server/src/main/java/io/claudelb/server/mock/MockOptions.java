@@ -1,0 +1,70 @@
+package io.claudelb.server.mock;
+
+import java.util.Objects;
+
+/**
+ * How to start a {@link MockUpstream}: where it listens, how it answers by default, whether it records requests and
+ * how many I/O threads it runs. Built from {@link #defaults()} and the withers; the CLI's {@code mock} command maps
+ * its flags onto this record.
+ *
+ * @param name name sent back in the {@code x-mock-upstream} header (tells apart several mocks behind one proxy)
+ * @param host address to bind ({@code 127.0.0.1} by default)
+ * @param port port to bind; 0 picks a free port (read it back with {@link MockUpstream#port()})
+ * @param behaviour default behaviour; request headers can override it per request
+ * @param record keep a copy of every request (bounded to the most recent {@value RequestRecorder#CAPACITY});
+ *     benchmarks turn this off
+ * @param ioThreads event-loop threads; 0 means one per available processor
+ */
+public record MockOptions(String name, String host, int port, MockBehaviour behaviour, boolean record,
+        int ioThreads) {
+
+    private static final MockOptions DEFAULTS =
+            new MockOptions("mock", "127.0.0.1", 0, MockBehaviour.defaults(), true, 0);
+
+    public MockOptions {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(behaviour, "behaviour");
+        if (name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("name must be non-empty printable ASCII without spaces: " + name);
+        }
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0-65535, was " + port);
+        }
+        if (ioThreads < 0) {
+            throw new IllegalArgumentException("ioThreads must be >= 0, was " + ioThreads);
+        }
+    }
+
+    /** Name {@code mock}, 127.0.0.1, a free port, default behaviour, recording on, one thread per processor. */
+    public static MockOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public MockOptions withName(String value) {
+        return new MockOptions(value, host, port, behaviour, record, ioThreads);
+    }
+
+    public MockOptions withHost(String value) {
+        return new MockOptions(name, value, port, behaviour, record, ioThreads);
+    }
+
+    public MockOptions withPort(int value) {
+        return new MockOptions(name, host, value, behaviour, record, ioThreads);
+    }
+
+    public MockOptions withBehaviour(MockBehaviour value) {
+        return new MockOptions(name, host, port, value, record, ioThreads);
+    }
+
+    public MockOptions withRecord(boolean value) {
+        return new MockOptions(name, host, port, behaviour, value, ioThreads);
+    }
+
+    public MockOptions withIoThreads(int value) {
+        return new MockOptions(name, host, port, behaviour, record, value);
+    }
+}

@@ -1,0 +1,157 @@
+package io.claudelb.server.mock;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An Anthropic-compatible upstream that runs in-process: the target of integration tests (port 0), of
+ * {@code claude-lb mock}, of the two workspaces of {@code claude-lb demo} and of the benchmark harness. Netty on
+ * native epoll when available, TCP_NODELAY, HTTP/1.1 keep-alive; answers are precomputed per behaviour and written
+ * from pooled buffers, with no locks on the request path.
+ *
+ * <p>Endpoints:
+ * <ul>
+ *   <li>{@code POST .../v1/messages} under any prefix ({@code {base}/v1/messages}, Databricks'
+ *       {@code {base}/serving-endpoints/anthropic/v1/messages}): an SSE stream when the body has
+ *       {@code "stream": true}, else one JSON message; the request's model is echoed, the message id
+ *       ({@code msg_mock_<hash of the body>}) makes the body deterministic for a given request and behaviour.
+ *   <li>{@code POST .../v1/messages/count_tokens}: {@code {"input_tokens": N}}, N = body bytes / 4 (a mock figure).
+ *   <li>{@code GET /health}: 200. Anything else: 404 not_found_error.
+ * </ul>
+ * Every answer carries {@code request-id: req_mock_<n>}, {@code x-mock-upstream: <name>}, illustrative
+ * {@code anthropic-ratelimit-*} headers and, on error statuses, {@code retry-after} when configured.
+ *
+ * <p>Per-request overrides of the default {@link MockBehaviour} (request headers; unparsable values get a 400):
+ * <ul>
+ *   <li>{@code x-mock-status: S} - S >= 400 injects that error status (Anthropic-shaped body), else the success
+ *       status
+ *   <li>{@code x-mock-retry-after: V} - the {@code retry-after} value for error answers
+ *   <li>{@code x-mock-ttfb-ms: N} - delay before anything is sent
+ *   <li>{@code x-mock-pace-ms: N} - delay between SSE events
+ *   <li>{@code x-mock-events: N} - number of text deltas; {@code x-mock-text-bytes: N} - total text size
+ *   <li>{@code x-mock-thinking: true|false}, {@code x-mock-tool-use: true|false} - which blocks to include
+ *   <li>{@code x-mock-in-band-error: true} - 200, message_start, then {@code event: error} (overloaded_error)
+ *   <li>{@code x-mock-reset-after-events: N} - TCP reset after N SSE events
+ *   <li>{@code x-mock-reset-before-headers: true} - TCP reset instead of any answer
+ * </ul>
+ * A failure header applies to its request whatever the default's {@code failFirst} says.
+ */
+public final class MockUpstream implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MockUpstream.class);
+
+    private final MockUpstreamState state;
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+    private final int port;
+
+    private MockUpstream(MockUpstreamState state, EventLoopGroup group, Channel serverChannel) {
+        this.state = state;
+        this.group = group;
+        this.serverChannel = serverChannel;
+        this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /**
+     * Binds and returns once listening. Blocks the calling thread (which must not be an event loop) for the bind.
+     *
+     * @throws IllegalStateException when the address cannot be bound
+     */
+    public static MockUpstream start(MockOptions options) {
+        Objects.requireNonNull(options, "options");
+        MockTransport transport = MockTransport.best();
+        MockUpstreamState state = new MockUpstreamState(options.name(), options.behaviour(), options.record());
+        List<MockRoute> routes = List.of(new HealthRoute(), new CountTokensRoute(), new MessagesRoute());
+        int threads = options.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : options.ioThreads();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
+        ChannelFuture bind = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new MockChannelInitializer(state, routes))
+                .bind(options.host(), options.port())
+                .awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+            throw new IllegalStateException("mock upstream " + options.name() + " cannot listen on "
+                    + options.host() + ":" + options.port() + ": " + bind.cause().getMessage(), bind.cause());
+        }
+        MockUpstream mock = new MockUpstream(state, group, bind.channel());
+        LOG.info("mock upstream {} listening on {} ({})", options.name(), mock.baseUrl(), transport.name());
+        return mock;
+    }
+
+    /** The bound port (the real one when the options asked for 0). */
+    public int port() {
+        return port;
+    }
+
+    /** {@code http://127.0.0.1:PORT} (the loopback address, also when bound to a wildcard). */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String name() {
+        return state.name().toString();
+    }
+
+    /** The requests received so far, oldest first (empty when recording is off). Thread-safe snapshot. */
+    public List<RecordedRequest> requests() {
+        RequestRecorder recorder = state.recorder();
+        return recorder == null ? List.of() : recorder.snapshot();
+    }
+
+    public void clearRequests() {
+        RequestRecorder recorder = state.recorder();
+        if (recorder != null) {
+            recorder.clear();
+        }
+    }
+
+    /** Connections accepted since start. */
+    public int connectionsAccepted() {
+        return state.connectionsAccepted();
+    }
+
+    public MockBehaviour behaviour() {
+        return state.behaviour();
+    }
+
+    /** Replaces the default behaviour for requests that arrive from now on; restarts the {@code failFirst} count. */
+    public void setBehaviour(MockBehaviour behaviour) {
+        state.setBehaviour(Objects.requireNonNull(behaviour, "behaviour"));
+    }
+
+    /** Blocks until the mock is closed (by {@link #close()} from another thread); for the CLI's foreground mode. */
+    public void awaitClosed() throws InterruptedException {
+        serverChannel.closeFuture().await();
+    }
+
+    /**
+     * Stops accepting, closes open connections and stops the event loops; returns when they have stopped. Must not
+     * be called from one of this mock's own event loops.
+     */
+    @Override
+    public void close() {
+        for (EventExecutor executor : group) {
+            if (executor.inEventLoop()) {
+                throw new IllegalStateException("MockUpstream.close() called from its own event loop");
+            }
+        }
+        serverChannel.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}

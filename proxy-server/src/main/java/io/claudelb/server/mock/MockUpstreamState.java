@@ -1,0 +1,80 @@
+package io.claudelb.server.mock;
+
+import io.netty.util.AsciiString;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What all connections of one {@link MockUpstream} share: its name, the current default behaviour with its
+ * precomputed {@link MessagePlan}, counters and the request record. Read and written from every event loop with
+ * volatile fields and atomics only, no locks.
+ */
+final class MockUpstreamState {
+    private final AsciiString name;
+    private final RequestRecorder recorder;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong failFirstCounter = new AtomicLong();
+    private volatile MessagePlan defaultPlan;
+
+    MockUpstreamState(String name, MockBehaviour behaviour, boolean record) {
+        this.name = AsciiString.of(name);
+        this.recorder = record ? new RequestRecorder() : null;
+        this.defaultPlan = MessagePlan.of(behaviour);
+    }
+
+    AsciiString name() {
+        return name;
+    }
+
+    /** The recorder, or null when recording is off. */
+    RequestRecorder recorder() {
+        return recorder;
+    }
+
+    MockBehaviour behaviour() {
+        return defaultPlan.behaviour();
+    }
+
+    /** Swaps the default behaviour; {@code failFirst} counts again from zero. */
+    void setBehaviour(MockBehaviour behaviour) {
+        defaultPlan = MessagePlan.of(behaviour);
+        failFirstCounter.set(0);
+    }
+
+    /** The default plan when the behaviour produces the same content, else a plan built for this request. */
+    MessagePlan planFor(MockBehaviour behaviour) {
+        MessagePlan plan = defaultPlan;
+        return plan.fits(behaviour) ? plan : MessagePlan.of(behaviour);
+    }
+
+    /**
+     * Applies {@code failFirst}: with N > 0 the first N model requests since the behaviour was set get its failure
+     * (a 529 when it configures none), later ones get the behaviour without failures.
+     */
+    MockBehaviour applyFailFirst(MockBehaviour behaviour) {
+        int failFirst = behaviour.failFirst();
+        if (failFirst == 0) {
+            return behaviour;
+        }
+        if (failFirstCounter.incrementAndGet() <= failFirst) {
+            return behaviour.injectsFailure() ? behaviour : behaviour.withErrorStatus(529);
+        }
+        return behaviour.withoutFailures();
+    }
+
+    /** Numbers requests from 1, for the {@code request-id} header. */
+    long nextRequestNumber() {
+        return requests.incrementAndGet();
+    }
+
+    /** Numbers accepted connections from 1. */
+    long connectionAccepted() {
+        return connections.incrementAndGet();
+    }
+
+    int connectionsAccepted() {
+        return connections.get();
+    }
+}
