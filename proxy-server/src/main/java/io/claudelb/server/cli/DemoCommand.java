@@ -1,0 +1,77 @@
+package io.claudelb.server.cli;
+
+import io.claudelb.core.config.AdminSettings;
+import io.claudelb.core.config.ConfigFormat;
+import io.claudelb.core.config.GatewayConfig;
+import io.claudelb.core.config.PoolSettings;
+import io.claudelb.core.config.ServerSettings;
+import io.claudelb.core.config.UpstreamAuth;
+import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.core.config.UpstreamKind;
+import io.claudelb.server.mock.MockBehaviour;
+import io.claudelb.server.mock.MockOptions;
+import io.claudelb.server.mock.MockUpstream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code claude-lb demo}: the gateway on 127.0.0.1:8000 in front of two in-process mock Databricks workspaces, so a
+ * new user can point Claude Code or curl at it with no credentials at all.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run claude-lb on 127.0.0.1:8000 in front of two in-process mock workspaces.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "8000", description = "Gateway port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--pace-ms", defaultValue = "30", description = "Delay between the mock's SSE events, ms.")
+    long paceMs;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        MockBehaviour behaviour = MockBehaviour.defaults().withPace(Duration.ofMillis(paceMs)).withTextEvents(12);
+        MockUpstream east = MockUpstream.start(MockOptions.defaults().withName("ws-east").withBehaviour(behaviour)
+                .withRecord(false).withIoThreads(1));
+        MockUpstream west = MockUpstream.start(MockOptions.defaults().withName("ws-west").withBehaviour(behaviour)
+                .withRecord(false).withIoThreads(1));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            east.close();
+            west.close();
+        }, "demo-mocks-shutdown"));
+        GatewayConfig config = new GatewayConfig(ConfigFormat.NATIVE,
+                ServerSettings.DEFAULTS.withListen("127.0.0.1", port), AdminSettings.DEFAULTS, List.of(),
+                List.of(workspace("ws-east", east), workspace("ws-west", west)), List.of(), null, null, null, null,
+                null, List.of("demo: two mock Databricks workspaces, no client keys, loopback only"));
+        PrintWriter out = spec.commandLine().getOut();
+        String base = "http://127.0.0.1:" + port;
+        out.println();
+        out.println("claude-lb demo: two mock Databricks workspaces (ws-east " + east.baseUrl() + ", ws-west "
+                + west.baseUrl() + ")");
+        out.println("Point Claude Code or any Anthropic SDK at it:");
+        out.println("  export ANTHROPIC_BASE_URL=" + base);
+        out.println("  export ANTHROPIC_AUTH_TOKEN=demo   # any value: the demo has no client keys");
+        out.println("Stream one answer with curl:");
+        out.println("  curl -N " + base + "/v1/messages -H 'content-type: application/json' "
+                + "-H 'anthropic-version: 2023-06-01' -d '{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,"
+                + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'");
+        out.println("See where it went: curl " + base + "/stats      Stop: Ctrl-C");
+        out.println();
+        out.flush();
+        return ServeCommand.run(config);
+    }
+
+    private static UpstreamConfig workspace(String name, MockUpstream mock) {
+        return new UpstreamConfig(name, UpstreamKind.DATABRICKS, URI.create(mock.baseUrl() + "/serving-endpoints"),
+                UpstreamAuth.bearer("demo-token-" + name), 1, 0, PoolSettings.DEFAULTS, null, true, null, null);
+    }
+}

@@ -1,0 +1,88 @@
+package io.claudelb.server.cli;
+
+import io.claudelb.server.mock.MockBehaviour;
+import io.claudelb.server.mock.MockOptions;
+import io.claudelb.server.mock.MockUpstream;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code claude-lb mock --port P}: the shipped Anthropic-compatible mock upstream, for trying claude-lb without
+ * credentials and for load tests. Per-request behaviour can also be set with {@code x-mock-*} request headers.
+ */
+@Command(name = "mock", mixinStandardHelpOptions = true,
+        description = "Run a mock Anthropic upstream (also answers the Databricks path .../anthropic/v1/messages).")
+final class MockCommand implements Callable<Integer> {
+    @Option(names = "--port", required = true, paramLabel = "P", description = "Port to listen on (0 = any free).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--name", defaultValue = "mock", description = "Name shown in x-mock-upstream (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    @Option(names = "--ttfb-ms", defaultValue = "0", description = "Delay before the response head, ms.")
+    long ttfbMs;
+
+    @Option(names = "--pace-ms", defaultValue = "0", description = "Delay between SSE events, ms.")
+    long paceMs;
+
+    @Option(names = "--events", defaultValue = "8", description = "Text delta events per answer.")
+    int events;
+
+    @Option(names = "--text-bytes", defaultValue = "160", description = "Total text bytes per answer.")
+    int textBytes;
+
+    @Option(names = "--no-thinking", description = "Leave out the thinking block.")
+    boolean noThinking;
+
+    @Option(names = "--tool-use", description = "Add a tool_use block streamed as input_json_delta.")
+    boolean toolUse;
+
+    @Option(names = "--error-status", defaultValue = "0", description = "Answer every request with this status.")
+    int errorStatus;
+
+    @Option(names = "--retry-after", description = "retry-after header value sent with --error-status.")
+    String retryAfter;
+
+    @Option(names = "--in-band-error", description = "Send 200, message_start, then event: error (overloaded).")
+    boolean inBandError;
+
+    @Option(names = "--no-record", description = "Do not keep received requests in memory (load tests).")
+    boolean noRecord;
+
+    @Option(names = "--io-threads", defaultValue = "0", description = "Event loops (0 = one per core).")
+    int ioThreads;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        MockBehaviour behaviour = MockBehaviour.defaults()
+                .withTimeToFirstByte(Duration.ofMillis(ttfbMs))
+                .withPace(Duration.ofMillis(paceMs))
+                .withTextEvents(events)
+                .withTextBytes(textBytes)
+                .withThinking(!noThinking)
+                .withToolUse(toolUse)
+                .withInBandError(inBandError);
+        if (errorStatus > 0) {
+            behaviour = behaviour.withErrorStatus(errorStatus).withRetryAfter(retryAfter);
+        }
+        MockOptions options = MockOptions.defaults().withName(name).withHost(host).withPort(port)
+                .withBehaviour(behaviour).withRecord(!noRecord).withIoThreads(ioThreads);
+        try (MockUpstream mock = MockUpstream.start(options)) {
+            spec.commandLine().getOut().println("mock upstream '" + name + "' listening on " + mock.baseUrl());
+            spec.commandLine().getOut().flush();
+            Runtime.getRuntime().addShutdownHook(new Thread(mock::close, "mock-shutdown"));
+            mock.awaitClosed();
+        }
+        return 0;
+    }
+}
