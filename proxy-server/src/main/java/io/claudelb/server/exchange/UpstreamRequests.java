@@ -45,8 +45,7 @@ public final class UpstreamRequests {
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> h = it.next();
             CharSequence name = h.getKey();
-            if (HeaderRules.isHopByHop(name)
-                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST)
+            if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST)
                     || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_LENGTH)
                     || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.ACCEPT_ENCODING)
                     || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.EXPECT)
@@ -57,6 +56,7 @@ public final class UpstreamRequests {
             }
             out.add(name, h.getValue());
         }
+        // Removes Connection, the headers it names, and the fixed hop-by-hop set.
         HeaderRules.stripHopByHop(out);
         if (!upstream.betas().passesAll()) {
             String filtered = upstream.betas().apply(String.join(",", out.getAll(ANTHROPIC_BETA)));

@@ -21,7 +21,7 @@ class RequestTimeoutHandlerTest {
 
         ch.advanceTimeBy(29, TimeUnit.SECONDS);
         ch.runScheduledPendingTasks();
-        assertThat((Object) ch.readOutbound()).isNull();
+        assertThat(ch.outboundMessages()).isEmpty();
 
         ch.advanceTimeBy(2, TimeUnit.SECONDS);
         ch.runScheduledPendingTasks();
@@ -46,7 +46,7 @@ class RequestTimeoutHandlerTest {
         handler.readyForNext();
         ch.advanceTimeBy(10, TimeUnit.MINUTES);
         ch.runScheduledPendingTasks();
-        assertThat((Object) ch.readOutbound()).isNull();
+        assertThat(ch.outboundMessages()).isEmpty();
         assertThat(ch.isOpen()).isTrue();
         ch.finishAndReleaseAll();
     }
