@@ -275,6 +275,13 @@ class OpenAiRequestTranslatorTest {
     }
 
     @Test
+    void nonAsciiTextAndLoneEscapedSurrogatesSurvive() {
+        assertThat(translate("{\"messages\":[{\"role\":\"user\",\"content\":\"h\u00e9 \uD83D\uDE00 \\ud83d!\"}]}",
+                PLAIN)).isEqualTo("{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":"
+                        + "\"h\u00e9 \uD83D\uDE00 \\uD83D!\"}]}");
+    }
+
+    @Test
     void invalidRequestsAreRejectedWithAPath() {
         assertRejected("{not json", "request body is not valid JSON");
         assertRejected("[1]", "request body must be a JSON object");
