@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
 import java.io.IOException;
@@ -142,6 +143,31 @@ final class JsonTree {
             throw new UncheckedIOException("writing to a StringWriter cannot fail", e);
         }
         return out.toString();
+    }
+
+    /** Writes one JSON document with a generator. */
+    interface Body {
+        void write(JsonGenerator gen) throws IOException;
+    }
+
+    /**
+     * A new buffer from {@code alloc} holding the document {@code body} writes; released again if writing fails
+     * (a {@link TranslationException} from the body propagates).
+     */
+    static ByteBuf write(ByteBufAllocator alloc, int initialCapacity, Body body) {
+        ByteBuf out = alloc.buffer(initialCapacity);
+        boolean done = false;
+        try (JsonGenerator gen = generator(out)) {
+            body.write(gen);
+            done = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a buffer failed", e);
+        } finally {
+            if (!done) {
+                out.release();
+            }
+        }
+        return out;
     }
 
     /** A UTF-8 generator appending to {@code out}; closing it flushes but leaves the buffer to the caller. */

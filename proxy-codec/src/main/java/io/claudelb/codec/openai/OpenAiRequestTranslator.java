@@ -48,19 +48,8 @@ public final class OpenAiRequestTranslator {
         if (!(request instanceof JsonValue.Obj)) {
             throw new TranslationException("request body must be a JSON object");
         }
-        ByteBuf out = alloc.buffer(Math.max(256, anthropicBody.readableBytes()));
-        boolean done = false;
-        try (JsonGenerator gen = JsonTree.generator(out)) {
-            write(gen, request, target);
-            done = true;
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to a buffer failed", e);
-        } finally {
-            if (!done) {
-                out.release();
-            }
-        }
-        return out;
+        return JsonTree.write(alloc, Math.max(256, anthropicBody.readableBytes()),
+                gen -> write(gen, request, target));
     }
 
     private static void write(JsonGenerator gen, JsonValue request, OpenAiTarget target) throws IOException {

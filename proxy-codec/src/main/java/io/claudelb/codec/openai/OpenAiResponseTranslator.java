@@ -63,19 +63,8 @@ public final class OpenAiResponseTranslator {
         String openAiId = response.textOf("id");
         String messageId = "msg_" + (openAiId == null || openAiId.isEmpty()
                 ? UUID.randomUUID().toString().replace("-", "") : openAiId);
-        ByteBuf out = alloc.buffer(Math.max(256, openAiBody.readableBytes() + 128));
-        boolean done = false;
-        try (JsonGenerator gen = JsonTree.generator(out)) {
-            writeMessage(gen, messageId, requestedModel, choice, message, response.get("usage"), warnings);
-            done = true;
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to a buffer failed", e);
-        } finally {
-            if (!done) {
-                out.release();
-            }
-        }
-        return out;
+        return JsonTree.write(alloc, Math.max(256, openAiBody.readableBytes() + 128),
+                gen -> writeMessage(gen, messageId, requestedModel, choice, message, response.get("usage"), warnings));
     }
 
     /**
@@ -105,9 +94,7 @@ public final class OpenAiResponseTranslator {
     }
 
     private static ByteBuf errorBody(ByteBufAllocator alloc, String type, String message) {
-        ByteBuf out = alloc.buffer(64 + message.length());
-        boolean done = false;
-        try (JsonGenerator gen = JsonTree.generator(out)) {
+        return JsonTree.write(alloc, 64 + message.length(), gen -> {
             gen.writeStartObject();
             gen.writeStringField("type", "error");
             gen.writeObjectFieldStart("error");
@@ -115,15 +102,7 @@ public final class OpenAiResponseTranslator {
             gen.writeStringField("message", message);
             gen.writeEndObject();
             gen.writeEndObject();
-            done = true;
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to a buffer failed", e);
-        } finally {
-            if (!done) {
-                out.release();
-            }
-        }
-        return out;
+        });
     }
 
     private static JsonValue firstChoice(JsonValue response) {
