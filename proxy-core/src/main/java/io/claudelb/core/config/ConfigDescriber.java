@@ -76,6 +76,13 @@ public final class ConfigDescriber {
                     + " / first byte " + Durations.format(t.firstByte()) + " / idle " + Durations.format(t.idle()));
             line(out, INDENT + INDENT + "count_tokens " + (u.countTokens() ? "relayed" : "estimated locally")
                     + ", betas " + betas(u.betas()) + ", proxy " + proxy);
+            if (u.kind() == UpstreamKind.OPENAI) {
+                OpenAiSettings o = u.openai();
+                line(out, INDENT + INDENT + "openai: " + (o.maxCompletionTokens() ? "max_completion_tokens"
+                        : "max_tokens") + ", thinking " + (o.reasoningParam() == null ? "dropped"
+                        : "-> " + o.reasoningParam()) + ", user " + (o.userMaxLength() == 0 ? "never sent"
+                        : "up to " + o.userMaxLength() + " chars"));
+            }
         }
     }
 

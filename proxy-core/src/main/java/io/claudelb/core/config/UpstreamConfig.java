@@ -18,10 +18,20 @@ import java.util.Objects;
  * @param countTokens whether {@code POST /v1/messages/count_tokens} may be relayed here
  * @param betas       anthropic-beta filter
  * @param proxy       outbound HTTP CONNECT proxy, or null
+ * @param openai      Chat Completions dialect, used by {@code openai}-kind upstreams only; null means
+ *                    {@link OpenAiSettings#DEFAULTS}
  */
 public record UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, UpstreamAuth auth, int weight,
                              int priority, PoolSettings pool, TimeoutSettings timeouts, boolean countTokens,
-                             BetaFilter betas, OutboundProxy proxy) {
+                             BetaFilter betas, OutboundProxy proxy, OpenAiSettings openai) {
+
+    /** An upstream with the default {@link OpenAiSettings} (every kind but a tuned {@code openai} one). */
+    public UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, UpstreamAuth auth, int weight, int priority,
+                          PoolSettings pool, TimeoutSettings timeouts, boolean countTokens, BetaFilter betas,
+                          OutboundProxy proxy) {
+        this(name, kind, baseUrl, auth, weight, priority, pool, timeouts, countTokens, betas, proxy,
+                OpenAiSettings.DEFAULTS);
+    }
 
     public UpstreamConfig {
         Checks.notBlank("name", name);
@@ -49,6 +59,7 @@ public record UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, Upstre
         pool = pool == null ? PoolSettings.DEFAULTS : pool;
         timeouts = timeouts == null ? TimeoutSettings.DEFAULTS : timeouts;
         betas = betas == null ? BetaFilter.ALL : betas;
+        openai = openai == null ? OpenAiSettings.DEFAULTS : openai;
     }
 
     public boolean tls() {

@@ -12,12 +12,13 @@ import java.util.Set;
 
 /**
  * Reads one native {@code upstreams[]} entry into an {@link UpstreamConfig}: kind, base URL, credential, pool,
- * timeouts, count_tokens, beta filter and outbound proxy. Auth keys that the chosen auth type does not use are an
- * error, so a misplaced secret is caught at startup instead of being silently ignored.
+ * timeouts, count_tokens, beta filter, outbound proxy and the {@code openai} dialect. Auth keys that the chosen auth
+ * type does not use are an error, and so is {@code openai} on another kind or {@code count_tokens: true} on an
+ * {@code openai} upstream, so a misplaced setting is caught at startup instead of being silently ignored.
  */
 final class UpstreamReader {
     static final List<String> KEYS = List.of("name", "kind", "base_url", "weight", "priority", "enabled", "auth",
-            "pool", "timeouts", "count_tokens", "betas", "proxy");
+            "pool", "timeouts", "count_tokens", "betas", "proxy", "openai");
     private static final List<String> AUTH_KEYS = List.of("type", "token", "client_id", "client_secret", "token_url",
             "refresh_token");
     private static final Map<AuthType, List<String>> AUTH_FIELDS = new EnumMap<>(AuthType.class);
@@ -46,10 +47,32 @@ final class UpstreamReader {
         PoolSettings pool = pool(n.node("pool"), PoolSettings.DEFAULTS, ctx);
         TimeoutSettings timeouts = timeouts(n.node("timeouts"), ctx);
         boolean countTokens = n.bool("count_tokens", kind == UpstreamKind.ANTHROPIC);
+        if (countTokens && kind == UpstreamKind.OPENAI) {
+            throw n.error("count_tokens", "an openai upstream has no token counting endpoint; leave it false "
+                    + "(claude-lb answers count_tokens with an estimate)");
+        }
         BetaFilter betas = betas(n.node("betas"));
         OutboundProxy proxy = OutboundProxies.read(n, "proxy");
+        if (n.has("openai") && kind != UpstreamKind.OPENAI) {
+            throw n.error("openai", "is only used by kind openai, this upstream is kind " + kind.configName());
+        }
+        OpenAiSettings openai = openai(n.node("openai"), ctx);
         return ctx.build(n.path(), () -> new UpstreamConfig(name, kind, baseUrl, auth, weight, priority, pool,
-                timeouts, countTokens, betas, proxy));
+                timeouts, countTokens, betas, proxy, openai));
+    }
+
+    private static OpenAiSettings openai(ConfigNode o, ReadContext ctx) {
+        o.allowOnly(List.of("max_completion_tokens", "reasoning_param", "user_max_length"));
+        OpenAiSettings d = OpenAiSettings.DEFAULTS;
+        boolean maxCompletionTokens = o.bool("max_completion_tokens", d.maxCompletionTokens());
+        String reasoningParam = o.string("reasoning_param");
+        if (reasoningParam != null && reasoningParam.isBlank()) {
+            reasoningParam = null;
+        }
+        int userMaxLength = o.integer("user_max_length", d.userMaxLength());
+        String finalReasoningParam = reasoningParam;
+        return ctx.build(o.path(), () -> new OpenAiSettings(maxCompletionTokens, finalReasoningParam,
+                userMaxLength));
     }
 
     /** A required http(s) URL; the record checks scheme and host, this reports what URI parsing finds. */

@@ -19,7 +19,7 @@ class ConfigDescriberTest {
                 "Listen: 127.0.0.1:8000 (this machine only)",
                 "Client keys: alice; exempt paths /health",
                 "Admin key: set",
-                "Upstreams (5):",
+                "Upstreams (6):",
                 "  ws-east: databricks https://adb-1111111111111111.11.azuredatabricks.net/serving-endpoints",
                 "    auth bearer, weight 1, priority 0, pool max 256 per event loop (acquire 10s), timeouts connect 10s "
                         + "/ first byte 10m / idle 5m",
@@ -33,6 +33,9 @@ class ConfigDescriberTest {
                 "  *sonnet*  [priority]\n"
                         + "    -> anthropic: model passthrough, priority 0, weight 1\n"
                         + "    -> relay: model passthrough, priority 1, weight 1\n",
+                "  openrouter: openai https://openrouter.ai/api/v1",
+                "    openai: max_tokens, thinking -> reasoning.effort, user up to 128 chars",
+                "  gpt-*  [least_requests, the default]\n    -> openrouter: model openai/gpt-5",
                 "  *  [least_requests, the default]\n    -> relay: model passthrough",
                 "Balancing: strategy least_requests; affinity session (idle ttl 1h, at most 100000 bindings)",
                 "Databricks model mapping: contains 'opus' -> databricks-claude-opus-4-5",

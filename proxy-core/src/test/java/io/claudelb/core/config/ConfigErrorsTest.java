@@ -88,6 +88,18 @@ class ConfigErrorsTest {
                 "is not a valid URL");
         assertError("upstreams: [ { name: a, kind: bedrock, base_url: 'http://h:1' } ]", "upstreams[0].kind",
                 "unknown value 'bedrock'; expected one of anthropic, databricks, openai");
+        assertError("upstreams: [ { name: a, base_url: 'http://h:1', openai: { user_max_length: 1 } } ]",
+                "upstreams[0].openai", "is only used by kind openai, this upstream is kind anthropic");
+        assertError("upstreams: [ { name: a, kind: openai, base_url: 'http://h:1', count_tokens: true } ]",
+                "upstreams[0].count_tokens", "no token counting endpoint");
+        assertError("upstreams: [ { name: a, kind: openai, base_url: 'http://h:1', openai: { reasoning: x } } ]",
+                "upstreams[0].openai.reasoning", "known keys here: max_completion_tokens, reasoning_param");
+        assertError("upstreams: [ { name: a, kind: openai, base_url: 'http://h:1', "
+                + "openai: { reasoning_param: 'a.b.c' } } ]", "upstreams[0].openai.reasoning_param",
+                "must be a parameter name");
+        assertError("upstreams: [ { name: a, kind: openai, base_url: 'http://h:1', "
+                + "openai: { user_max_length: -1 } } ]", "upstreams[0].openai.user_max_length",
+                "must be between 0 and 1000000");
         assertError("upstreams: [ { name: a, base_url: 'http://h:1', timeouts: { connect: soon } } ]",
                 "upstreams[0].timeouts.connect", "expected a duration");
         assertError("upstreams: [ { name: a, base_url: 'http://h:1', timeouts: { idle: 0s } } ]",

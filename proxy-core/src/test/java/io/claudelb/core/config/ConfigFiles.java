@@ -15,7 +15,8 @@ final class ConfigFiles {
             "ANTHROPIC_API_KEY", "secret-sk-ant-5",
             "RELAY_TOKEN", "secret-relay-6",
             "TOGETHER_API_KEY", "secret-together-7",
-            "CLAUDE_LB_ADMIN_KEY", "secret-admin-8");
+            "CLAUDE_LB_ADMIN_KEY", "secret-admin-8",
+            "OPENROUTER_API_KEY", "secret-openrouter-9");
 
     private ConfigFiles() {
     }

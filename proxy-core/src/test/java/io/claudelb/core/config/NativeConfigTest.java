@@ -253,6 +253,26 @@ class NativeConfigTest {
     }
 
     @Test
+    void openAiDialectIsReadForOpenAiUpstreams() {
+        GatewayConfig c = parse("""
+                upstreams:
+                  - name: openrouter
+                    kind: openai
+                    base_url: https://openrouter.ai/api/v1
+                    openai: { max_completion_tokens: true, reasoning_param: reasoning.effort, user_max_length: 64 }
+                  - { name: vllm, kind: openai, base_url: "http://h:3" }
+                  - { name: a, base_url: "http://h:4" }
+                """);
+        assertThat(c.upstreams().get(0).openai()).isEqualTo(new OpenAiSettings(true, "reasoning.effort", 64));
+        assertThat(c.upstreams().get(0).messagesPath()).isEqualTo("/api/v1/chat/completions");
+        assertThat(c.upstreams().get(1).openai()).isEqualTo(OpenAiSettings.DEFAULTS);
+        assertThat(c.upstreams().get(2).openai()).isEqualTo(OpenAiSettings.DEFAULTS);
+        assertThat(OpenAiSettings.DEFAULTS).isEqualTo(new OpenAiSettings(false, null, 128));
+        assertThat(ConfigDescriber.describe(c)).contains("openai: max_completion_tokens, thinking -> "
+                + "reasoning.effort, user up to 64 chars", "openai: max_tokens, thinking dropped, user up to 128 chars");
+    }
+
+    @Test
     void authTypesAndDatabricksTokenUrl() {
         GatewayConfig c = parse("""
                 upstreams:

@@ -22,7 +22,7 @@ class ShippedConfigFilesTest {
             "auth", "type", "token", "client_id", "client_secret", "token_url", "refresh_token",
             "pool", "max_pending_acquires", "acquire_timeout", "max_lifetime",
             "timeouts", "connect", "first_byte", "idle", "betas", "allow", "deny", "proxy", "url", "username",
-            "password",
+            "password", "openai", "max_completion_tokens", "reasoning_param", "user_max_length",
             "routes", "match", "strategy", "targets", "upstream", "model",
             "balancing", "affinity", "affinity_ttl", "affinity_max_entries",
             "health", "failure_threshold", "open_for", "half_open_probes", "retry_after_cap",
@@ -36,7 +36,7 @@ class ShippedConfigFilesTest {
         GatewayConfig c = ConfigFiles.load("claude-lb.yaml");
         assertThat(c.format()).isEqualTo(ConfigFormat.NATIVE);
         assertThat(c.upstreams()).extracting(UpstreamConfig::name)
-                .containsExactly("ws-east", "ws-west", "anthropic", "relay", "anthropic-via-proxy");
+                .containsExactly("ws-east", "ws-west", "anthropic", "relay", "anthropic-via-proxy", "openrouter");
         UpstreamConfig west = c.upstreamsByName().get("ws-west");
         assertThat(west.auth().type()).isEqualTo(AuthType.DATABRICKS_OAUTH);
         assertThat(west.auth().clientSecret().reveal()).isEqualTo(ConfigFiles.ENV.get("DATABRICKS_CLIENT_SECRET_WEST"));
@@ -45,12 +45,19 @@ class ShippedConfigFilesTest {
         assertThat(c.upstreamsByName().get("ws-east").auth().token().reveal())
                 .isEqualTo(ConfigFiles.ENV.get("DATABRICKS_TOKEN_EAST"));
         assertThat(c.upstreamsByName().get("anthropic-via-proxy").proxy().host()).isEqualTo("proxy.corp.example");
-        assertThat(c.routes()).extracting(RouteConfig::match).containsExactly("*opus*", "*sonnet*", "*haiku*", "*");
+        assertThat(c.routes()).extracting(RouteConfig::match)
+                .containsExactly("*opus*", "*sonnet*", "*haiku*", "gpt-*", "*");
         assertThat(c.routes().get(0).targets()).extracting(TargetConfig::upstream).containsExactly("ws-east", "ws-west");
         assertThat(c.routes().get(1).targets()).containsExactly(
                 new TargetConfig("anthropic", TargetConfig.PASSTHROUGH, 0, 0), new TargetConfig("relay", null, 1, 0));
         assertThat(c.routes().get(2).targets()).extracting(TargetConfig::upstream)
                 .containsExactly("anthropic-via-proxy");
+        assertThat(c.routes().get(3).targets()).containsExactly(new TargetConfig("openrouter", "openai/gpt-5", 0, 0));
+        UpstreamConfig openRouter = c.upstreamsByName().get("openrouter");
+        assertThat(openRouter.kind()).isEqualTo(UpstreamKind.OPENAI);
+        assertThat(openRouter.countTokens()).isFalse();
+        assertThat(openRouter.openai()).isEqualTo(new OpenAiSettings(false, "reasoning.effort", 128));
+        assertThat(openRouter.auth().token().reveal()).isEqualTo(ConfigFiles.ENV.get("OPENROUTER_API_KEY"));
         // The reference shows the defaults, so apart from what it sets on purpose the records are the defaults.
         assertThat(c.server()).isEqualTo(ServerSettings.DEFAULTS);
         assertThat(c.balancing()).isEqualTo(BalancingSettings.DEFAULTS);
