@@ -8,6 +8,7 @@ import io.claudelb.core.route.Router;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.exchange.ExchangeSettings;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The running gateway's state that outlives one config: the current {@link Snapshot} (swapped atomically on reload),
@@ -19,6 +20,7 @@ public final class Gateway {
     private final HealthRegistry health;
     private final ExchangeSettings exchangeSettings;
     private volatile Snapshot snapshot;
+    private volatile Supplier<GatewayConfig> reloadSource;
 
     public Gateway(GatewayConfig config, NanoClock clock, LongSupplier wallClock, ExchangeSettingsFactory settings) {
         this.clock = clock;
@@ -45,9 +47,35 @@ public final class Gateway {
         return snapshot;
     }
 
-    /** Validates nothing itself: {@code config} is already a validated record. In-flight exchanges keep theirs. */
-    public void reload(GatewayConfig config) {
+    /**
+     * Swaps in a new config: {@code config} is already a validated record, so a bad file never gets here and the
+     * running snapshot stays. In-flight exchanges finish on the snapshot they started with; health, cooldowns and
+     * session bindings carry over by upstream name. Listen address and thread settings need a restart.
+     */
+    public synchronized void reload(GatewayConfig config) {
         this.snapshot = build(config);
+    }
+
+    /** Where {@link #reloadFromSource()} reads the config (the file the server was started with). */
+    public void reloadSource(Supplier<GatewayConfig> source) {
+        this.reloadSource = source;
+    }
+
+    /**
+     * Loads the config again from its source and swaps it in.
+     *
+     * @return the new config
+     * @throws IllegalStateException when the gateway was not started from a file
+     * @throws io.claudelb.core.config.ConfigException when the file is invalid (nothing changes then)
+     */
+    public GatewayConfig reloadFromSource() {
+        Supplier<GatewayConfig> source = reloadSource;
+        if (source == null) {
+            throw new IllegalStateException("this gateway was not started from a config file");
+        }
+        GatewayConfig next = source.get();
+        reload(next);
+        return next;
     }
 
     public HealthRegistry health() {

@@ -22,6 +22,9 @@ final class ConfigOptions {
     @Option(names = "--port", paramLabel = "P", description = "Listen port (overrides server.listen).")
     Integer port;
 
+    @Option(names = "--watch", description = "Reload the config when the file changes (also: POST /reload with the admin key).")
+    boolean watch;
+
     Path resolve() {
         if (config != null) {
             return config;

@@ -21,7 +21,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return ServeCommand.run(options.load());
+        return ServeCommand.run(options);
     }
 
     public static void main(String[] args) {
@@ -35,6 +35,11 @@ public final class Main implements Callable<Integer> {
             if (e instanceof ConfigException ce) {
                 commandLine.getErr().println("claude-lb: config error: " + ce.getMessage());
                 return 2;
+            }
+            if (e instanceof java.net.SocketException || e instanceof java.io.IOException) {
+                // Typically "Address already in use" when binding: a user error, not a crash.
+                commandLine.getErr().println("claude-lb: cannot listen: " + e.getMessage());
+                return 1;
             }
             throw e;
         });

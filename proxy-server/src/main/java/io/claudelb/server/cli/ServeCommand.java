@@ -22,16 +22,32 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return run(options);
+    }
+
+    /** Serves the config the options name; reloads come from the same file with the same overrides. */
+    static int run(ConfigOptions options) throws InterruptedException {
         GatewayConfig config = options.load();
-        return run(config);
+        return run(config, server -> {
+            server.gateway().reloadSource(options::load);
+            if (options.watch) {
+                new ConfigWatcher(options.resolve(), server.gateway()).start();
+            }
+        });
     }
 
     static int run(GatewayConfig config) throws InterruptedException {
+        return run(config, server -> { });
+    }
+
+    private static int run(GatewayConfig config, java.util.function.Consumer<ProxyServer> started)
+            throws InterruptedException {
         LoggingSetup.apply(config.logging());
         for (String note : config.notes()) {
             log.info("config: {}", note);
         }
         ProxyServer server = ProxyServer.start(config, NanoClock.SYSTEM, Version.get());
+        started.accept(server);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down: draining in-flight requests for up to {} s",

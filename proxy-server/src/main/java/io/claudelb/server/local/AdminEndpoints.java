@@ -3,6 +3,7 @@ package io.claudelb.server.local;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.claudelb.codec.http.HeaderRules;
 import io.claudelb.core.balance.HealthRegistry;
+import io.claudelb.core.config.ConfigException;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.TargetConfig;
@@ -134,14 +135,9 @@ final class AdminEndpoints {
 
     /** {@code POST /reset} or {@code /reset/{name}}: closes breakers and clears cooldowns. Admin key required. */
     FullHttpResponse reset(ByteBufAllocator alloc, FullHttpRequest request, String path) {
-        GatewayConfig config = gateway.snapshot().config();
-        if (config.admin().apiKey().isEmpty()) {
-            return LocalResponses.error(alloc, 403, "permission_error",
-                    "Admin endpoints are disabled: set admin.api_key in the config to enable them.");
-        }
-        if (!config.admin().apiKey().matches(HeaderRules.clientCredential(request.headers()))) {
-            return LocalResponses.error(alloc, 401, "authentication_error",
-                    "This endpoint needs the admin key (x-api-key or Authorization: Bearer).");
+        FullHttpResponse denied = checkAdminKey(alloc, request);
+        if (denied != null) {
+            return denied;
         }
         HealthRegistry health = gateway.health();
         if (path.equals("/reset")) {
@@ -158,6 +154,44 @@ final class AdminEndpoints {
             g.writeStringField("upstream", name);
             g.writeEndObject();
         }));
+    }
+
+    /**
+     * {@code POST /reload} (and seed B's {@code POST /providers/reload}): re-reads the config file and swaps it in
+     * atomically; an invalid file changes nothing and the answer names the key. Admin key required.
+     */
+    FullHttpResponse reload(ByteBufAllocator alloc, FullHttpRequest request) {
+        FullHttpResponse denied = checkAdminKey(alloc, request);
+        if (denied != null) {
+            return denied;
+        }
+        GatewayConfig next;
+        try {
+            next = gateway.reloadFromSource();
+        } catch (ConfigException e) {
+            return LocalResponses.error(alloc, 400, "invalid_request_error", "Reload refused, config unchanged: "
+                    + e.getMessage());
+        } catch (IllegalStateException e) {
+            return LocalResponses.error(alloc, 409, "invalid_request_error", "Reload is not available: " + e.getMessage());
+        }
+        long healthy = gateway.health().snapshot().upstreams().stream().filter(UpstreamSnapshot::available).count();
+        return LocalResponses.json(alloc, 200, "{\"status\":\"success\",\"message\":\"Configuration reloaded\","
+                + "\"providers_count\":" + next.upstreams().size() + ",\"healthy_providers\":" + healthy
+                + ",\"routes\":" + next.routes().size() + "}");
+    }
+
+    /** Null when the request carries the admin key; otherwise the refusal to send. */
+    private FullHttpResponse checkAdminKey(ByteBufAllocator alloc, FullHttpRequest request) {
+        GatewayConfig config = gateway.snapshot().config();
+        if (config.admin().apiKey().isEmpty()) {
+            return LocalResponses.error(alloc, 403, "permission_error",
+                    "Admin endpoints are disabled: set admin.api_key in the config to enable them.");
+        }
+        if (!config.admin().apiKey().matches(HeaderRules.clientCredential(request.headers()))) {
+            return LocalResponses.error(alloc, 401, "authentication_error",
+                    "This endpoint needs the admin key (x-api-key or Authorization: Bearer).");
+        }
+        return null;
     }
 
     private static double seconds(long nanos) {

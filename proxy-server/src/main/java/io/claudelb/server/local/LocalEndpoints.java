@@ -24,7 +24,11 @@ public final class LocalEndpoints {
 
     /** Endpoints that check the admin key themselves instead of a client key. */
     public static boolean usesAdminKey(String path) {
-        return path.equals("/reset") || path.startsWith("/reset/");
+        return path.equals("/reset") || path.startsWith("/reset/") || isReload(path);
+    }
+
+    private static boolean isReload(String path) {
+        return path.equals("/reload") || path.equals("/providers/reload");
     }
 
     /** Endpoints that never need a client key. */
@@ -62,6 +66,9 @@ public final class LocalEndpoints {
         }
         if (path.equals("/providers") && get) {
             return admin.providers(alloc);
+        }
+        if (isReload(path) && HttpMethod.POST.equals(method)) {
+            return admin.reload(alloc, request);
         }
         if (usesAdminKey(path) && HttpMethod.POST.equals(method)) {
             return admin.reset(alloc, request, path);

@@ -1,5 +1,9 @@
 package io.claudelb.server.mock;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
+
 /**
  * Anthropic-shaped error bodies, {@code {"type":"error","error":{"type":...,"message":...}}}, with the error type
  * the real API uses for each status (architecture.md principle 5; protocol.md section 5). Used for injected errors,
@@ -10,19 +14,9 @@ final class AnthropicErrors {
     private AnthropicErrors() {
     }
 
-    /** The Anthropic error type for an HTTP status. */
+    /** The Anthropic error type for an HTTP status: the proxy's own table, so mock and proxy agree. */
     static String type(int status) {
-        return switch (status) {
-            case 400 -> "invalid_request_error";
-            case 401 -> "authentication_error";
-            case 402 -> "billing_error";
-            case 403 -> "permission_error";
-            case 404 -> "not_found_error";
-            case 413 -> "request_too_large";
-            case 429 -> "rate_limit_error";
-            case 503, 529 -> "overloaded_error";
-            default -> status >= 500 ? "api_error" : "invalid_request_error";
-        };
+        return io.claudelb.codec.error.AnthropicErrors.typeForStatus(status);
     }
 
     /** The default message the mock uses for a status. */
@@ -43,14 +37,11 @@ final class AnthropicErrors {
     }
 
     static byte[] body(String type, String message) {
-        return JsonBytes.write(g -> {
-            g.writeStartObject();
-            g.writeStringField("type", "error");
-            g.writeObjectFieldStart("error");
-            g.writeStringField("type", type);
-            g.writeStringField("message", message);
-            g.writeEndObject();
-            g.writeEndObject();
-        });
+        ByteBuf body = io.claudelb.codec.error.AnthropicErrors.jsonBody(UnpooledByteBufAllocator.DEFAULT, type, message);
+        try {
+            return ByteBufUtil.getBytes(body);
+        } finally {
+            body.release();
+        }
     }
 }

@@ -1,11 +1,12 @@
 package io.claudelb.server.mock;
 
+import io.claudelb.server.Transport;
+
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -69,11 +70,11 @@ public final class MockUpstream implements AutoCloseable {
      */
     public static MockUpstream start(MockOptions options) {
         Objects.requireNonNull(options, "options");
-        MockTransport transport = MockTransport.best();
+        Transport transport = Transport.best();
         MockUpstreamState state = new MockUpstreamState(options.name(), options.behaviour(), options.record());
         List<MockRoute> routes = List.of(new HealthRoute(), new CountTokensRoute(), new MessagesRoute());
         int threads = options.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : options.ioThreads();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
+        EventLoopGroup group = transport.newGroup(threads, "mock-" + options.name());
         ChannelFuture bind = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -90,7 +91,8 @@ public final class MockUpstream implements AutoCloseable {
                     + options.host() + ":" + options.port() + ": " + bind.cause().getMessage(), bind.cause());
         }
         MockUpstream mock = new MockUpstream(state, group, bind.channel());
-        LOG.info("mock upstream {} listening on {} ({})", options.name(), mock.baseUrl(), transport.name());
+        LOG.info("mock upstream {} listening on {} ({})", options.name(), mock.baseUrl(),
+                transport.name().toLowerCase(java.util.Locale.ROOT));
         return mock;
     }
 
