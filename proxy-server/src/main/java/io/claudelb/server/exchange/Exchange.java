@@ -1,14 +1,15 @@
 package io.claudelb.server.exchange;
 
-import io.claudelb.codec.error.AnthropicErrors;
 import io.claudelb.codec.http.HeaderRules;
 import io.claudelb.codec.json.BodyRewriter;
 import io.claudelb.codec.json.RequestInfo;
+import io.claudelb.codec.openai.TranslationException;
 import io.claudelb.codec.sse.SseScanner;
 import io.claudelb.codec.sse.StreamPeek;
 import io.claudelb.codec.usage.UsageTap;
 import io.claudelb.core.balance.SelectionContext;
 import io.claudelb.core.config.RetrySettings;
+import io.claudelb.core.config.UpstreamKind;
 import io.claudelb.core.health.FailureKind;
 import io.claudelb.core.health.RetryAfter;
 import io.claudelb.core.route.RouteDecision;
@@ -59,8 +60,14 @@ import java.util.concurrent.TimeUnit;
  * over; anything else is relayed chunk by chunk, reading the upstream only while the client is writable. Once a
  * byte reached the client, an upstream failure ends the stream with one {@code event: error}.
  *
+ * <p>An {@code openai} upstream's attempt sends a translated body and sees its answer through an
+ * {@link OpenAiTranslation} (others through {@link ResponseTranslation#IDENTITY}): stream chunks are translated
+ * before the peek and the relay, a successful JSON answer is collected (bounded) and translated whole, an error body
+ * is translated before it is forwarded. Failover and health decisions stay here, by the upstream's status.
+ *
  * <p>Ownership: the exchange holds the client request until it ends (each attempt writes a retained rewrite of its
- * body); held response chunks and the buffered error body are released on every path that does not write them.
+ * body); held response chunks and the buffered error or collected body are released on every path that does not
+ * write them.
  */
 public final class Exchange {
     private static final AsciiString UPSTREAM_HEADER = AsciiString.cached("x-claude-lb-upstream");
@@ -68,8 +75,10 @@ public final class Exchange {
     private static final AsciiString EVENT_STREAM = AsciiString.cached("text/event-stream");
     private static final int MAX_ERROR_BODY = 64 * 1024;
     private static final int MAX_TAPPED_EVENT = 64 * 1024;
+    /** Bound on a successful answer collected for translation (the one place a response is aggregated). */
+    private static final int MAX_TRANSLATED_BODY = 32 * 1024 * 1024;
 
-    private enum Phase { CONNECTING, AWAITING_HEAD, BUFFERING_ERROR, PEEKING, RELAYING, DONE }
+    private enum Phase { CONNECTING, AWAITING_HEAD, BUFFERING_ERROR, COLLECTING, PEEKING, RELAYING, DONE }
 
     private final ExchangeSettings shared;
     private final Snapshot snapshot;
@@ -96,6 +105,8 @@ public final class Exchange {
     private HttpResponse head;
     private boolean eventStream;
     private CompositeByteBuf errorBody;
+    private CompositeByteBuf collected;
+    private ResponseTranslation translation = ResponseTranslation.IDENTITY;
     private List<HttpContent> held;
     private StreamPeek peek;
     private SseScanner tap;
@@ -171,8 +182,10 @@ public final class Exchange {
     }
 
     private void send() {
-        ByteBuf body = BodyRewriter.rewrite(backend.alloc(), request.content(), info, target.model(),
-                info.hasProviderMember());
+        ByteBuf body = requestBody();
+        if (body == null) {
+            return;
+        }
         HttpRequest head = UpstreamRequests.head(request, target.upstream(),
                 upstreamPath(), null, body.readableBytes());
         backend.pipeline().addBefore(PipelineNames.POOL_GUARD, PipelineNames.RELAY, new ResponseRelay(this, attempt));
@@ -181,6 +194,25 @@ public final class Exchange {
         backend.writeAndFlush(new DefaultLastHttpContent(body), backend.voidPromise());
         backend.read();
         schedule(target.upstream().timeouts().firstByte().toNanos());
+    }
+
+    /** This attempt's body, with the matching response translation chosen; null when a 400 was answered instead. */
+    private ByteBuf requestBody() {
+        if (target.upstream().kind() != UpstreamKind.OPENAI) {
+            translation = ResponseTranslation.IDENTITY;
+            return BodyRewriter.rewrite(backend.alloc(), request.content(), info, target.model(),
+                    info.hasProviderMember());
+        }
+        try {
+            ByteBuf body = OpenAiTranslation.requestBody(backend.alloc(), request.content(), target, info.model());
+            translation = new OpenAiTranslation(client.alloc(), info.model(), record.requestId(),
+                    request.content().readableBytes());
+            return body;
+        } catch (TranslationException e) {
+            // The client's request, not the upstream: no other upstream of this kind would take it either.
+            answerLocally(400, "invalid_request_error", e.getMessage(), true);
+            return null;
+        }
     }
 
     /**
@@ -240,6 +272,9 @@ public final class Exchange {
         if (status >= 400) {
             phase = Phase.BUFFERING_ERROR;
             errorBody = backend.alloc().compositeBuffer();
+        } else if (!eventStream && translation.rewritesBodies()) {
+            phase = Phase.COLLECTING;
+            collected = backend.alloc().compositeBuffer();
         } else if (eventStream && retry.peekMaxBytes() > 0 && !retry.peekMaxWait().isZero()) {
             phase = Phase.PEEKING;
             held = new ArrayList<>();
@@ -254,21 +289,25 @@ public final class Exchange {
     private void onContent(HttpContent content) {
         switch (phase) {
             case BUFFERING_ERROR -> bufferError(content);
-            case PEEKING -> peekAt(content);
-            case RELAYING -> relay(content);
+            case COLLECTING -> collect(content);
+            case PEEKING -> peekAt(translation.content(content));
+            case RELAYING -> relay(translation.content(content));
             default -> content.release();
         }
     }
 
     private void bufferError(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
-        if (errorBody.readableBytes() + content.content().readableBytes() > MAX_ERROR_BODY) {
+        ByteBuf bytes = content.content();
+        int room = MAX_ERROR_BODY - errorBody.readableBytes();
+        if (bytes.readableBytes() > room && !translation.rewritesBodies()) {
             // Too large to be an error document worth judging: the client gets it as it is.
             commitBuffered();
             relay(content);
             return;
         }
-        errorBody.addComponent(true, content.content().retain());
+        // A translated error is judged and rewritten from its first MAX_ERROR_BODY bytes; the rest is dropped.
+        errorBody.addComponent(true, bytes.retainedSlice(bytes.readerIndex(), Math.min(room, bytes.readableBytes())));
         content.release();
         if (last) {
             judgeError();
@@ -305,6 +344,35 @@ public final class Exchange {
             attemptFailedBeforeRetry(kind, retryAfter, reusable);
             exhausted();
         }
+    }
+
+    /** A successful answer to translate: collected whole (bounded), then sent with its translated length. */
+    private void collect(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (collected.readableBytes() + content.content().readableBytes() > MAX_TRANSLATED_BODY) {
+            content.release();
+            answerLocally(502, "api_error", "The upstream's answer is larger than " + (MAX_TRANSLATED_BODY >> 20)
+                    + " MiB, the most claude-lb translates.", false);
+            return;
+        }
+        collected.addComponent(true, content.content().retain());
+        content.release();
+        if (!last) {
+            return;
+        }
+        ByteBuf body;
+        try {
+            body = translation.body(collected);
+        } catch (TranslationException e) {
+            attemptFailed(FailureKind.HTTP_502, 0, HttpUtil.isKeepAlive(head));
+            return;
+        }
+        collected.release();
+        collected = null;
+        cancelTimer();
+        snapshot.balancer().onSuccess(target, lastReadNanos - attemptStartNanos);
+        writeWhole(body);
+        finish(true, HttpUtil.isKeepAlive(head));
     }
 
     private void attemptFailedBeforeRetry(FailureKind kind, long retryAfterNanos, boolean reusable) {
@@ -396,7 +464,7 @@ public final class Exchange {
                     readPaused = true;
                 }
             }
-            case AWAITING_HEAD, BUFFERING_ERROR, PEEKING -> backend.read();
+            case AWAITING_HEAD, BUFFERING_ERROR, COLLECTING, PEEKING -> backend.read();
             default -> { }
         }
     }
@@ -429,7 +497,7 @@ public final class Exchange {
         switch (phase) {
             case AWAITING_HEAD -> attemptFailed(FailureKind.READ_TIMEOUT, 0, false);
             case PEEKING -> commit();
-            case BUFFERING_ERROR, RELAYING -> {
+            case BUFFERING_ERROR, COLLECTING, RELAYING -> {
                 long quiet = now - lastReadNanos;
                 if (readPaused) {
                     schedule(idleNanos());
@@ -457,7 +525,7 @@ public final class Exchange {
         snapshot.balancer().onFailure(target, FailureKind.MID_STREAM, 0);
         returnBackend(false);
         if (eventStream) {
-            ByteBuf event = AnthropicErrors.sseEvent(client.alloc(), "api_error",
+            ByteBuf event = translation.failure(client.alloc(), "api_error",
                     "The upstream connection failed mid-stream; the response is incomplete.");
             client.write(new DefaultLastHttpContent(event), client.voidPromise());
             client.flush();
@@ -533,9 +601,25 @@ public final class Exchange {
 
     private void forwardError() {
         cancelTimer();
-        HttpResponse h = clientHead(head);
-        CompositeByteBuf body = errorBody;
+        CompositeByteBuf buffered = errorBody;
         errorBody = null;
+        writeWhole(translation.errorBody(head.status().code(), buffered));
+    }
+
+    /** claude-lb answers for this attempt: the request or the upstream's answer cannot be translated. */
+    private void answerLocally(int status, String type, String message, boolean backendReusable) {
+        cancelTimer();
+        discardHeld();
+        FullHttpResponse res = LocalResponses.error(client.alloc(), status, type, message);
+        res.headers().set(LocalResponses.REQUEST_ID, record.requestId());
+        record.status(status, shared.clock().nanoTime() - record.startNanos());
+        client.writeAndFlush(res);
+        finish(true, backendReusable);
+    }
+
+    /** The upstream's status and headers with a whole body of known length. */
+    private void writeWhole(ByteBuf body) {
+        HttpResponse h = clientHead(head);
         bytesToClient += body.readableBytes();
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, h.status(), body, h.headers(),
                 io.netty.handler.codec.http.DefaultHttpHeadersFactory.trailersFactory().newHeaders());
@@ -563,7 +647,8 @@ public final class Exchange {
         HttpHeaders headers = io.netty.handler.codec.http.DefaultHttpHeadersFactory.headersFactory()
                 .withValidation(false).newHeaders();
         headers.set(upstream.headers());
-        boolean hasLength = HttpUtil.isContentLengthSet(upstream);
+        translation.head(headers);
+        boolean hasLength = headers.contains(HttpHeaderNames.CONTENT_LENGTH);
         HeaderRules.stripHopByHop(headers);
         if (!hasLength) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -604,6 +689,10 @@ public final class Exchange {
         if (errorBody != null) {
             errorBody.release();
             errorBody = null;
+        }
+        if (collected != null) {
+            collected.release();
+            collected = null;
         }
         peek = null;
     }

@@ -3,6 +3,7 @@ package io.claudelb.server.exchange;
 import io.claudelb.codec.http.HeaderRules;
 import io.claudelb.core.config.AuthType;
 import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.core.config.UpstreamKind;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,11 +23,20 @@ import java.util.Map;
  * client's credentials (unless the upstream uses {@code passthrough}), {@code accept-encoding} (the proxy must read
  * streams to peek and count usage, so it asks for identity) and claude-lb's own control headers are dropped; the
  * upstream's Host, credential and the new body length are set.
+ *
+ * <p>An {@code openai}-kind upstream speaks another protocol, so it gets an allow-list instead: of the client's
+ * headers only {@code accept}, {@code user-agent}, and OpenRouter's attribution headers {@code http-referer} and
+ * {@code x-title} pass (no {@code anthropic-*}, {@code x-stainless-*} or session ids, which mean nothing there and
+ * would tell a third party about the caller); the query string is dropped; {@code content-type} is
+ * {@code application/json}; every credential is {@code Authorization: Bearer} ({@code api_key} included, and a
+ * {@code passthrough} caller's {@code x-api-key} is sent as a bearer token).
  */
 public final class UpstreamRequests {
     private static final AsciiString OWN_HEADER_PREFIX = AsciiString.cached("x-claude-lb-");
     private static final AsciiString X_API_KEY = AsciiString.cached("x-api-key");
     private static final AsciiString ANTHROPIC_BETA = AsciiString.cached("anthropic-beta");
+    private static final List<AsciiString> OPENAI_CLIENT_HEADERS = List.of(HttpHeaderNames.ACCEPT,
+            HttpHeaderNames.USER_AGENT, AsciiString.cached("http-referer"), AsciiString.cached("x-title"));
 
     private UpstreamRequests() {
     }
@@ -39,6 +50,9 @@ public final class UpstreamRequests {
      */
     public static HttpRequest head(HttpRequest client, UpstreamConfig upstream, String path, String bearerToken,
                                    int contentLength) {
+        if (upstream.kind() == UpstreamKind.OPENAI) {
+            return openAiHead(client, upstream, path, bearerToken, contentLength);
+        }
         HttpHeaders in = client.headers();
         HttpHeaders out = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
         boolean passthrough = upstream.auth().type() == AuthType.PASSTHROUGH;
@@ -73,6 +87,36 @@ public final class UpstreamRequests {
         out.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
         addCredential(out, upstream, bearerToken);
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path + query(client.uri()), out);
+    }
+
+    private static HttpRequest openAiHead(HttpRequest client, UpstreamConfig upstream, String path,
+                                          String bearerToken, int contentLength) {
+        HttpHeaders in = client.headers();
+        HttpHeaders out = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
+        for (AsciiString name : OPENAI_CLIENT_HEADERS) {
+            String value = in.get(name);
+            if (value != null) {
+                out.set(name, value);
+            }
+        }
+        out.set(HttpHeaderNames.HOST, upstream.hostHeader());
+        out.setInt(HttpHeaderNames.CONTENT_LENGTH, contentLength);
+        out.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        out.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
+        if (upstream.auth().type() == AuthType.PASSTHROUGH) {
+            String callerKey = in.get(X_API_KEY);
+            String authorization = in.get(HttpHeaderNames.AUTHORIZATION);
+            if (authorization != null) {
+                out.set(HttpHeaderNames.AUTHORIZATION, authorization);
+            } else if (callerKey != null) {
+                out.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + callerKey);
+            }
+        } else if (upstream.auth().type() == AuthType.API_KEY) {
+            out.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + upstream.auth().token().reveal());
+        } else {
+            addCredential(out, upstream, bearerToken);
+        }
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path, out);
     }
 
     private static void addCredential(HttpHeaders out, UpstreamConfig upstream, String bearerToken) {

@@ -24,6 +24,8 @@ final class BehaviourHeaders {
     static final String IN_BAND_ERROR = "x-mock-in-band-error";
     static final String RESET_AFTER_EVENTS = "x-mock-reset-after-events";
     static final String RESET_BEFORE_HEADERS = "x-mock-reset-before-headers";
+    static final String OPENAI_TOOLS = "x-mock-openai-tools";
+    static final String OPENAI_LATE_TOOL_IDS = "x-mock-openai-late-tool-ids";
 
     private static final AsciiString PREFIX = AsciiString.cached("x-mock-");
 
@@ -71,6 +73,12 @@ final class BehaviourHeaders {
         }
         if ((value = headers.get(RESET_BEFORE_HEADERS)) != null) {
             b = b.withResetBeforeHeaders(parseBoolean(RESET_BEFORE_HEADERS, value)).withFailFirst(0);
+        }
+        if ((value = headers.get(OPENAI_TOOLS)) != null) {
+            b = b.withOpenAiToolCalls(parseInt(OPENAI_TOOLS, value, 0, 64));
+        }
+        if ((value = headers.get(OPENAI_LATE_TOOL_IDS)) != null) {
+            b = b.withOpenAiLateToolIds(parseBoolean(OPENAI_LATE_TOOL_IDS, value));
         }
         return b;
     }

@@ -33,6 +33,10 @@ import java.util.Objects;
  *     With N but no failure configured, the failure is a 529 overloaded_error
  * @param fixedBody null to generate the message; else this body is answered as-is ({@code application/json},
  *     with {@code status}) to every model request that does not fail
+ * @param openAiToolCalls Chat Completions mode: number of tool calls in the answer (0 = one when {@code toolUse},
+ *     else none); their arguments arrive fragmented over several chunks
+ * @param openAiLateToolIds Chat Completions mode: a streamed tool call's id and name arrive only in its second
+ *     chunk, after an argument fragment (some providers do this), instead of in the first
  */
 public record MockBehaviour(
         int status,
@@ -48,13 +52,15 @@ public record MockBehaviour(
         int resetAfterEvents,
         boolean resetBeforeHeaders,
         int failFirst,
-        String fixedBody) {
+        String fixedBody,
+        int openAiToolCalls,
+        boolean openAiLateToolIds) {
 
     /** {@code resetAfterEvents} value meaning "never reset". */
     public static final int NEVER = -1;
 
     private static final MockBehaviour DEFAULTS = new MockBehaviour(200, Duration.ZERO, Duration.ZERO, 8, 160, true,
-            false, 0, null, false, NEVER, false, 0, null);
+            false, 0, null, false, NEVER, false, 0, null, 0, false);
 
     public MockBehaviour {
         if (status < 100 || status > 599) {
@@ -77,6 +83,9 @@ public record MockBehaviour(
         if (failFirst < 0) {
             throw new IllegalArgumentException("failFirst must be >= 0");
         }
+        if (openAiToolCalls < 0) {
+            throw new IllegalArgumentException("openAiToolCalls must be >= 0");
+        }
     }
 
     /** 200, no delays, a thinking block and 8 text deltas of 160 bytes in all, no failures. */
@@ -96,6 +105,11 @@ public record MockBehaviour(
         return errorStatus != 0 || inBandError || resetAfterEvents != NEVER || resetBeforeHeaders;
     }
 
+    /** Tool calls in a Chat Completions answer: {@code openAiToolCalls}, else one if {@code toolUse}. */
+    public int effectiveOpenAiToolCalls() {
+        return openAiToolCalls > 0 ? openAiToolCalls : toolUse ? 1 : 0;
+    }
+
     /** Text size actually produced: every delta carries at least one byte. */
     public int effectiveTextBytes() {
         return Math.max(textBytes, textEvents);
@@ -103,77 +117,103 @@ public record MockBehaviour(
 
     public MockBehaviour withStatus(int value) {
         return new MockBehaviour(value, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody);
+                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
+                openAiLateToolIds);
     }
 
     public MockBehaviour withTimeToFirstByte(Duration value) {
-        return new MockBehaviour(status, value, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody);
+        return new MockBehaviour(status, value, pace, textEvents, textBytes, thinking, toolUse, errorStatus, retryAfter,
+                inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
+                openAiLateToolIds);
     }
 
     public MockBehaviour withPace(Duration value) {
         return new MockBehaviour(status, timeToFirstByte, value, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody);
+                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
+                openAiLateToolIds);
     }
 
     public MockBehaviour withTextEvents(int value) {
         return new MockBehaviour(status, timeToFirstByte, pace, value, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody);
+                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
+                openAiLateToolIds);
     }
 
     public MockBehaviour withTextBytes(int value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, value, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody);
+                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
+                openAiLateToolIds);
     }
 
     public MockBehaviour withThinking(boolean value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, value, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody);
+                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
+                openAiLateToolIds);
     }
 
     public MockBehaviour withToolUse(boolean value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, value, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody);
+                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
+                openAiLateToolIds);
     }
 
     public MockBehaviour withErrorStatus(int value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, value,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody);
+                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
+                openAiLateToolIds);
     }
 
     public MockBehaviour withRetryAfter(String value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                value, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody);
+                value, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
+                openAiLateToolIds);
     }
 
     public MockBehaviour withInBandError(boolean value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, value, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody);
+                retryAfter, value, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
+                openAiLateToolIds);
     }
 
     public MockBehaviour withResetAfterEvents(int value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, value, resetBeforeHeaders, failFirst, fixedBody);
+                retryAfter, inBandError, value, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
+                openAiLateToolIds);
     }
 
     public MockBehaviour withResetBeforeHeaders(boolean value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, value, failFirst, fixedBody);
+                retryAfter, inBandError, resetAfterEvents, value, failFirst, fixedBody, openAiToolCalls,
+                openAiLateToolIds);
     }
 
     public MockBehaviour withFailFirst(int value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, value, fixedBody);
+                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, value, fixedBody, openAiToolCalls,
+                openAiLateToolIds);
     }
 
     public MockBehaviour withFixedBody(String value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, value);
+                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, value, openAiToolCalls,
+                openAiLateToolIds);
+    }
+
+    public MockBehaviour withOpenAiToolCalls(int value) {
+        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
+                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, value,
+                openAiLateToolIds);
+    }
+
+    public MockBehaviour withOpenAiLateToolIds(boolean value) {
+        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
+                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
+                value);
     }
 
     /** The same behaviour with every injected failure removed (what a request past {@code failFirst} gets). */
     public MockBehaviour withoutFailures() {
-        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, 0,
-                retryAfter, false, NEVER, false, 0, fixedBody);
+        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, 0, retryAfter,
+                false, NEVER, false, 0, fixedBody, openAiToolCalls, openAiLateToolIds);
     }
 }

@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An Anthropic-compatible upstream that runs in-process: the target of integration tests (port 0), of
- * {@code claude-lb mock}, of the two workspaces of {@code claude-lb demo} and of the benchmark harness. Netty on
- * native epoll when available, TCP_NODELAY, HTTP/1.1 keep-alive; answers are precomputed per behaviour and written
- * from pooled buffers, with no locks on the request path.
+ * An Anthropic-compatible (and OpenAI Chat Completions) upstream that runs in-process: the target of integration
+ * tests (port 0), of {@code claude-lb mock}, of the two workspaces of {@code claude-lb demo} and of the benchmark
+ * harness. Netty on native epoll when available, TCP_NODELAY, HTTP/1.1 keep-alive; answers are precomputed per
+ * behaviour and written from pooled buffers, with no locks on the request path.
  *
  * <p>Endpoints:
  * <ul>
@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  *       {@code "stream": true}, else one JSON message; the request's model is echoed, the message id
  *       ({@code msg_mock_<hash of the body>}) makes the body deterministic for a given request and behaviour.
  *   <li>{@code POST .../v1/messages/count_tokens}: {@code {"input_tokens": N}}, N = body bytes / 4 (a mock figure).
+ *   <li>{@code POST .../chat/completions} under any prefix: the OpenAI Chat Completions mode
+ *       ({@link ChatCompletionsRoute}): a {@code chat.completion}, or chunks ending in {@code data: [DONE]} with a
+ *       usage chunk when {@code stream_options.include_usage}; reasoning_content for thinking, tool calls with
+ *       fragmented arguments, OpenAI-shaped errors.
  *   <li>{@code GET /health}: 200. Anything else: 404 not_found_error.
  * </ul>
  * Every answer carries {@code request-id: req_mock_<n>}, {@code x-mock-upstream: <name>}, illustrative
@@ -45,6 +49,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code x-mock-in-band-error: true} - 200, message_start, then {@code event: error} (overloaded_error)
  *   <li>{@code x-mock-reset-after-events: N} - TCP reset after N SSE events
  *   <li>{@code x-mock-reset-before-headers: true} - TCP reset instead of any answer
+ *   <li>{@code x-mock-openai-tools: N} - Chat Completions mode: N tool calls (default: one if tool use is on)
+ *   <li>{@code x-mock-openai-late-tool-ids: true} - Chat Completions mode: a tool call's id and name come in its
+ *       second chunk, after an argument fragment
  * </ul>
  * A failure header applies to its request whatever the default's {@code failFirst} says.
  */
@@ -72,7 +79,8 @@ public final class MockUpstream implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         Transport transport = Transport.best();
         MockUpstreamState state = new MockUpstreamState(options.name(), options.behaviour(), options.record());
-        List<MockRoute> routes = List.of(new HealthRoute(), new CountTokensRoute(), new MessagesRoute());
+        List<MockRoute> routes = List.of(new HealthRoute(), new CountTokensRoute(), new MessagesRoute(),
+                new ChatCompletionsRoute());
         int threads = options.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : options.ioThreads();
         EventLoopGroup group = transport.newGroup(threads, "mock-" + options.name());
         ChannelFuture bind = new ServerBootstrap()

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What all connections of one {@link MockUpstream} share: its name, the current default behaviour with its
- * precomputed {@link MessagePlan}, counters and the request record. Read and written from every event loop with
+ * precomputed {@link MessagePlan} (and the last {@link ChatCompletionPlan}), counters and the request record. Read and written from every event loop with
  * volatile fields and atomics only, no locks.
  */
 final class MockUpstreamState {
@@ -17,6 +17,7 @@ final class MockUpstreamState {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failFirstCounter = new AtomicLong();
     private volatile MessagePlan defaultPlan;
+    private volatile ChatCompletionPlan chatPlan;
 
     MockUpstreamState(String name, MockBehaviour behaviour, boolean record) {
         this.name = AsciiString.of(name);
@@ -47,6 +48,19 @@ final class MockUpstreamState {
     MessagePlan planFor(MockBehaviour behaviour) {
         MessagePlan plan = defaultPlan;
         return plan.fits(behaviour) ? plan : MessagePlan.of(behaviour);
+    }
+
+    /**
+     * The Chat Completions plan for a behaviour: the last one built when its content fits, else a new one that
+     * replaces it (racing loops may both build one; either is right).
+     */
+    ChatCompletionPlan chatPlanFor(MockBehaviour behaviour) {
+        ChatCompletionPlan plan = chatPlan;
+        if (plan == null || !plan.fits(behaviour)) {
+            plan = ChatCompletionPlan.of(behaviour);
+            chatPlan = plan;
+        }
+        return plan;
     }
 
     /**

@@ -6,14 +6,17 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** Reads one string field at a dotted path of a JSON document (tests only; jackson-core streaming). */
+/**
+ * Reads one value at a dotted path of a JSON document (tests only; jackson-core streaming). A numeric path part
+ * indexes an array ({@code content.0.type}).
+ */
 public final class Json {
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private Json() {
     }
 
-    /** The scalar value at {@code path} (e.g. "error.type") as text, or null. */
+    /** The scalar value at {@code path} (e.g. "error.type", "content.1.text") as text, or null. */
     public static String field(String json, String path) {
         String[] parts = path.split("\\.");
         try (JsonParser p = FACTORY.createParser(json)) {
@@ -24,6 +27,20 @@ public final class Json {
     }
 
     private static String find(JsonParser p, String[] parts, int depth, JsonToken token) throws IOException {
+        if (token == JsonToken.START_ARRAY && parts[depth].chars().allMatch(Character::isDigit)) {
+            int wanted = Integer.parseInt(parts[depth]);
+            int index = 0;
+            for (JsonToken item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken(), index++) {
+                if (index == wanted) {
+                    if (depth == parts.length - 1) {
+                        return item.isScalarValue() ? p.getValueAsString() : null;
+                    }
+                    return find(p, parts, depth + 1, item);
+                }
+                p.skipChildren();
+            }
+            return null;
+        }
         if (token != JsonToken.START_OBJECT) {
             return null;
         }

@@ -8,6 +8,7 @@ import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.config.HealthSettings;
 import io.claudelb.core.config.LoggingSettings;
 import io.claudelb.core.config.ModelMap;
+import io.claudelb.core.config.OpenAiSettings;
 import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.RetrySettings;
 import io.claudelb.core.config.RouteConfig;
@@ -43,6 +44,15 @@ public final class TestConfigs {
 
     public TestConfigs databricks(String name, String baseUrl) {
         return upstream(name, UpstreamKind.DATABRICKS, baseUrl, UpstreamAuth.bearer("dapi-" + name));
+    }
+
+    /** An {@code openai} upstream with an API key (sent as a bearer token) and no token counting. */
+    public TestConfigs openai(String name, String baseUrl, OpenAiSettings dialect) {
+        upstreams.add(new UpstreamConfig(name, UpstreamKind.OPENAI, URI.create(baseUrl),
+                UpstreamAuth.apiKey("sk-openai-" + name), 1, 0, PoolSettings.DEFAULTS,
+                new TimeoutSettings(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10)), false,
+                null, null, dialect));
+        return this;
     }
 
     public TestConfigs upstream(String name, UpstreamKind kind, String baseUrl, UpstreamAuth auth) {
