@@ -85,6 +85,52 @@ class UpstreamRequestsTest {
     }
 
     @Test
+    void openAiUpstreamsGetAnAllowListOfHeadersAndABearerCredential() {
+        HttpRequest client = claudeCodeRequest();
+        client.headers().set("accept", "application/json").set("http-referer", "https://example.dev")
+                .set("x-title", "team-gateway");
+        UpstreamConfig u = new UpstreamConfig("or", UpstreamKind.OPENAI, URI.create("https://openrouter.ai/api/v1"),
+                UpstreamAuth.apiKey("sk-or-secret"), 1, 0, PoolSettings.DEFAULTS, null, false, null, null);
+
+        HttpRequest out = UpstreamRequests.head(client, u, u.messagesPath(), null, 42);
+
+        assertThat(out.uri()).isEqualTo("/api/v1/chat/completions");
+        assertThat(out.headers().get("authorization")).isEqualTo("Bearer sk-or-secret");
+        assertThat(out.headers().names()).containsExactlyInAnyOrder("accept", "user-agent", "http-referer",
+                "x-title", "host", "content-length", "content-type", "accept-encoding", "authorization");
+        assertThat(out.headers().get("host")).isEqualTo("openrouter.ai");
+        assertThat(out.headers().get("user-agent")).isEqualTo("claude-cli/2.1.330 (external, cli)");
+        assertThat(out.headers().get("content-type")).isEqualTo("application/json");
+        assertThat(out.headers().get("accept-encoding")).isEqualTo("identity");
+        assertThat(out.headers().get("content-length")).isEqualTo("42");
+    }
+
+    @Test
+    void openAiUpstreamsTakeBearerTokensAndTheCallersKeyAsBearer() {
+        URI base = URI.create("http://vllm.internal:8000/v1");
+        UpstreamConfig bearer = new UpstreamConfig("v", UpstreamKind.OPENAI, base, UpstreamAuth.bearer("tok"), 1, 0,
+                PoolSettings.DEFAULTS, null, false, null, null);
+        assertThat(UpstreamRequests.head(claudeCodeRequest(), bearer, bearer.messagesPath(), null, 1).headers()
+                .get("authorization")).isEqualTo("Bearer tok");
+
+        UpstreamConfig passthrough = new UpstreamConfig("p", UpstreamKind.OPENAI, base,
+                new UpstreamAuth(AuthType.PASSTHROUGH, null, null, null, null, null), 1, 0, PoolSettings.DEFAULTS, null,
+                false, null, null);
+        HttpRequest withKeyOnly = claudeCodeRequest();
+        withKeyOnly.headers().remove("authorization");
+        HttpRequest out = UpstreamRequests.head(withKeyOnly, passthrough, passthrough.messagesPath(), null, 1);
+        assertThat(out.headers().get("authorization")).isEqualTo("Bearer sk-client2");
+        assertThat(out.headers().contains("x-api-key")).isFalse();
+        assertThat(UpstreamRequests.head(claudeCodeRequest(), passthrough, passthrough.messagesPath(), null, 1)
+                .headers().get("authorization")).isEqualTo("Bearer sk-client");
+
+        UpstreamConfig none = new UpstreamConfig("n", UpstreamKind.OPENAI, base, UpstreamAuth.none(), 1, 0,
+                PoolSettings.DEFAULTS, null, false, null, null);
+        assertThat(UpstreamRequests.head(claudeCodeRequest(), none, none.messagesPath(), null, 1).headers()
+                .contains("authorization")).isFalse();
+    }
+
+    @Test
     void betaDenyListRemovesOnlyTheListedFlags() {
         UpstreamConfig u = upstream(UpstreamKind.ANTHROPIC, UpstreamAuth.apiKey("k"),
                 new BetaFilter(null, Set.of("interleaved-thinking-2025-05-14")));

@@ -31,7 +31,9 @@ class BehaviourHeadersTest {
                 .add("x-mock-tool-use", "true")
                 .add("x-mock-in-band-error", "1")
                 .add("x-mock-reset-after-events", "5")
-                .add("x-mock-reset-before-headers", "yes");
+                .add("x-mock-reset-before-headers", "yes")
+                .add("x-mock-openai-tools", "3")
+                .add("x-mock-openai-late-tool-ids", "true");
 
         MockBehaviour b = BehaviourHeaders.resolve(base, headers);
 
@@ -46,6 +48,9 @@ class BehaviourHeadersTest {
         assertThat(b.inBandError()).isTrue();
         assertThat(b.resetAfterEvents()).isEqualTo(5);
         assertThat(b.resetBeforeHeaders()).isTrue();
+        assertThat(b.openAiToolCalls()).isEqualTo(3);
+        assertThat(b.effectiveOpenAiToolCalls()).isEqualTo(3);
+        assertThat(b.openAiLateToolIds()).isTrue();
         assertThat(b.failFirst()).as("a failure header fails its own request").isZero();
     }
 
