@@ -77,6 +77,9 @@ final class OpenAiTranslation implements ResponseTranslation {
     static ByteBuf requestBody(ByteBufAllocator alloc, ByteBuf anthropicBody, Target target, String requestedModel) {
         OpenAiSettings dialect = target.upstream().openai();
         String model = target.model() != null ? target.model() : requestedModel;
+        if (model.isBlank()) {
+            throw new TranslationException("model: must not be empty");
+        }
         OpenAiTarget openAi = new OpenAiTarget(model, dialect.maxCompletionTokens(), dialect.reasoningParam(),
                 dialect.userMaxLength());
         return OpenAiRequestTranslator.translate(alloc, anthropicBody, openAi);

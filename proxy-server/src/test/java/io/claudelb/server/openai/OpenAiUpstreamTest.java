@@ -271,6 +271,21 @@ class OpenAiUpstreamTest {
     }
 
     @Test
+    void aTargetWithoutAModelSendsTheClientsModel() throws Exception {
+        a = MockUpstream.start(MockOptions.defaults().withName("a").withIoThreads(1));
+        proxy = ProxyServer.start(TestConfigs.proxy().openai("a", a.baseUrl() + "/v1", OpenAiSettings.DEFAULTS)
+                .build(), NanoClock.SYSTEM, "test");
+
+        assertThat(post(request(false)).statusCode()).isEqualTo(200);
+        assertThat(Json.field(a.requests().get(0).bodyText(), "model")).isEqualTo(MODEL);
+
+        HttpResponse<String> noModel = post("{\"model\":\"\",\"max_tokens\":10,\"messages\":[]}");
+        assertThat(noModel.statusCode()).isEqualTo(400);
+        assertThat(Json.field(noModel.body(), "error.message")).isEqualTo("model: must not be empty");
+        assertThat(a.requests()).hasSize(1);
+    }
+
+    @Test
     void anAnswerThatIsNotAChatCompletionIsABadGatewayNotRelayed() throws Exception {
         oneUpstream(MockBehaviour.defaults().withFixedBody("{\"unexpected\":\"shape\"}"));
 
