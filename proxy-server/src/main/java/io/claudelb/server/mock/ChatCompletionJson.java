@@ -3,7 +3,6 @@ package io.claudelb.server.mock;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.claudelb.server.mock.ResponseTemplate.Slot;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -151,13 +150,7 @@ final class ChatCompletionJson {
 
     /** Frames a JSON payload as one Chat Completions SSE event: {@code data: JSON\n\n}. */
     static byte[] sseData(byte[] json) {
-        byte[] head = "data: ".getBytes(StandardCharsets.US_ASCII);
-        byte[] event = new byte[head.length + json.length + 2];
-        System.arraycopy(head, 0, event, 0, head.length);
-        System.arraycopy(json, 0, event, head.length, json.length);
-        event[event.length - 2] = '\n';
-        event[event.length - 1] = '\n';
-        return event;
+        return MessageJson.sse("data: ", json);
     }
 
     private byte[] chunk(JsonBytes.Writer delta, String finishReason) {

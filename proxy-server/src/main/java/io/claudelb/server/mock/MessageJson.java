@@ -186,7 +186,12 @@ final class MessageJson {
 
     /** Frames a JSON payload as one SSE event: {@code event: NAME\ndata: JSON\n\n}. */
     static byte[] sseEvent(String name, byte[] json) {
-        byte[] head = ("event: " + name + "\ndata: ").getBytes(StandardCharsets.US_ASCII);
+        return sse("event: " + name + "\ndata: ", json);
+    }
+
+    /** {@code lines} (ASCII, ending in {@code data: }), the payload, and the blank line that ends the event. */
+    static byte[] sse(String lines, byte[] json) {
+        byte[] head = lines.getBytes(StandardCharsets.US_ASCII);
         byte[] event = new byte[head.length + json.length + 2];
         System.arraycopy(head, 0, event, 0, head.length);
         System.arraycopy(json, 0, event, head.length, json.length);
