@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  *       {@code "stream": true}, else one JSON message; the request's model is echoed, the message id
  *       ({@code msg_mock_<hash of the body>}) makes the body deterministic for a given request and behaviour.
  *   <li>{@code POST .../v1/messages/count_tokens}: {@code {"input_tokens": N}}, N = body bytes / 4 (a mock figure).
+ *   <li>{@code POST .../oidc/v1/token} (client credentials) and {@code POST .../oauth/token} (refresh token, rotated
+ *       on each use): OAuth token endpoints issuing {@code mock-at-<n>} tokens ({@link MockAuth}, {@link MockTokens});
+ *       with {@link MockAuth#requireBearer()} the model endpoints answer 401 authentication_error unless
+ *       {@code Authorization: Bearer} carries an issued, unexpired, unrevoked token.
  *   <li>{@code GET /health}: 200. Anything else: 404 not_found_error.
  * </ul>
  * Every answer carries {@code request-id: req_mock_<n>}, {@code x-mock-upstream: <name>}, illustrative
@@ -70,8 +74,10 @@ public final class MockUpstream implements AutoCloseable {
     public static MockUpstream start(MockOptions options) {
         Objects.requireNonNull(options, "options");
         MockTransport transport = MockTransport.best();
-        MockUpstreamState state = new MockUpstreamState(options.name(), options.behaviour(), options.record());
-        List<MockRoute> routes = List.of(new HealthRoute(), new CountTokensRoute(), new MessagesRoute());
+        MockUpstreamState state = new MockUpstreamState(options.name(), options.behaviour(), options.record(),
+                options.auth());
+        List<MockRoute> routes = List.of(new HealthRoute(), new TokenRoute(), new CountTokensRoute(),
+                new MessagesRoute());
         int threads = options.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : options.ioThreads();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
         ChannelFuture bind = new ServerBootstrap()
@@ -124,6 +130,11 @@ public final class MockUpstream implements AutoCloseable {
     /** Connections accepted since start. */
     public int connectionsAccepted() {
         return state.connectionsAccepted();
+    }
+
+    /** The OAuth side: issued-token count, revocation, refusal. */
+    public MockTokens tokens() {
+        return state.tokens();
     }
 
     public MockBehaviour behaviour() {
