@@ -6,6 +6,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ public final class TokenSource {
     private final AtomicReference<AccessToken> current = new AtomicReference<>();
     private final AtomicReference<Promise<AccessToken>> inFlight = new AtomicReference<>();
     private volatile Secret refreshToken;
-    private volatile int fetches;
+    private final AtomicInteger fetches = new AtomicInteger();
 
     /**
      * @param upstreamName for log lines
@@ -80,7 +81,7 @@ public final class TokenSource {
 
     /** Fetches started so far (for tests and stats). */
     public int fetches() {
-        return fetches;
+        return fetches.get();
     }
 
     private Future<AccessToken> refresh(EventLoop loop) {
@@ -105,7 +106,7 @@ public final class TokenSource {
             complete(mine, fresh);
             return;
         }
-        fetches++;
+        fetches.incrementAndGet();
         Future<TokenResponse> fetched;
         try {
             fetched = fetcher.fetch(loop, refreshToken);
