@@ -16,6 +16,9 @@ import io.claudelb.core.route.RouteDecision;
 import io.claudelb.core.route.Target;
 import io.claudelb.server.PipelineNames;
 import io.claudelb.server.Snapshot;
+import io.claudelb.server.auth.AccessToken;
+import io.claudelb.server.auth.CallerCredential;
+import io.claudelb.server.auth.TokenSource;
 import io.claudelb.server.backend.BackendPool;
 import io.claudelb.server.local.LocalResponses;
 import io.claudelb.server.log.AccessRecord;
@@ -23,6 +26,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -65,6 +69,12 @@ import java.util.concurrent.TimeUnit;
  * before the peek and the relay, a successful JSON answer is collected (bounded) and translated whole, an error body
  * is translated before it is forwarded. Failover and health decisions stay here, by the upstream's status.
  *
+ * <p>Credentials: an upstream with a token-based credential ({@code databricks_oauth}, {@code oauth_refresh}) gets
+ * its access token from its {@link TokenSource} before the connection is acquired; the exchange waits for it without
+ * blocking. An upstream 401 on such an attempt is answered once per exchange by renewing the token and retrying the
+ * same upstream; that retry does not count towards {@code retry.max_attempts}, and a second 401 is an ordinary
+ * {@code UPSTREAM_AUTH} failure. {@code passthrough} upstreams get the caller's own {@link CallerCredential}.
+ *
  * <p>Ownership: the exchange holds the client request until it ends (each attempt writes a retained rewrite of its
  * body); held response chunks and the buffered error or collected body are released on every path that does not
  * write them.
@@ -87,6 +97,7 @@ public final class Exchange {
     private final RequestInfo info;
     private final RouteDecision decision;
     private final SelectionContext selection;
+    private final CallerCredential caller;
     private final boolean countTokens;
     private final ExchangeListener listener;
     private final AccessRecord record;
@@ -115,13 +126,17 @@ public final class Exchange {
     private int failures;
     private boolean allOverload = true;
     private FailureKind lastFailure;
+    private AccessToken accessToken;
+    private boolean renewToken;
+    private int authRetries;
 
     /**
+     * @param caller      the caller's own upstream credential, for {@code passthrough} upstreams
      * @param countTokens true for {@code /v1/messages/count_tokens}, false for {@code /v1/messages}
      */
     public Exchange(ExchangeSettings shared, Snapshot snapshot, ChannelHandlerContext client, FullHttpRequest request,
-                    RequestInfo info, RouteDecision decision, SelectionContext selection, boolean countTokens,
-                    AccessRecord record, ExchangeListener listener) {
+                    RequestInfo info, RouteDecision decision, SelectionContext selection, CallerCredential caller,
+                    boolean countTokens, AccessRecord record, ExchangeListener listener) {
         this.shared = shared;
         this.snapshot = snapshot;
         this.client = client;
@@ -129,6 +144,7 @@ public final class Exchange {
         this.info = info;
         this.decision = decision;
         this.selection = selection;
+        this.caller = caller;
         this.countTokens = countTokens;
         this.record = record;
         this.listener = listener;
@@ -157,6 +173,37 @@ public final class Exchange {
         pool = shared.pools().pool(client.channel().eventLoop(), next.upstream());
         phase = Phase.CONNECTING;
         int thisAttempt = attempt;
+        AccessToken rejected = renewToken ? accessToken : null;
+        renewToken = false;
+        accessToken = null;
+        TokenSource tokens = shared.tokens().source(next.upstream());
+        if (tokens == null) {
+            acquire(thisAttempt);
+            return;
+        }
+        EventLoop loop = client.channel().eventLoop();
+        Future<AccessToken> token = rejected != null ? tokens.renew(loop, rejected) : tokens.token(loop);
+        if (token.isDone()) {
+            onToken(thisAttempt, token);
+        } else {
+            token.addListener(f -> onToken(thisAttempt, token));
+        }
+    }
+
+    private void onToken(int forAttempt, Future<AccessToken> token) {
+        if (forAttempt != attempt || phase != Phase.CONNECTING) {
+            return;
+        }
+        if (!token.isSuccess()) {
+            // The credential could not be obtained: the upstream cannot be used now (the source logged why).
+            attemptFailed(FailureKind.UPSTREAM_AUTH, 0, false);
+            return;
+        }
+        accessToken = token.getNow();
+        acquire(forAttempt);
+    }
+
+    private void acquire(int thisAttempt) {
         BackendPool thisPool = pool;
         Future<Channel> acquired = pool.acquire();
         if (acquired.isDone()) {
@@ -186,8 +233,8 @@ public final class Exchange {
         if (body == null) {
             return;
         }
-        HttpRequest head = UpstreamRequests.head(request, target.upstream(),
-                upstreamPath(), null, body.readableBytes());
+        HttpRequest head = UpstreamRequests.head(request, target.upstream(), upstreamPath(),
+                accessToken == null ? null : accessToken.value(), caller, body.readableBytes());
         backend.pipeline().addBefore(PipelineNames.POOL_GUARD, PipelineNames.RELAY, new ResponseRelay(this, attempt));
         phase = Phase.AWAITING_HEAD;
         backend.write(head, backend.voidPromise());
@@ -238,7 +285,7 @@ public final class Exchange {
     }
 
     private Target nextTarget(FailureKind kind) {
-        if (!kind.retryable() || attempt >= retry.maxAttempts()) {
+        if (!kind.retryable() || countedAttempts() >= retry.maxAttempts()) {
             return null;
         }
         return snapshot.balancer().select(decision, selection, tried);
@@ -316,6 +363,10 @@ public final class Exchange {
 
     private void judgeError() {
         int status = head.status().code();
+        if (status == 401 && accessToken != null && authRetries == 0) {
+            renewAndRetry(HttpUtil.isKeepAlive(head));
+            return;
+        }
         FailureKind kind = snapshot.classifier().classifyStatus(status);
         if (kind == null) {
             kind = snapshot.classifier().classifyBody(status,
@@ -333,7 +384,7 @@ public final class Exchange {
         if (next != null) {
             attemptFailedBeforeRetry(kind, retryAfter, reusable);
             startAttempt(next);
-        } else if (attempt == 1) {
+        } else if (countedAttempts() == 1) {
             // The only attempt: the upstream's own answer (status, retry-after, message) is the most useful reply.
             failures++;
             record.failure(kind);
@@ -373,6 +424,25 @@ public final class Exchange {
         snapshot.balancer().onSuccess(target, lastReadNanos - attemptStartNanos);
         writeWhole(body);
         finish(true, HttpUtil.isKeepAlive(head));
+    }
+
+    /**
+     * The upstream rejected our access token: it may have been revoked or expired early. Renew it and try the same
+     * upstream once more; this is not a failure of the upstream.
+     */
+    private void renewAndRetry(boolean reusable) {
+        cancelTimer();
+        discardHeld();
+        returnBackend(reusable);
+        snapshot.balancer().onEnd(target, 0);
+        authRetries++;
+        renewToken = true;
+        startAttempt(target);
+    }
+
+    /** Attempts that count towards {@code retry.max_attempts} (a token-renewal retry does not). */
+    private int countedAttempts() {
+        return attempt - authRetries;
     }
 
     private void attemptFailedBeforeRetry(FailureKind kind, long retryAfterNanos, boolean reusable) {

@@ -1,9 +1,10 @@
 package io.claudelb.server.exchange;
 
 import io.claudelb.codec.http.HeaderRules;
-import io.claudelb.core.config.AuthType;
 import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.core.config.AuthType;
 import io.claudelb.core.config.UpstreamKind;
+import io.claudelb.server.auth.CallerCredential;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -20,9 +21,10 @@ import java.util.Map;
 /**
  * Builds the request head sent to an upstream from the client's head. End-to-end headers (anthropic-version,
  * anthropic-beta, user-agent, x-stainless-*, x-claude-code-session-id, ...) pass unchanged; hop-by-hop headers, the
- * client's credentials (unless the upstream uses {@code passthrough}), {@code accept-encoding} (the proxy must read
- * streams to peek and count usage, so it asks for identity) and claude-lb's own control headers are dropped; the
- * upstream's Host, credential and the new body length are set.
+ * client's credential headers, {@code accept-encoding} (the proxy must read streams to peek and count usage, so it
+ * asks for identity) and claude-lb's own control headers ({@code x-claude-lb-*}) are dropped; the upstream's Host,
+ * credential and the new body length are set. A {@code passthrough} upstream's credential is the caller's own
+ * ({@link CallerCredential} says which headers that is), so claude-lb's client key never reaches an upstream.
  *
  * <p>An {@code openai}-kind upstream speaks another protocol, so it gets an allow-list instead: of the client's
  * headers only {@code accept}, {@code user-agent}, and OpenRouter's attribution headers {@code http-referer} and
@@ -42,20 +44,30 @@ public final class UpstreamRequests {
     }
 
     /**
+     * As {@link #head(HttpRequest, UpstreamConfig, String, String, CallerCredential, int)} for a caller that
+     * presented no client key: a passthrough upstream receives its {@code x-api-key} / {@code Authorization}.
+     */
+    public static HttpRequest head(HttpRequest client, UpstreamConfig upstream, String path, String bearerToken,
+                                   int contentLength) {
+        return head(client, upstream, path, bearerToken, CallerCredential.of(client.headers(), false),
+                contentLength);
+    }
+
+    /**
      * @param client        the client's request head
      * @param upstream      where it goes
      * @param path          upstream path (no query)
      * @param bearerToken   a current OAuth access token for token-based auth types, else null
+     * @param caller        the caller's own credential, sent to {@code passthrough} upstreams only
      * @param contentLength length of the body that follows
      */
     public static HttpRequest head(HttpRequest client, UpstreamConfig upstream, String path, String bearerToken,
-                                   int contentLength) {
+                                   CallerCredential caller, int contentLength) {
         if (upstream.kind() == UpstreamKind.OPENAI) {
-            return openAiHead(client, upstream, path, bearerToken, contentLength);
+            return openAiHead(client, upstream, path, bearerToken, caller, contentLength);
         }
         HttpHeaders in = client.headers();
         HttpHeaders out = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
-        boolean passthrough = upstream.auth().type() == AuthType.PASSTHROUGH;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> h = it.next();
             CharSequence name = h.getKey();
@@ -64,8 +76,8 @@ public final class UpstreamRequests {
                     || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.ACCEPT_ENCODING)
                     || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.EXPECT)
                     || AsciiString.regionMatches(name, true, 0, OWN_HEADER_PREFIX, 0, OWN_HEADER_PREFIX.length())
-                    || !passthrough && (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.AUTHORIZATION)
-                    || AsciiString.contentEqualsIgnoreCase(name, X_API_KEY))) {
+                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.AUTHORIZATION)
+                    || AsciiString.contentEqualsIgnoreCase(name, X_API_KEY)) {
                 continue;
             }
             out.add(name, h.getValue());
@@ -85,12 +97,12 @@ public final class UpstreamRequests {
             out.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         }
         out.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
-        addCredential(out, upstream, bearerToken);
+        addCredential(out, upstream, bearerToken, caller);
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path + query(client.uri()), out);
     }
 
     private static HttpRequest openAiHead(HttpRequest client, UpstreamConfig upstream, String path,
-                                          String bearerToken, int contentLength) {
+                                          String bearerToken, CallerCredential caller, int contentLength) {
         HttpHeaders in = client.headers();
         HttpHeaders out = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
         for (AsciiString name : OPENAI_CLIENT_HEADERS) {
@@ -104,22 +116,17 @@ public final class UpstreamRequests {
         out.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         out.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
         if (upstream.auth().type() == AuthType.PASSTHROUGH) {
-            String callerKey = in.get(X_API_KEY);
-            String authorization = in.get(HttpHeaderNames.AUTHORIZATION);
-            if (authorization != null) {
-                out.set(HttpHeaderNames.AUTHORIZATION, authorization);
-            } else if (callerKey != null) {
-                out.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + callerKey);
-            }
+            caller.addAsBearerTo(out);
         } else if (upstream.auth().type() == AuthType.API_KEY) {
             out.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + upstream.auth().token().reveal());
         } else {
-            addCredential(out, upstream, bearerToken);
+            addCredential(out, upstream, bearerToken, caller);
         }
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path, out);
     }
 
-    private static void addCredential(HttpHeaders out, UpstreamConfig upstream, String bearerToken) {
+    private static void addCredential(HttpHeaders out, UpstreamConfig upstream, String bearerToken,
+                                      CallerCredential caller) {
         switch (upstream.auth().type()) {
             case API_KEY -> out.set(X_API_KEY, upstream.auth().token().reveal());
             case BEARER -> out.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + upstream.auth().token().reveal());
@@ -128,7 +135,8 @@ public final class UpstreamRequests {
                     out.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + bearerToken);
                 }
             }
-            case PASSTHROUGH, NONE -> { }
+            case PASSTHROUGH -> caller.addTo(out);
+            case NONE -> { }
             default -> throw new IllegalStateException(upstream.auth().type().toString());
         }
     }

@@ -5,12 +5,15 @@ import io.claudelb.codec.json.RequestInfo;
 import io.claudelb.codec.json.RequestInspector;
 import io.claudelb.codec.session.SessionIds;
 import io.claudelb.core.balance.SelectionContext;
+import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.route.RouteDecision;
 import io.claudelb.server.Gateway;
 import io.claudelb.server.Snapshot;
+import io.claudelb.server.auth.CallerCredential;
 import io.claudelb.server.exchange.Exchange;
 import io.claudelb.server.exchange.ExchangeListener;
 import io.claudelb.server.local.LocalResponses;
+import io.claudelb.server.local.TokenCountEstimates;
 import io.claudelb.server.log.AccessRecord;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -25,6 +28,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * while one runs is held (at most one; reading pauses until it is taken). It forwards the client's writability and
  * disconnect to the running exchange, closes an idle connection only when no exchange runs, and during shutdown
  * closes the connection as soon as its exchange ends.
+ *
+ * <p>Before an exchange starts, the route's candidates are narrowed ({@link RouteNarrowing}): a forced upstream
+ * that is not a target answers 404, a caller who may use no target answers 401, and a {@code count_tokens} request
+ * that no target relays is answered here with a local estimate ({@link TokenCountEstimates}).
  */
 public final class ExchangeHandler extends ChannelInboundHandlerAdapter implements ExchangeListener {
     private static final String SESSION_HEADER = "x-claude-code-session-id";
@@ -82,6 +89,37 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
                     "model: " + info.model() + " is not served by any route of this gateway."));
             return;
         }
+        GatewayConfig config = snapshot.config();
+        String forced = RouteNarrowing.forcedUpstream(request.headers(), info);
+        if (forced != null) {
+            RouteDecision only = RouteNarrowing.force(decision, forced);
+            if (only == null) {
+                answerLocally(request, record, LocalResponses.error(ctx.alloc(), 404, "not_found_error",
+                        config.upstreamsByName().containsKey(forced)
+                                ? "Upstream '" + forced + "' does not serve model '" + info.model() + "'."
+                                : "No upstream named '" + forced + "'."));
+                return;
+            }
+            decision = only;
+        }
+        boolean authenticated = proxyRequest.clientName() != null;
+        CallerCredential caller = CallerCredential.of(request.headers(), authenticated);
+        RouteDecision usable = RouteNarrowing.usableBy(decision, config.requiresClientKey() && !authenticated,
+                caller);
+        if (usable == null) {
+            answerLocally(request, record, LocalResponses.error(ctx.alloc(), 401, "authentication_error",
+                    unusableMessage(decision, info.model(), authenticated)));
+            return;
+        }
+        decision = usable;
+        if (proxyRequest.countTokens()) {
+            RouteDecision counting = RouteNarrowing.countingTokens(decision);
+            if (counting == null) {
+                answerLocally(request, record, TokenCountEstimates.answer(ctx.alloc(), request.content()));
+                return;
+            }
+            decision = counting;
+        }
         String session = request.headers().get(SESSION_HEADER);
         if (session == null || session.isEmpty()) {
             session = info.userId() == null ? null : SessionIds.fromUserId(info.userId());
@@ -90,9 +128,21 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
             session = proxyRequest.clientName();
         }
         SelectionContext selection = new SelectionContext(session, proxyRequest.clientName());
-        current = new Exchange(gateway.exchangeSettings(), snapshot, ctx, request, info, decision, selection,
+        current = new Exchange(gateway.exchangeSettings(), snapshot, ctx, request, info, decision, selection, caller,
                 proxyRequest.countTokens(), record, this);
         current.start();
+    }
+
+    /** Why no target of {@code decision} may serve this caller. */
+    private static String unusableMessage(RouteDecision decision, String model, boolean authenticated) {
+        if (!RouteNarrowing.hasPassthrough(decision)) {
+            return "Invalid or missing API key. Send a claude-lb client key as x-api-key or Authorization: Bearer.";
+        }
+        return "Model '" + model + "' is served with each caller's own credential: send it as "
+                + (authenticated
+                ? CallerCredential.UPSTREAM_API_KEY + " or " + CallerCredential.UPSTREAM_AUTHORIZATION
+                        + " (x-api-key and Authorization carry your claude-lb key)."
+                : "x-api-key or Authorization.");
     }
 
     private void answerLocally(FullHttpRequest request, AccessRecord record, FullHttpResponse response) {

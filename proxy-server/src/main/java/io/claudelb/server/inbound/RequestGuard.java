@@ -17,7 +17,8 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * {@code request-guard}: decides what each complete request is. Malformed HTTP gets 400; exempt local endpoints
  * (health, Claude Code's preflights and telemetry) are answered at once; everything else needs a client key when
- * keys are configured (401 otherwise); {@code /v1/messages} and {@code count_tokens} go on to the exchange as a
+ * keys are configured (401 otherwise; on a {@code server.auth_exempt_paths} path a key is optional, and a matching one
+ * still names the client); {@code /v1/messages} and {@code count_tokens} go on to the exchange as a
  * {@link ProxyRequest}; the other local endpoints are answered by {@link LocalEndpoints}.
  */
 @Sharable
@@ -50,8 +51,13 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
             GatewayConfig config = gateway.snapshot().config();
             String path = path(request.uri());
             String clientName = null;
-            if (config.requiresClientKey() && !config.server().authExemptPaths().contains(path)
-                    && !LocalEndpoints.isAlwaysOpen(request.method(), path) && !LocalEndpoints.usesAdminKey(path)) {
+            boolean exempt = config.server().authExemptPaths().contains(path);
+            if (config.requiresClientKey() && exempt) {
+                // No key needed here, but one that matches still identifies the caller: its credential is then
+                // claude-lb's and never passes through to an upstream (see CallerCredential).
+                clientName = ClientKeys.match(config.clients(), HeaderRules.clientCredential(request.headers()));
+            } else if (config.requiresClientKey() && !LocalEndpoints.isAlwaysOpen(request.method(), path)
+                    && !LocalEndpoints.usesAdminKey(path)) {
                 clientName = ClientKeys.match(config.clients(), HeaderRules.clientCredential(request.headers()));
                 if (clientName == null) {
                     reply(ctx, LocalResponses.error(ctx.alloc(), 401, "authentication_error",

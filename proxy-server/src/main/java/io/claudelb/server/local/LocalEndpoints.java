@@ -5,21 +5,29 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * The endpoints claude-lb answers itself (everything but {@code /v1/messages*}). Claude Code's preflights
  * ({@code HEAD /}, {@code HEAD /api/hello}) and telemetry ({@code POST /api/event_logging/batch}, discarded) always
- * get 200 without a key: they carry nothing and a 401 there only makes Claude Code noisy.
+ * get 200 without a key: they carry nothing and a 401 there only makes Claude Code noisy. {@code GET /v1/models}
+ * ({@link ModelList}) follows the client-key rules of {@code /v1/messages}.
  */
 public final class LocalEndpoints {
     private final Gateway gateway;
     private final String version;
     private final AdminEndpoints admin;
+    private final String startedAt;
 
+    /** Built once at startup (off the event loops): it also loads the tokenizer of local count_tokens estimates. */
     public LocalEndpoints(Gateway gateway, String version) {
         this.gateway = gateway;
         this.version = version;
         this.admin = new AdminEndpoints(gateway);
+        this.startedAt = Instant.ofEpochMilli(gateway.wallClock().getAsLong()).truncatedTo(ChronoUnit.SECONDS)
+                .toString();
+        TokenCountEstimates.preload();
     }
 
     /** Endpoints that check the admin key themselves instead of a client key. */
@@ -60,6 +68,9 @@ public final class LocalEndpoints {
         if (path.equals("/") && get) {
             return LocalResponses.json(alloc, 200, "{\"service\":\"claude-lb\",\"version\":\"" + version
                     + "\",\"status\":\"healthy\",\"providers_available\":" + availableUpstreams() + "}");
+        }
+        if (path.equals("/v1/models") && get) {
+            return ModelList.answer(alloc, gateway.snapshot().router(), request.uri(), startedAt);
         }
         if (path.equals("/stats") && get) {
             return admin.stats(alloc);

@@ -19,6 +19,10 @@ final class CountTokensRoute implements MockRoute {
     @Override
     public void serve(FullHttpRequest request, MockExchange exchange) {
         MockUpstreamState state = exchange.state();
+        if (!state.authorized(request.headers())) {
+            exchange.respondError(401, "authentication_error", "mock: invalid or expired bearer token");
+            return;
+        }
         MockBehaviour behaviour = state.applyFailFirst(BehaviourHeaders.resolve(state.behaviour(), request.headers()));
         int tokens = RequestFacts.inputTokens(request.content());
         exchange.later(behaviour.timeToFirstByte(), () -> {

@@ -34,6 +34,10 @@ final class MessagesRoute implements MockRoute {
             return;
         }
         MockUpstreamState state = exchange.state();
+        if (!state.authorized(request.headers())) {
+            exchange.respondError(401, "authentication_error", "mock: invalid or expired bearer token");
+            return;
+        }
         MockBehaviour behaviour = state.applyFailFirst(BehaviourHeaders.resolve(state.behaviour(), request.headers()));
         exchange.later(behaviour.timeToFirstByte(), () -> answer(exchange, behaviour, facts));
     }

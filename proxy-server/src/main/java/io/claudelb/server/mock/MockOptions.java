@@ -3,9 +3,9 @@ package io.claudelb.server.mock;
 import java.util.Objects;
 
 /**
- * How to start a {@link MockUpstream}: where it listens, how it answers by default, whether it records requests and
- * how many I/O threads it runs. Built from {@link #defaults()} and the withers; the CLI's {@code mock} command maps
- * its flags onto this record.
+ * How to start a {@link MockUpstream}: where it listens, how it answers by default, whether it records requests, how
+ * many I/O threads it runs and its OAuth side. Built from {@link #defaults()} and the withers; the CLI's
+ * {@code mock} command maps its flags onto this record.
  *
  * @param name name sent back in the {@code x-mock-upstream} header (tells apart several mocks behind one proxy)
  * @param host address to bind ({@code 127.0.0.1} by default)
@@ -14,17 +14,24 @@ import java.util.Objects;
  * @param record keep a copy of every request (bounded to the most recent {@value RequestRecorder#CAPACITY});
  *     benchmarks turn this off
  * @param ioThreads event-loop threads; 0 means one per available processor
+ * @param auth token endpoints and whether model requests need an issued bearer token
  */
 public record MockOptions(String name, String host, int port, MockBehaviour behaviour, boolean record,
-        int ioThreads) {
+        int ioThreads, MockAuth auth) {
 
     private static final MockOptions DEFAULTS =
-            new MockOptions("mock", "127.0.0.1", 0, MockBehaviour.defaults(), true, 0);
+            new MockOptions("mock", "127.0.0.1", 0, MockBehaviour.defaults(), true, 0, MockAuth.defaults());
+
+    /** Without an OAuth configuration: {@link MockAuth#defaults()}. */
+    public MockOptions(String name, String host, int port, MockBehaviour behaviour, boolean record, int ioThreads) {
+        this(name, host, port, behaviour, record, ioThreads, MockAuth.defaults());
+    }
 
     public MockOptions {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(behaviour, "behaviour");
+        Objects.requireNonNull(auth, "auth");
         if (name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw new IllegalArgumentException("name must be non-empty printable ASCII without spaces: " + name);
         }
@@ -45,26 +52,30 @@ public record MockOptions(String name, String host, int port, MockBehaviour beha
     }
 
     public MockOptions withName(String value) {
-        return new MockOptions(value, host, port, behaviour, record, ioThreads);
+        return new MockOptions(value, host, port, behaviour, record, ioThreads, auth);
     }
 
     public MockOptions withHost(String value) {
-        return new MockOptions(name, value, port, behaviour, record, ioThreads);
+        return new MockOptions(name, value, port, behaviour, record, ioThreads, auth);
     }
 
     public MockOptions withPort(int value) {
-        return new MockOptions(name, host, value, behaviour, record, ioThreads);
+        return new MockOptions(name, host, value, behaviour, record, ioThreads, auth);
     }
 
     public MockOptions withBehaviour(MockBehaviour value) {
-        return new MockOptions(name, host, port, value, record, ioThreads);
+        return new MockOptions(name, host, port, value, record, ioThreads, auth);
     }
 
     public MockOptions withRecord(boolean value) {
-        return new MockOptions(name, host, port, behaviour, value, ioThreads);
+        return new MockOptions(name, host, port, behaviour, value, ioThreads, auth);
     }
 
     public MockOptions withIoThreads(int value) {
-        return new MockOptions(name, host, port, behaviour, record, value);
+        return new MockOptions(name, host, port, behaviour, record, value, auth);
+    }
+
+    public MockOptions withAuth(MockAuth value) {
+        return new MockOptions(name, host, port, behaviour, record, ioThreads, value);
     }
 }

@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  *       ({@link ChatCompletionsRoute}): a {@code chat.completion}, or chunks ending in {@code data: [DONE]} with a
  *       usage chunk when {@code stream_options.include_usage}; reasoning_content for thinking, tool calls with
  *       fragmented arguments, OpenAI-shaped errors.
+ *   <li>{@code POST .../oidc/v1/token} (client credentials) and {@code POST .../oauth/token} (refresh token, rotated
+ *       on each use): OAuth token endpoints issuing {@code mock-at-<n>} tokens ({@link MockAuth}, {@link MockTokens});
+ *       with {@link MockAuth#requireBearer()} the model endpoints answer 401 authentication_error unless
+ *       {@code Authorization: Bearer} carries an issued, unexpired, unrevoked token.
  *   <li>{@code GET /health}: 200. Anything else: 404 not_found_error.
  * </ul>
  * Every answer carries {@code request-id: req_mock_<n>}, {@code x-mock-upstream: <name>}, illustrative
@@ -78,9 +82,10 @@ public final class MockUpstream implements AutoCloseable {
     public static MockUpstream start(MockOptions options) {
         Objects.requireNonNull(options, "options");
         Transport transport = Transport.best();
-        MockUpstreamState state = new MockUpstreamState(options.name(), options.behaviour(), options.record());
-        List<MockRoute> routes = List.of(new HealthRoute(), new CountTokensRoute(), new MessagesRoute(),
-                new ChatCompletionsRoute());
+        MockUpstreamState state = new MockUpstreamState(options.name(), options.behaviour(), options.record(),
+                options.auth());
+        List<MockRoute> routes = List.of(new HealthRoute(), new TokenRoute(), new CountTokensRoute(),
+                new MessagesRoute(), new ChatCompletionsRoute());
         int threads = options.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : options.ioThreads();
         EventLoopGroup group = transport.newGroup(threads, "mock-" + options.name());
         ChannelFuture bind = new ServerBootstrap()
@@ -134,6 +139,11 @@ public final class MockUpstream implements AutoCloseable {
     /** Connections accepted since start. */
     public int connectionsAccepted() {
         return state.connectionsAccepted();
+    }
+
+    /** The OAuth side: issued-token count, revocation, refusal. */
+    public MockTokens tokens() {
+        return state.tokens();
     }
 
     public MockBehaviour behaviour() {

@@ -1,5 +1,7 @@
 package io.claudelb.server.mock;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class MockUpstreamState {
     private final AsciiString name;
     private final RequestRecorder recorder;
+    private final MockTokens tokens;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failFirstCounter = new AtomicLong();
@@ -20,9 +23,27 @@ final class MockUpstreamState {
     private volatile ChatCompletionPlan chatPlan;
 
     MockUpstreamState(String name, MockBehaviour behaviour, boolean record) {
+        this(name, behaviour, record, MockAuth.defaults());
+    }
+
+    MockUpstreamState(String name, MockBehaviour behaviour, boolean record, MockAuth auth) {
         this.name = AsciiString.of(name);
         this.recorder = record ? new RequestRecorder() : null;
         this.defaultPlan = MessagePlan.of(behaviour);
+        this.tokens = new MockTokens(auth);
+    }
+
+    /** Issued OAuth tokens and their switches. */
+    MockTokens tokens() {
+        return tokens;
+    }
+
+    /**
+     * Whether a model request may be answered: always, unless bearer tokens are required and its
+     * {@code Authorization} does not carry an accepted one.
+     */
+    boolean authorized(HttpHeaders headers) {
+        return !tokens.auth().requireBearer() || tokens.acceptsAuthorization(headers.get(HttpHeaderNames.AUTHORIZATION));
     }
 
     AsciiString name() {

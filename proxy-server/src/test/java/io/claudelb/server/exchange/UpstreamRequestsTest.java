@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.claudelb.core.config.AuthType;
 import io.claudelb.core.config.BetaFilter;
 import io.claudelb.core.config.PoolSettings;
+import io.claudelb.core.config.Secret;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
+import io.claudelb.server.auth.CallerCredential;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -136,5 +138,33 @@ class UpstreamRequestsTest {
                 new BetaFilter(null, Set.of("interleaved-thinking-2025-05-14")));
         HttpRequest out = UpstreamRequests.head(claudeCodeRequest(), u, u.messagesPath(), null, 1);
         assertThat(out.headers().get("anthropic-beta")).isEqualTo("claude-code-20250219");
+    }
+
+    @Test
+    void passthroughForAnAuthenticatedClientSendsOnlyItsDedicatedUpstreamCredential() {
+        UpstreamAuth passthrough = new UpstreamAuth(AuthType.PASSTHROUGH, null, null, null, null, null);
+        UpstreamConfig u = upstream(UpstreamKind.ANTHROPIC, passthrough, null);
+        HttpRequest client = claudeCodeRequest();
+        HttpRequest none = UpstreamRequests.head(client, u, u.messagesPath(), null,
+                CallerCredential.of(client.headers(), true), 1);
+        assertThat(none.headers().contains("authorization")).isFalse();
+        assertThat(none.headers().contains("x-api-key")).isFalse();
+        client.headers().set("x-claude-lb-upstream-api-key", "sk-ant-own");
+        HttpRequest own = UpstreamRequests.head(client, u, u.messagesPath(), null,
+                CallerCredential.of(client.headers(), true), 1);
+        assertThat(own.headers().get("x-api-key")).isEqualTo("sk-ant-own");
+        assertThat(own.headers().contains("authorization")).isFalse();
+        assertThat(own.headers().contains("x-claude-lb-upstream-api-key")).isFalse();
+    }
+
+    @Test
+    void tokenBasedUpstreamsGetTheCurrentAccessTokenAndNeverTheClientsCredential() {
+        UpstreamAuth oauth = new UpstreamAuth(AuthType.DATABRICKS_OAUTH, null, Secret.of("id"), Secret.of("secret"),
+                URI.create("https://adb-1.azuredatabricks.net/oidc/v1/token"), null);
+        UpstreamConfig u = upstream(UpstreamKind.DATABRICKS, oauth, null);
+        HttpRequest out = UpstreamRequests.head(claudeCodeRequest(), u, u.messagesPath(), "at-123",
+                CallerCredential.NONE, 1);
+        assertThat(out.headers().getAll("authorization")).containsExactly("Bearer at-123");
+        assertThat(out.headers().contains("x-api-key")).isFalse();
     }
 }

@@ -1,0 +1,79 @@
+package io.claudelb.server.auth;
+
+import io.claudelb.core.config.PoolSettings;
+import io.claudelb.core.config.Secret;
+import io.claudelb.core.config.UpstreamAuth;
+import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.core.config.UpstreamKind;
+import io.claudelb.server.backend.BackendPool;
+import io.claudelb.server.backend.BackendPools;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Fetches tokens for one upstream over HTTP with claude-lb's own backend machinery: the token endpoint gets a
+ * connection pool of its own per event loop (from the shared {@link BackendPools}), so token calls are non-blocking,
+ * keep-alive, TLS-verified and go through the upstream's outbound proxy exactly like its model requests. Each call
+ * is bounded by {@link #TIMEOUT}.
+ */
+public final class HttpTokenFetcher implements TokenFetcher {
+    /** Longest a token request may take, connect included; a token endpoint answers in milliseconds. */
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final PoolSettings POOL = new PoolSettings(4, 64, Duration.ofSeconds(10), Duration.ofSeconds(60),
+            Duration.ofMinutes(10));
+
+    private final String upstreamName;
+    private final UpstreamAuth auth;
+    private final URI tokenUrl;
+    private final UpstreamConfig endpoint;
+    private final BackendPools pools;
+
+    /**
+     * @param upstream an upstream whose auth type is {@code databricks_oauth} or {@code oauth_refresh}
+     */
+    public HttpTokenFetcher(UpstreamConfig upstream, BackendPools pools) {
+        this.upstreamName = upstream.name();
+        this.auth = upstream.auth();
+        this.tokenUrl = auth.tokenUrl();
+        if (tokenUrl == null) {
+            throw new IllegalArgumentException("upstream '" + upstream.name() + "' has no token URL");
+        }
+        this.pools = pools;
+        String scheme = tokenUrl.getScheme().toLowerCase(Locale.ROOT);
+        // The token endpoint as a pool target: same proxy and timeouts as the upstream, no credential of its own.
+        this.endpoint = new UpstreamConfig(upstream.name() + "-token-endpoint", UpstreamKind.ANTHROPIC,
+                URI.create(scheme + "://" + tokenUrl.getRawAuthority()), UpstreamAuth.none(), 1, 0, POOL,
+                upstream.timeouts(), false, null, upstream.proxy());
+    }
+
+    @Override
+    public Future<TokenResponse> fetch(EventLoop loop, Secret refreshToken) {
+        Promise<TokenResponse> promise = loop.newPromise();
+        if (loop.inEventLoop()) {
+            begin(loop, refreshToken, promise);
+        } else {
+            loop.execute(() -> begin(loop, refreshToken, promise));
+        }
+        return promise;
+    }
+
+    private void begin(EventLoop loop, Secret refreshToken, Promise<TokenResponse> promise) {
+        BackendPool pool = pools.pool(loop, endpoint);
+        Future<Channel> acquired = pool.acquire();
+        acquired.addListener(f -> {
+            if (!f.isSuccess()) {
+                promise.tryFailure(new TokenException("token endpoint of upstream '" + upstreamName
+                        + "' not reachable: " + f.cause(), f.cause()));
+                return;
+            }
+            FullHttpRequest request = TokenRequests.build(acquired.getNow().alloc(), auth, tokenUrl, refreshToken);
+            new TokenCall(upstreamName, pool, acquired.getNow(), promise).start(request, TIMEOUT.toNanos());
+        });
+    }
+}

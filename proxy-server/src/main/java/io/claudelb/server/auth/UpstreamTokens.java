@@ -1,0 +1,45 @@
+package io.claudelb.server.auth;
+
+import io.claudelb.core.config.AuthType;
+import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.core.time.NanoClock;
+import io.claudelb.server.backend.BackendPools;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The {@link TokenSource} of every token-based upstream ({@code databricks_oauth}, {@code oauth_refresh}), shared
+ * by all exchanges and config snapshots. Keyed by the upstream's config record, like the backend pools: a reload that
+ * keeps an upstream unchanged keeps its cached token and its rotated refresh token; a changed one starts afresh.
+ */
+public final class UpstreamTokens {
+    private final Function<UpstreamConfig, TokenFetcher> fetchers;
+    private final NanoClock clock;
+    private final Map<UpstreamConfig, TokenSource> sources = new ConcurrentHashMap<>();
+
+    /** Production wiring: tokens are fetched over HTTP through the shared backend pools. */
+    public UpstreamTokens(BackendPools pools, NanoClock clock) {
+        this(upstream -> new HttpTokenFetcher(upstream, pools), clock);
+    }
+
+    /** With another way to fetch tokens (tests). */
+    public UpstreamTokens(Function<UpstreamConfig, TokenFetcher> fetchers, NanoClock clock) {
+        this.fetchers = fetchers;
+        this.clock = clock;
+    }
+
+    /** Whether requests to an upstream with this auth type need a token from a {@link TokenSource}. */
+    public static boolean usesTokens(AuthType type) {
+        return type == AuthType.DATABRICKS_OAUTH || type == AuthType.OAUTH_REFRESH;
+    }
+
+    /** The upstream's token source, or null when its credential is static (or none). Thread-safe. */
+    public TokenSource source(UpstreamConfig upstream) {
+        if (!usesTokens(upstream.auth().type())) {
+            return null;
+        }
+        return sources.computeIfAbsent(upstream, u -> new TokenSource(u.name(), u.auth().refreshToken(),
+                fetchers.apply(u), clock));
+    }
+}
