@@ -20,9 +20,11 @@ import io.claudelb.server.local.LocalResponses;
 import io.claudelb.server.log.AccessRecord;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -58,6 +60,26 @@ import java.util.concurrent.TimeUnit;
  * or goes to the client unchanged; a stream is peeked until its first real event so an in-band error still fails
  * over; anything else is relayed chunk by chunk, reading the upstream only while the client is writable. Once a
  * byte reached the client, an upstream failure ends the stream with one {@code event: error}.
+ *
+ * <p>What the client gets when an upstream fails:
+ * <ul>
+ *   <li>a client error (400, 404, 413, 422, ...): the upstream's answer, unchanged; nothing counted, no failover;</li>
+ *   <li>a failure before anything reached the client (a failure status, a refused or reset connection, a timeout,
+ *       an in-band {@code event: error} inside the peek window): counted against that upstream, then the next
+ *       eligible upstream not yet tried in this exchange, up to {@code retry.max_attempts};</li>
+ *   <li>when the first attempt's failure status has nowhere to go (a single candidate, or {@code max_attempts: 1}):
+ *       the upstream's own answer (its status, body and {@code retry-after} are the most useful reply);</li>
+ *   <li>otherwise, when no attempt is left (every candidate failed, or none was eligible to begin with), the
+ *       proxy's own answer ({@code exhausted()}): 529 {@code overloaded_error} when every failure was an overload,
+ *       else 503; {@code retry-after} the soonest recovery of any candidate; {@code x-should-retry: false} once
+ *       more than one upstream was tried. A stream whose only upstream sent an in-band overloaded error therefore
+ *       gets a 529 before any byte of it: the held {@code message_start} is dropped, so the client sees an
+ *       ordinary retryable overload, not a 200 that fails;</li>
+ *   <li>a failure after bytes reached the client: counted as MID_STREAM; a stream ends with one
+ *       {@code event: error} (closing off an event the upstream left unfinished, see {@link SseTail}) and a proper
+ *       last chunk; a plain body cannot be completed, so the client connection is closed.</li>
+ * </ul>
+ * A client that goes away is never the upstream's fault: the attempt ends without a verdict.
  *
  * <p>Ownership: the exchange holds the client request until it ends (each attempt writes a retained rewrite of its
  * body); held response chunks and the buffered error body are released on every path that does not write them.
@@ -99,6 +121,7 @@ public final class Exchange {
     private List<HttpContent> held;
     private StreamPeek peek;
     private SseScanner tap;
+    private SseTail sseTail;
     private UsageTap usage;
     private long bytesToClient;
     private int failures;
@@ -340,6 +363,7 @@ public final class Exchange {
         if (eventStream) {
             usage = new UsageTap();
             tap = new SseScanner(usage, MAX_TAPPED_EVENT);
+            sseTail = new SseTail();
         }
         List<HttpContent> peeked = held;
         held = null;
@@ -374,6 +398,7 @@ public final class Exchange {
         bytesToClient += content.content().readableBytes();
         if (tap != null) {
             tap.scan(content.content());
+            sseTail.track(content.content());
         }
         boolean last = content instanceof LastHttpContent;
         client.write(content, client.voidPromise());
@@ -457,6 +482,12 @@ public final class Exchange {
         snapshot.balancer().onFailure(target, FailureKind.MID_STREAM, 0);
         returnBackend(false);
         if (eventStream) {
+            // The upstream may have stopped inside an event: close it off first so ours parses as an error event.
+            String separator = sseTail == null ? "" : sseTail.separator();
+            if (!separator.isEmpty()) {
+                client.write(new DefaultHttpContent(Unpooled.copiedBuffer(separator, StandardCharsets.US_ASCII)),
+                        client.voidPromise());
+            }
             ByteBuf event = AnthropicErrors.sseEvent(client.alloc(), "api_error",
                     "The upstream connection failed mid-stream; the response is incomplete.");
             client.write(new DefaultLastHttpContent(event), client.voidPromise());
