@@ -8,6 +8,7 @@ import io.claudelb.codec.sse.SseScanner;
 import io.claudelb.codec.sse.StreamPeek;
 import io.claudelb.codec.usage.UsageTap;
 import io.claudelb.core.balance.SelectionContext;
+import io.claudelb.core.config.AuthType;
 import io.claudelb.core.config.RetrySettings;
 import io.claudelb.core.health.FailureKind;
 import io.claudelb.core.health.RetryAfter;
@@ -67,8 +68,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>a failure before anything reached the client (a failure status, a refused or reset connection, a timeout,
  *       an in-band {@code event: error} inside the peek window): counted against that upstream, then the next
  *       eligible upstream not yet tried in this exchange, up to {@code retry.max_attempts};</li>
+ *   <li>a 401/403 from an upstream that uses {@code passthrough} auth: a client error (the refused credential is
+ *       the client's); from any other upstream: claude-lb's credential is bad, so it counts and fails over;</li>
  *   <li>when the first attempt's failure status has nowhere to go (a single candidate, or {@code max_attempts: 1}):
- *       the upstream's own answer (its status, body and {@code retry-after} are the most useful reply);</li>
+ *       the upstream's own answer (its status, body and {@code retry-after} are the most useful reply), except a
+ *       401/403, which would tell the client that its own key is bad;</li>
  *   <li>otherwise, when no attempt is left (every candidate failed, or none was eligible to begin with), the
  *       proxy's own answer ({@code exhausted()}): 529 {@code overloaded_error} when every failure was an overload,
  *       else 503; {@code retry-after} the soonest recovery of any candidate; {@code x-should-retry: false} once
@@ -305,6 +309,10 @@ public final class Exchange {
             kind = snapshot.classifier().classifyBody(status,
                     errorBody.toString(0, Math.min(errorBody.readableBytes(), 4096), StandardCharsets.UTF_8));
         }
+        if (kind == FailureKind.UPSTREAM_AUTH && target.upstream().auth().type() == AuthType.PASSTHROUGH) {
+            // The credential the upstream refused is the client's own: the client must hear it, it is no failure.
+            kind = null;
+        }
         if (kind == null) {
             // A client error (400, 404, 413, 422...): not the upstream's fault, and no other upstream would differ.
             forwardError();
@@ -317,8 +325,9 @@ public final class Exchange {
         if (next != null) {
             attemptFailedBeforeRetry(kind, retryAfter, reusable);
             startAttempt(next);
-        } else if (attempt == 1) {
+        } else if (attempt == 1 && kind != FailureKind.UPSTREAM_AUTH) {
             // The only attempt: the upstream's own answer (status, retry-after, message) is the most useful reply.
+            // Not a 401/403 though: that is about claude-lb's credential, and would tell the client its key is bad.
             failures++;
             record.failure(kind);
             snapshot.balancer().onFailure(target, kind, retryAfter);

@@ -1,6 +1,7 @@
 package io.claudelb.server.failover;
 
 import io.claudelb.core.config.ServerSettings;
+import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamKind;
 import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockBehaviour;
@@ -45,6 +46,7 @@ final class Cluster implements AutoCloseable {
 
         private final List<Member> members = new ArrayList<>();
         private UpstreamKind kind = UpstreamKind.ANTHROPIC;
+        private UpstreamAuth auth;
         private Consumer<TestConfigs> config = c -> { };
 
         /** A mock upstream named {@code name}. */
@@ -73,6 +75,12 @@ final class Cluster implements AutoCloseable {
             return this;
         }
 
+        /** Credential of every upstream (by default an api_key, or a bearer token for Databricks, per name). */
+        Builder auth(UpstreamAuth value) {
+            this.auth = value;
+            return this;
+        }
+
         /** Further config (balancing, health, retry, routes, admin key) after the upstreams are added. */
         Builder config(Consumer<TestConfigs> value) {
             this.config = value;
@@ -94,7 +102,10 @@ final class Cluster implements AutoCloseable {
                         cluster.mocks.put(m.name, mock);
                         url = mock.baseUrl();
                     }
-                    if (kind == UpstreamKind.DATABRICKS) {
+                    if (auth != null) {
+                        configs.upstream(m.name, kind,
+                                kind == UpstreamKind.DATABRICKS ? url + "/serving-endpoints" : url, auth);
+                    } else if (kind == UpstreamKind.DATABRICKS) {
                         configs.databricks(m.name, url + "/serving-endpoints");
                     } else {
                         configs.anthropic(m.name, url);
