@@ -462,7 +462,12 @@ public final class Exchange {
         long now = shared.clock().nanoTime();
         switch (phase) {
             case AWAITING_HEAD -> attemptFailed(FailureKind.READ_TIMEOUT, 0, false);
-            case PEEKING -> commit();
+            case PEEKING -> {
+                // Outside a read batch nothing else flushes: without this the held events would wait for the next
+                // upstream read, which may be seconds away (that is why the peek gave up).
+                commit();
+                client.flush();
+            }
             case BUFFERING_ERROR, RELAYING -> {
                 long quiet = now - lastReadNanos;
                 if (readPaused) {

@@ -1,7 +1,10 @@
 package io.claudelb.server.failover;
 
+import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.ServerSettings;
+import io.claudelb.core.config.TimeoutSettings;
 import io.claudelb.core.config.UpstreamAuth;
+import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
 import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockBehaviour;
@@ -11,6 +14,7 @@ import io.claudelb.server.support.TestConfigs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +51,8 @@ final class Cluster implements AutoCloseable {
         private final List<Member> members = new ArrayList<>();
         private UpstreamKind kind = UpstreamKind.ANTHROPIC;
         private UpstreamAuth auth;
+        private TimeoutSettings timeouts = new TimeoutSettings(Duration.ofSeconds(2), Duration.ofSeconds(10),
+                Duration.ofSeconds(10));
         private Consumer<TestConfigs> config = c -> { };
 
         /** A mock upstream named {@code name}. */
@@ -75,9 +81,15 @@ final class Cluster implements AutoCloseable {
             return this;
         }
 
-        /** Credential of every upstream (by default an api_key, or a bearer token for Databricks, per name). */
+        /** Credential of every upstream (by default api_key "sk-upstream-NAME", Databricks bearer "dapi-NAME"). */
         Builder auth(UpstreamAuth value) {
             this.auth = value;
+            return this;
+        }
+
+        /** Timeouts of every upstream (connect 2 s, first byte 10 s, idle 10 s unless said). */
+        Builder timeouts(TimeoutSettings value) {
+            this.timeouts = value;
             return this;
         }
 
@@ -102,14 +114,13 @@ final class Cluster implements AutoCloseable {
                         cluster.mocks.put(m.name, mock);
                         url = mock.baseUrl();
                     }
-                    if (auth != null) {
-                        configs.upstream(m.name, kind,
-                                kind == UpstreamKind.DATABRICKS ? url + "/serving-endpoints" : url, auth);
-                    } else if (kind == UpstreamKind.DATABRICKS) {
-                        configs.databricks(m.name, url + "/serving-endpoints");
-                    } else {
-                        configs.anthropic(m.name, url);
-                    }
+                    boolean databricks = kind == UpstreamKind.DATABRICKS;
+                    UpstreamAuth credential = auth != null ? auth
+                            : databricks ? UpstreamAuth.bearer("dapi-" + m.name)
+                            : UpstreamAuth.apiKey("sk-upstream-" + m.name);
+                    configs.upstream(new UpstreamConfig(m.name, kind,
+                            URI.create(databricks ? url + "/serving-endpoints" : url), credential, 1, 0,
+                            PoolSettings.DEFAULTS, timeouts, true, null, null));
                 }
                 config.accept(configs);
                 cluster.proxy = ProxyServer.start(configs.build(), cluster.clock, "test");
@@ -190,10 +201,25 @@ final class Cluster implements AutoCloseable {
      * seen the end of every exchange the test started, including ones whose client went away.
      */
     void awaitIdle(String upstream) throws IOException {
+        awaitInFlight(upstream, 0);
+    }
+
+    /** Waits (polling {@code /stats}) until exactly {@code n} attempts are in flight on {@code upstream}. */
+    void awaitInFlight(String upstream, long n) throws IOException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (stats(upstream).number("active_requests") != 0) {
+        while (stats(upstream).number("active_requests") != n) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("upstream " + upstream + " still has requests in flight: " + stats());
+                throw new AssertionError("upstream " + upstream + " never had " + n + " in flight: " + stats());
+            }
+        }
+    }
+
+    /** Waits (polling {@code /stats}) until exactly {@code n} attempts are in flight over all upstreams. */
+    void awaitTotalInFlight(long n) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (stats().list("endpoints").stream().mapToLong(e -> e.number("active_requests")).sum() != n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never " + n + " in flight: " + stats());
             }
         }
     }

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.claudelb.core.config.AffinityMode;
 import io.claudelb.core.config.BalancingSettings;
 import io.claudelb.core.config.HealthSettings;
+import io.claudelb.core.config.RetrySettings;
 import io.claudelb.core.config.Strategy;
+import io.claudelb.core.config.TimeoutSettings;
 import io.claudelb.server.mock.MockBehaviour;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -157,6 +160,40 @@ class StreamFailuresTest {
     }
 
     @Test
+    void aStreamThatStallsPastTheIdleTimeoutEndsWithAnErrorEvent() throws IOException, InterruptedException {
+        // The peek gives up after 100 ms (the first event is held, nothing real follows), so the stream is
+        // committed; the idle timer then measures quiet on the fake clock, which the test moves past idle.
+        try (Cluster stalling = Cluster.builder().mock("a", "b")
+                .timeouts(new TimeoutSettings(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofMillis(200)))
+                .config(c -> c
+                        .balancing(new BalancingSettings(Strategy.PRIORITY, AffinityMode.NONE, Duration.ofHours(1),
+                                1000))
+                        .retry(new RetrySettings(3, 16 * 1024, Duration.ofMillis(100))))
+                .start();
+             RawClient client = stalling.client()) {
+            stalling.behave("a", MockBehaviour.defaults().withPace(Duration.ofSeconds(30)));
+            client.send("POST", "/v1/messages", Cluster.body(true), List.of());
+
+            RawClient.Response head = client.readHead();
+            assertThat(head.status).isEqualTo(200);
+            assertThat(new String(client.readChunk(), StandardCharsets.UTF_8)).startsWith("event: message_start");
+            stalling.clock.advance(Duration.ofSeconds(1));
+            StringBuilder rest = new StringBuilder();
+            byte[] chunk;
+            while ((chunk = client.readChunk()) != null) {
+                rest.append(new String(chunk, StandardCharsets.UTF_8));
+            }
+
+            List<RawClient.SseEvent> events = RawClient.SseEvent.parse(rest.toString());
+            assertThat(events).extracting(RawClient.SseEvent::event).containsExactly("error");
+            assertThat(JsonTree.parse(events.get(0).data()).text("error.type")).isEqualTo("api_error");
+            stalling.awaitIdle("a");
+            assertThat(stalling.stats("a").number("errors_by_kind.mid_stream")).isEqualTo(1);
+            assertThat(stalling.requests("b")).isZero();
+        }
+    }
+
+    @Test
     void aFailureInsideAPlainBodyClosesTheClientConnection() throws IOException {
         cluster.behave("a", MockBehaviour.defaults().withResetAfterEvents(1));
 
@@ -184,7 +221,7 @@ class StreamFailuresTest {
                 RawClient.Response head = client.readHead();
                 assertThat(head.status).isEqualTo(200);
                 assertThat(head.upstream()).isEqualTo("a");
-                assertThat(new String(client.readChunk(), java.nio.charset.StandardCharsets.UTF_8))
+                assertThat(new String(client.readChunk(), StandardCharsets.UTF_8))
                         .startsWith("event: message_start");
             }
             cluster.awaitIdle("a");
