@@ -138,7 +138,7 @@ class BreakerAndCooldownTest {
 
         try (RawClient probe = cluster.client()) {
             probe.send("POST", "/v1/messages", Cluster.body(true), List.of());
-            awaitInFlight("a", 1);
+            cluster.awaitInFlight("a", 1);
 
             // The probe slot is taken: this request goes to b at once.
             assertThat(upstreamOfNextRequest()).isEqualTo("b");
@@ -149,13 +149,6 @@ class BreakerAndCooldownTest {
         }
         assertThat(cluster.stats("a").text("breaker_state")).isEqualTo("closed");
         assertThat(cluster.requests("a")).isEqualTo(4);
-    }
-
-    private void awaitInFlight(String upstream, long n) throws IOException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (cluster.stats(upstream).number("active_requests") != n) {
-            assertThat(System.nanoTime()).as("waiting for %d in flight on %s", n, upstream).isLessThan(deadline);
-        }
     }
 
     @ParameterizedTest

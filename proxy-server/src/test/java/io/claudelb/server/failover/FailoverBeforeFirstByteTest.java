@@ -6,6 +6,7 @@ import io.claudelb.core.config.AffinityMode;
 import io.claudelb.core.config.BalancingSettings;
 import io.claudelb.core.config.HealthSettings;
 import io.claudelb.core.config.Strategy;
+import io.claudelb.core.config.TimeoutSettings;
 import io.claudelb.server.mock.MockBehaviour;
 import java.io.IOException;
 import java.time.Duration;
@@ -175,6 +176,25 @@ class FailoverBeforeFirstByteTest {
             assertThat(dead.number("errors_by_kind.connect_refused")).isEqualTo(1);
             assertThat(dead.number("total_requests")).isEqualTo(1);
             assertThat(withDead.stats("b").number("successes")).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void anUpstreamSilentPastFirstByteTimesOutAndFailsOver(boolean stream) throws IOException, InterruptedException {
+        try (Cluster slow = Cluster.builder().mock("a", "b")
+                .timeouts(new TimeoutSettings(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(10)))
+                .config(c -> c.balancing(new BalancingSettings(Strategy.PRIORITY, AffinityMode.NONE,
+                        Duration.ofHours(1), 1000)))
+                .start()) {
+            slow.behave("a", MockBehaviour.defaults().withTimeToFirstByte(Duration.ofSeconds(5)));
+
+            RawClient.Response response = slow.messages(Cluster.body(stream));
+
+            assertThat(response.status).isEqualTo(200);
+            assertThat(response.upstream()).isEqualTo("b");
+            assertThat(slow.stats("a").number("errors_by_kind.read_timeout")).isEqualTo(1);
+            assertThat(slow.stats("a").number("active_requests")).isZero();
         }
     }
 

@@ -10,7 +10,9 @@ import io.claudelb.core.config.TargetConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The strategies as the server applies them: the exact smooth round-robin sequence, and priority's fixed order. */
@@ -42,6 +44,33 @@ class StrategyTest {
             assertThat(upstreamsOf(cluster, 4, "x-claude-code-session-id: s-1"))
                     .containsExactly("a", "a", "b", "a");
             assertThat(cluster.requests("c")).isZero();
+        }
+    }
+
+    @Test
+    void leastRequestsSendsEachRequestToTheLeastBusyUpstream() throws IOException, InterruptedException {
+        try (Cluster cluster = start(Strategy.LEAST_REQUESTS, new TargetConfig("a", null, 0, 0),
+                new TargetConfig("b", null, 0, 0), new TargetConfig("c", null, 0, 0))) {
+            List<RawClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    RawClient client = cluster.client();
+                    clients.add(client);
+                    client.send("POST", "/v1/messages", Cluster.body(true), List.of("x-mock-ttfb-ms: 300"));
+                    cluster.awaitTotalInFlight(i + 1);
+                }
+                Set<String> used = new HashSet<>();
+                for (RawClient client : clients) {
+                    RawClient.Response response = client.read();
+                    assertThat(response.status).isEqualTo(200);
+                    used.add(response.upstream());
+                }
+                assertThat(used).containsExactlyInAnyOrder("a", "b", "c");
+            } finally {
+                for (RawClient client : clients) {
+                    client.close();
+                }
+            }
         }
     }
 

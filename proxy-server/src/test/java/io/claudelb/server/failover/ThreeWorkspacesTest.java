@@ -85,7 +85,9 @@ class ThreeWorkspacesTest {
                 served += row.number("successes");
             }
             assertThat(served).isEqualTo(50);
-            assertThat(cluster.get("/providers").json().number("healthy_providers")).isEqualTo(2);
+            RawClient.Response providers = cluster.get("/providers");
+            assertThat(providers.json().number("healthy_providers")).isEqualTo(2);
+            assertThat(providers.bodyText() + cluster.get("/stats").bodyText()).doesNotContain("dapi-");
 
             // The workspace recovers; open_for later a new session's request probes it and closes the breaker.
             cluster.heal(FAILING);
