@@ -80,7 +80,7 @@ import java.util.concurrent.TimeUnit;
  *       gets a 529 before any byte of it: the held {@code message_start} is dropped, so the client sees an
  *       ordinary retryable overload, not a 200 that fails;</li>
  *   <li>a failure after bytes reached the client: counted as MID_STREAM; a stream ends with one
- *       {@code event: error} (closing off an event the upstream left unfinished, see {@link SseTail}) and a proper
+ *       {@code event: error} (closing off an event the upstream left unfinished, see {@code SseTail}) and a proper
  *       last chunk; a plain body cannot be completed, so the client connection is closed.</li>
  * </ul>
  * A client that goes away is never the upstream's fault: the attempt ends without a verdict.

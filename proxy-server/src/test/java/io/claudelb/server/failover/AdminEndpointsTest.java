@@ -2,10 +2,16 @@ package io.claudelb.server.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.claudelb.core.config.OutboundProxy;
 import io.claudelb.core.config.RouteConfig;
+import io.claudelb.core.config.Secret;
 import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.TargetConfig;
+import io.claudelb.core.config.UpstreamAuth;
+import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.core.config.UpstreamKind;
 import java.io.IOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -67,15 +73,25 @@ class AdminEndpointsTest {
 
     @Test
     void providersHasSeedBShapeAndNoSecrets() throws IOException, InterruptedException {
-        try (Cluster cluster = Cluster.builder().mock("a", "b").config(c -> c.adminKey(Cluster.ADMIN_KEY)).start()) {
+        // A third upstream behind an outbound proxy with a password (never contacted: /providers only reads config).
+        UpstreamConfig proxied = new UpstreamConfig("proxied", UpstreamKind.ANTHROPIC,
+                URI.create("https://api.example.test/prefix"), UpstreamAuth.apiKey("sk-upstream-proxied"), 1, 0, null,
+                null, true, null, new OutboundProxy("egress.internal", 3128, "lb", Secret.of("proxy-password")));
+        try (Cluster cluster = Cluster.builder().mock("a", "b").config(c -> c.adminKey(Cluster.ADMIN_KEY)
+                .upstream(proxied)).start()) {
             RawClient.Response response = cluster.get("/providers");
 
             assertThat(response.status).isEqualTo(200);
             JsonTree providers = response.json();
-            assertThat(providers.number("total_providers")).isEqualTo(2);
-            assertThat(providers.number("healthy_providers")).isEqualTo(2);
+            assertThat(providers.number("total_providers")).isEqualTo(3);
+            assertThat(providers.number("healthy_providers")).isEqualTo(3);
             assertThat(providers.text("selection_strategy")).isEqualTo("least_requests");
-            assertThat(providers.list("providers")).hasSize(2);
+            assertThat(providers.list("providers")).hasSize(3);
+            JsonTree viaProxy = providers.named("providers", "proxied");
+            assertThat(viaProxy.text("base_url")).isEqualTo("https://api.example.test/prefix");
+            assertThat(viaProxy.text("proxy")).isEqualTo("http://egress.internal:3128");
+            assertThat(response.bodyText()).doesNotContain("sk-upstream-proxied", "proxy-password");
+            assertThat(cluster.get("/stats").bodyText()).doesNotContain("sk-upstream-proxied", "proxy-password");
             JsonTree a = providers.named("providers", "a");
             assertThat(a.text("type")).isEqualTo("anthropic");
             assertThat(a.text("base_url")).isEqualTo(cluster.mock("a").baseUrl());
