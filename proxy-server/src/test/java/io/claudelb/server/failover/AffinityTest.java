@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.core.config.AffinityMode;
 import io.claudelb.core.config.BalancingSettings;
-import io.claudelb.core.config.HealthSettings;
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.TargetConfig;
@@ -34,8 +33,7 @@ class AffinityTest {
         cluster = Cluster.builder().mock("a", "b", "c").config(c -> c
                 .balancing(new BalancingSettings(Strategy.LEAST_REQUESTS, AffinityMode.SESSION, Duration.ofHours(1),
                         1000))
-                .health(new HealthSettings(1, Duration.ofSeconds(60), 1, Duration.ofSeconds(60), Set.of(),
-                        List.of()))
+                .health(Cluster.health(1))
                 .route(new RouteConfig("*haiku*", List.of(new TargetConfig("c", null, 0, 0)), null))
                 .route(new RouteConfig("*", List.of(new TargetConfig("a", null, 0, 0),
                         new TargetConfig("b", null, 0, 0), new TargetConfig("c", null, 0, 0)), null))).start();

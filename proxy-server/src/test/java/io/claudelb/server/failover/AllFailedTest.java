@@ -2,16 +2,11 @@ package io.claudelb.server.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudelb.core.config.AffinityMode;
-import io.claudelb.core.config.BalancingSettings;
-import io.claudelb.core.config.HealthSettings;
 import io.claudelb.core.config.RetrySettings;
-import io.claudelb.core.config.Strategy;
 import io.claudelb.server.mock.MockBehaviour;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,9 +18,8 @@ class AllFailedTest {
 
     private static Cluster start(int failureThreshold, int maxAttempts, String... mocks) throws InterruptedException {
         return Cluster.builder().mock(mocks).config(c -> c
-                .balancing(new BalancingSettings(Strategy.PRIORITY, AffinityMode.NONE, Duration.ofHours(1), 1000))
-                .health(new HealthSettings(failureThreshold, Duration.ofSeconds(60), 1, Duration.ofSeconds(60),
-                        Set.of(), List.of()))
+                .balancing(Cluster.IN_ORDER)
+                .health(Cluster.health(failureThreshold))
                 .retry(new RetrySettings(maxAttempts, 16 * 1024, Duration.ofSeconds(10)))).start();
     }
 

@@ -2,10 +2,7 @@ package io.claudelb.server.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudelb.core.config.AffinityMode;
-import io.claudelb.core.config.BalancingSettings;
 import io.claudelb.core.config.HealthSettings;
-import io.claudelb.core.config.Strategy;
 import io.claudelb.server.mock.MockBehaviour;
 import java.io.IOException;
 import java.time.Duration;
@@ -29,7 +26,7 @@ class BreakerAndCooldownTest {
     @BeforeEach
     void start() throws InterruptedException {
         cluster = Cluster.builder().mock("a", "b").config(c -> c
-                .balancing(new BalancingSettings(Strategy.PRIORITY, AffinityMode.NONE, Duration.ofHours(1), 1000))
+                .balancing(Cluster.IN_ORDER)
                 .health(new HealthSettings(3, Duration.ofSeconds(60), 1, Duration.ofSeconds(45), Set.of(),
                         List.of()))
                 .adminKey(Cluster.ADMIN_KEY)).start();

@@ -1,7 +1,11 @@
 package io.claudelb.server.failover;
 
+import io.claudelb.core.config.AffinityMode;
+import io.claudelb.core.config.BalancingSettings;
+import io.claudelb.core.config.HealthSettings;
 import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.ServerSettings;
+import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.TimeoutSettings;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
@@ -20,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +35,10 @@ import java.util.function.Consumer;
 final class Cluster implements AutoCloseable {
     static final String MODEL = "claude-sonnet-4-5";
     static final String ADMIN_KEY = "admin-key-for-tests";
+
+    /** Lowest priority first, config order among equals, no affinity: the order of attempts is the config's. */
+    static final BalancingSettings IN_ORDER = new BalancingSettings(Strategy.PRIORITY, AffinityMode.NONE,
+            Duration.ofHours(1), 1000);
 
     final FakeClock clock = new FakeClock();
     private final Map<String, MockUpstream> mocks = new LinkedHashMap<>();
@@ -139,6 +148,12 @@ final class Cluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Breaker settings: open after {@code failureThreshold} failures for 60 s, one probe, retry-after cap 60 s. */
+    static HealthSettings health(int failureThreshold) {
+        return new HealthSettings(failureThreshold, Duration.ofSeconds(60), 1, Duration.ofSeconds(60), Set.of(),
+                List.of());
     }
 
     // ---- requests ----------------------------------------------------------------------------------------------

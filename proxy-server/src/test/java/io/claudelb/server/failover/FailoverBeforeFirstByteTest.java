@@ -2,10 +2,7 @@ package io.claudelb.server.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudelb.core.config.AffinityMode;
-import io.claudelb.core.config.BalancingSettings;
 import io.claudelb.core.config.HealthSettings;
-import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.TimeoutSettings;
 import io.claudelb.server.mock.MockBehaviour;
 import java.io.IOException;
@@ -34,7 +31,7 @@ class FailoverBeforeFirstByteTest {
     @BeforeAll
     static void start() throws InterruptedException {
         cluster = Cluster.builder().mock("a", "b").config(c -> c
-                .balancing(new BalancingSettings(Strategy.PRIORITY, AffinityMode.NONE, Duration.ofHours(1), 1000))
+                .balancing(Cluster.IN_ORDER)
                 .health(new HealthSettings(5, Duration.ofSeconds(60), 1, Duration.ofSeconds(60), Set.of(402),
                         List.of("credit balance is too low")))
                 .adminKey(Cluster.ADMIN_KEY)).start();
@@ -166,7 +163,7 @@ class FailoverBeforeFirstByteTest {
     @ValueSource(booleans = {false, true})
     void aRefusedConnectionFailsOver(boolean stream) throws IOException, InterruptedException {
         try (Cluster withDead = Cluster.builder().dead("dead").mock("b").config(c -> c
-                .balancing(new BalancingSettings(Strategy.PRIORITY, AffinityMode.NONE, Duration.ofHours(1), 1000)))
+                .balancing(Cluster.IN_ORDER))
                 .start()) {
             RawClient.Response response = withDead.messages(Cluster.body(stream));
 
@@ -184,8 +181,7 @@ class FailoverBeforeFirstByteTest {
     void anUpstreamSilentPastFirstByteTimesOutAndFailsOver(boolean stream) throws IOException, InterruptedException {
         try (Cluster slow = Cluster.builder().mock("a", "b")
                 .timeouts(new TimeoutSettings(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(10)))
-                .config(c -> c.balancing(new BalancingSettings(Strategy.PRIORITY, AffinityMode.NONE,
-                        Duration.ofHours(1), 1000)))
+                .config(c -> c.balancing(Cluster.IN_ORDER))
                 .start()) {
             slow.behave("a", MockBehaviour.defaults().withTimeToFirstByte(Duration.ofSeconds(5)));
 

@@ -2,18 +2,13 @@ package io.claudelb.server.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudelb.core.config.AffinityMode;
-import io.claudelb.core.config.BalancingSettings;
-import io.claudelb.core.config.HealthSettings;
 import io.claudelb.core.config.RetrySettings;
-import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.TimeoutSettings;
 import io.claudelb.server.mock.MockBehaviour;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,9 +28,8 @@ class StreamFailuresTest {
     @BeforeEach
     void start() throws InterruptedException {
         cluster = Cluster.builder().mock("a", "b").config(c -> c
-                .balancing(new BalancingSettings(Strategy.PRIORITY, AffinityMode.NONE, Duration.ofHours(1), 1000))
-                .health(new HealthSettings(3, Duration.ofSeconds(60), 1, Duration.ofSeconds(60), Set.of(),
-                        List.of()))).start();
+                .balancing(Cluster.IN_ORDER)
+                .health(Cluster.health(3))).start();
     }
 
     @AfterEach
@@ -166,8 +160,7 @@ class StreamFailuresTest {
         try (Cluster stalling = Cluster.builder().mock("a", "b")
                 .timeouts(new TimeoutSettings(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofMillis(200)))
                 .config(c -> c
-                        .balancing(new BalancingSettings(Strategy.PRIORITY, AffinityMode.NONE, Duration.ofHours(1),
-                                1000))
+                        .balancing(Cluster.IN_ORDER)
                         .retry(new RetrySettings(3, 16 * 1024, Duration.ofMillis(100))))
                 .start();
              RawClient client = stalling.client()) {

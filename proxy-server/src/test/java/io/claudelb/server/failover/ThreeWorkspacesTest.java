@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.core.config.AffinityMode;
 import io.claudelb.core.config.BalancingSettings;
-import io.claudelb.core.config.HealthSettings;
 import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.UpstreamKind;
 import java.io.IOException;
@@ -35,8 +34,7 @@ class ThreeWorkspacesTest {
                 .config(c -> c
                         .balancing(new BalancingSettings(Strategy.ROUND_ROBIN, AffinityMode.SESSION,
                                 Duration.ofHours(1), 10_000))
-                        .health(new HealthSettings(2, Duration.ofSeconds(60), 1, Duration.ofSeconds(60), Set.of(),
-                                List.of())))
+                        .health(Cluster.health(2)))
                 .start()) {
             cluster.failWith(FAILING, 503);
 

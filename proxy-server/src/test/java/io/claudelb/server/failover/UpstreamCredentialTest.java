@@ -2,13 +2,9 @@ package io.claudelb.server.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudelb.core.config.AffinityMode;
 import io.claudelb.core.config.AuthType;
-import io.claudelb.core.config.BalancingSettings;
-import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.UpstreamAuth;
 import java.io.IOException;
-import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,7 +39,7 @@ class UpstreamCredentialTest {
             throws IOException, InterruptedException {
         UpstreamAuth passthrough = new UpstreamAuth(AuthType.PASSTHROUGH, null, null, null, null, null);
         try (Cluster cluster = Cluster.builder().mock("a", "b").auth(passthrough).config(c -> c
-                .balancing(new BalancingSettings(Strategy.PRIORITY, AffinityMode.NONE, Duration.ofHours(1), 1000)))
+                .balancing(Cluster.IN_ORDER))
                 .start()) {
             cluster.failWith("a", status);
 
