@@ -130,7 +130,11 @@ class AdminEndpointsTest {
             }
             answers.add(cluster.get("/stats"));
             answers.add(cluster.get("/providers"));
-            answers.add(cluster.get("/"));
+            RawClient.Response root = cluster.get("/");
+            assertThat(root.json().text("service")).isEqualTo("claude-lb");
+            assertThat(root.json().text("version")).isEqualTo("test");
+            assertThat(root.json().number("providers_available")).isEqualTo(2);
+            answers.add(root);
             answers.add(cluster.get("/health"));
             assertThat(answers).allSatisfy(r -> assertThat(r.bodyText()).doesNotContain(SECRETS));
             assertThat(answers).allSatisfy(r -> assertThat(r.headers.toString()).doesNotContain(SECRETS));

@@ -92,7 +92,7 @@ class ThreeWorkspacesTest {
             cluster.clock.advance(Duration.ofSeconds(60));
             assertThat(cluster.stats(FAILING).text("breaker_state")).isEqualTo("half_open");
             String probedBy = null;
-            for (int s = 5; s < 8 && probedBy == null; s++) {
+            for (int s = 5; s < 11 && probedBy == null; s++) {
                 RawClient.Response response = cluster.messages(Cluster.body(true),
                         "x-claude-code-session-id: session-" + s);
                 assertThat(response.status).isEqualTo(200);
