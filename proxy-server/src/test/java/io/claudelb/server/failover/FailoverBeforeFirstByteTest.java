@@ -9,23 +9,19 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Failover while nothing has reached the client: upstream a (first by priority) fails, b answers, the client sees
- * only b's answer. Every retryable classification row, for plain and streaming requests, with and without
+ * Failover while nothing has reached the client: upstream a (first in order) fails, b answers, the client sees
+ * only b's answer. Every retryable classification row, each for a plain and a streaming request, with and without
  * retry-after; client errors pass through unchanged and uncounted.
  */
 class FailoverBeforeFirstByteTest {
+    private static final List<Boolean> PLAIN_AND_STREAM = List.of(false, true);
     private static Cluster cluster;
 
     @BeforeAll
@@ -42,8 +38,8 @@ class FailoverBeforeFirstByteTest {
         cluster.close();
     }
 
-    @BeforeEach
-    void healAndReset() throws IOException {
+    /** Healthy mocks with no recorded requests, breakers closed and cooldowns cleared; counters stay. */
+    private static void fresh() throws IOException {
         cluster.heal("a");
         cluster.heal("b");
         cluster.mock("a").clearRequests();
@@ -51,107 +47,106 @@ class FailoverBeforeFirstByteTest {
         assertThat(cluster.post("/reset", "x-api-key: " + Cluster.ADMIN_KEY).status).isEqualTo(200);
     }
 
-    static Stream<Arguments> retryableRows() {
-        List<Object[]> rows = List.of(
-                new Object[] {500, "http_500"}, new Object[] {502, "http_502"}, new Object[] {503, "http_503"},
-                new Object[] {529, "http_529"}, new Object[] {429, "http_429"}, new Object[] {408, "http_408"},
-                new Object[] {504, "http_504"}, new Object[] {401, "upstream_auth"},
-                new Object[] {403, "upstream_auth"}, new Object[] {402, "configured_status"});
-        // Every row without retry-after; with one for the statuses where it matters (cooldown) and two where not.
-        Stream<Arguments> plain = rows.stream().map(r -> Arguments.of(r[0], r[1], null));
-        Stream<Arguments> withRetryAfter = Stream.of(429, 529, 500, 503).map(status -> Arguments.of(status,
-                rows.stream().filter(r -> r[0].equals(status)).findFirst().orElseThrow()[1], "7"));
-        return Stream.concat(plain, withRetryAfter).flatMap(a -> Stream.of(false, true)
-                .map(stream -> Arguments.of(a.get()[0], a.get()[1], a.get()[2], stream)));
-    }
+    @ParameterizedTest(name = "{0} ({1}) retry-after={2}")
+    @CsvSource(nullValues = "none", value = {
+        "500,http_500,none", "502,http_502,none", "503,http_503,none", "529,http_529,none", "429,http_429,none",
+        "408,http_408,none", "504,http_504,none", "401,upstream_auth,none", "403,upstream_auth,none",
+        "402,configured_status,none",
+        // With retry-after: a cooldown for 429 and 529, nothing more for the others.
+        "429,http_429,7", "529,http_529,7", "500,http_500,7", "503,http_503,7"})
+    void aRetryableStatusFailsOverToTheNextUpstream(int status, String kind, String retryAfter) throws IOException {
+        for (boolean stream : PLAIN_AND_STREAM) {
+            fresh();
+            cluster.behave("a", MockBehaviour.defaults().withErrorStatus(status).withRetryAfter(retryAfter));
+            long before = errors("a", kind);
 
-    @ParameterizedTest(name = "{0} ({1}) retry-after={2} stream={3}")
-    @MethodSource("retryableRows")
-    void aRetryableStatusFailsOverToTheNextUpstream(int status, String kind, String retryAfter, boolean stream)
-            throws IOException {
-        cluster.behave("a", MockBehaviour.defaults().withErrorStatus(status).withRetryAfter(retryAfter));
-        long before = errors("a", kind);
+            RawClient.Response response = cluster.messages(Cluster.body(stream));
 
-        RawClient.Response response = cluster.messages(Cluster.body(stream));
-
-        assertThat(response.status).as(response.toString()).isEqualTo(200);
-        assertThat(response.upstream()).isEqualTo("b");
-        assertThat(response.header("x-mock-upstream")).isEqualTo("b");
-        assertThat(response.header("retry-after")).isNull();
-        if (stream) {
-            assertThat(response.header("content-type")).startsWith("text/event-stream");
-            assertThat(response.events()).extracting(RawClient.SseEvent::event)
-                    .startsWith("message_start").endsWith("message_stop").doesNotContain("error");
-        } else {
-            assertThat(response.json().text("type")).isEqualTo("message");
+            assertThat(response.status).as("stream=%s %s", stream, response).isEqualTo(200);
+            assertThat(response.upstream()).isEqualTo("b");
+            assertThat(response.header("x-mock-upstream")).isEqualTo("b");
+            assertThat(response.header("retry-after")).isNull();
+            if (stream) {
+                assertThat(response.header("content-type")).startsWith("text/event-stream");
+                assertThat(response.events()).extracting(RawClient.SseEvent::event)
+                        .startsWith("message_start").endsWith("message_stop").doesNotContain("error");
+            } else {
+                assertThat(response.json().text("type")).isEqualTo("message");
+            }
+            assertThat(cluster.requests("a")).isEqualTo(1);
+            assertThat(cluster.requests("b")).isEqualTo(1);
+            assertThat(errors("a", kind)).isEqualTo(before + 1);
+            JsonTree a = cluster.stats("a");
+            assertThat(a.number("consecutive_failures")).isEqualTo(1);
+            boolean cooldown = retryAfter != null && (status == 429 || status == 529);
+            assertThat(a.decimal("cooldown_seconds")).isEqualTo(cooldown ? 7.0 : 0.0);
+            assertThat(cluster.stats("b").number("total_errors")).isZero();
         }
-        assertThat(cluster.requests("a")).isEqualTo(1);
-        assertThat(cluster.requests("b")).isEqualTo(1);
-        assertThat(errors("a", kind)).isEqualTo(before + 1);
-        JsonTree a = cluster.stats("a");
-        assertThat(a.number("consecutive_failures")).isEqualTo(1);
-        boolean cooldown = retryAfter != null && (status == 429 || status == 529);
-        assertThat(a.decimal("cooldown_seconds")).isEqualTo(cooldown ? 7.0 : 0.0);
-        assertThat(cluster.stats("b").number("total_errors")).isZero();
     }
 
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void anErrorBodyMatchingAConfiguredPatternFailsOver(boolean stream) throws IOException {
-        // An injected error status gets the mock's stock body, so the 400 comes as a fixed body instead.
-        cluster.behave("a", MockBehaviour.defaults().withStatus(400)
-                .withFixedBody("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
-                        + "\"message\":\"Your credit balance is too low\"}}"));
-        long before = errors("a", "body_pattern");
+    @Test
+    void anErrorBodyMatchingAConfiguredPatternFailsOver() throws IOException {
+        for (boolean stream : PLAIN_AND_STREAM) {
+            fresh();
+            // An injected error status gets the mock's stock body, so the 400 comes as a fixed body instead.
+            cluster.behave("a", MockBehaviour.defaults().withStatus(400)
+                    .withFixedBody("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+                            + "\"message\":\"Your credit balance is too low\"}}"));
+            long before = errors("a", "body_pattern");
 
-        RawClient.Response response = cluster.messages(Cluster.body(stream));
+            RawClient.Response response = cluster.messages(Cluster.body(stream));
 
-        assertThat(response.status).isEqualTo(200);
-        assertThat(response.upstream()).isEqualTo("b");
-        assertThat(errors("a", "body_pattern")).isEqualTo(before + 1);
+            assertThat(response.status).isEqualTo(200);
+            assertThat(response.upstream()).isEqualTo("b");
+            assertThat(errors("a", "body_pattern")).isEqualTo(before + 1);
+        }
     }
 
-    @ParameterizedTest(name = "{0} stream={1}")
-    @CsvSource({"400,invalid_request_error,false", "404,not_found_error,false", "413,request_too_large,false",
-        "422,invalid_request_error,false", "400,invalid_request_error,true", "404,not_found_error,true",
-        "413,request_too_large,true", "422,invalid_request_error,true"})
-    void aClientErrorComesBackUnchangedWithoutFailoverOrCount(int status, String type, boolean stream)
-            throws IOException {
-        cluster.behave("a", MockBehaviour.defaults().withErrorStatus(status).withRetryAfter("3"));
-        long errorsBefore = cluster.stats("a").number("total_errors");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"400,invalid_request_error", "404,not_found_error", "413,request_too_large",
+        "422,invalid_request_error"})
+    void aClientErrorComesBackUnchangedWithoutFailoverOrCount(int status, String type) throws IOException {
+        for (boolean stream : PLAIN_AND_STREAM) {
+            fresh();
+            cluster.behave("a", MockBehaviour.defaults().withErrorStatus(status).withRetryAfter("3"));
+            long errorsBefore = cluster.stats("a").number("total_errors");
 
-        RawClient.Response response = cluster.messages(Cluster.body(stream));
+            RawClient.Response response = cluster.messages(Cluster.body(stream));
 
-        assertThat(response.status).isEqualTo(status);
-        assertThat(response.upstream()).isEqualTo("a");
-        assertThat(response.header("x-mock-upstream")).isEqualTo("a");
-        assertThat(response.header("request-id")).startsWith("req_mock_");
-        assertThat(response.header("retry-after")).isEqualTo("3");
-        assertThat(response.json().text("type")).isEqualTo("error");
-        assertThat(response.json().text("error.type")).isEqualTo(type);
-        assertThat(cluster.requests("b")).isZero();
-        JsonTree a = cluster.stats("a");
-        assertThat(a.number("total_errors")).isEqualTo(errorsBefore);
-        assertThat(a.number("consecutive_failures")).isZero();
-        assertThat(a.decimal("cooldown_seconds")).isZero();
+            assertThat(response.status).isEqualTo(status);
+            assertThat(response.upstream()).isEqualTo("a");
+            assertThat(response.header("x-mock-upstream")).isEqualTo("a");
+            assertThat(response.header("request-id")).startsWith("req_mock_");
+            assertThat(response.header("retry-after")).isEqualTo("3");
+            assertThat(response.json().text("type")).isEqualTo("error");
+            assertThat(response.json().text("error.type")).isEqualTo(type);
+            assertThat(cluster.requests("b")).isZero();
+            JsonTree a = cluster.stats("a");
+            assertThat(a.number("total_errors")).isEqualTo(errorsBefore);
+            assertThat(a.number("consecutive_failures")).isZero();
+            assertThat(a.decimal("cooldown_seconds")).isZero();
+        }
     }
 
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void aResetBeforeHeadersFailsOver(boolean stream) throws IOException {
-        cluster.behave("a", MockBehaviour.defaults().withResetBeforeHeaders(true));
-        long before = errors("a", "reset_before_headers");
+    @Test
+    void aResetBeforeHeadersFailsOver() throws IOException {
+        for (boolean stream : PLAIN_AND_STREAM) {
+            fresh();
+            cluster.behave("a", MockBehaviour.defaults().withResetBeforeHeaders(true));
+            long before = errors("a", "reset_before_headers");
 
-        RawClient.Response response = cluster.messages(Cluster.body(stream));
+            RawClient.Response response = cluster.messages(Cluster.body(stream));
 
-        assertThat(response.status).isEqualTo(200);
-        assertThat(response.upstream()).isEqualTo("b");
-        assertThat(cluster.requests("a")).isEqualTo(1);
-        assertThat(errors("a", "reset_before_headers")).isEqualTo(before + 1);
+            assertThat(response.status).isEqualTo(200);
+            assertThat(response.upstream()).isEqualTo("b");
+            assertThat(cluster.requests("a")).isEqualTo(1);
+            assertThat(errors("a", "reset_before_headers")).isEqualTo(before + 1);
+        }
     }
 
     @Test
     void aHealthyFirstUpstreamIsUsedWithoutTouchingTheNext() throws IOException {
+        fresh();
         RawClient.Response response = cluster.messages(Cluster.body(true));
 
         assertThat(response.status).isEqualTo(200);
@@ -159,37 +154,37 @@ class FailoverBeforeFirstByteTest {
         assertThat(cluster.requests("b")).isZero();
     }
 
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void aRefusedConnectionFailsOver(boolean stream) throws IOException, InterruptedException {
-        try (Cluster withDead = Cluster.builder().dead("dead").mock("b").config(c -> c
-                .balancing(Cluster.IN_ORDER))
+    @Test
+    void aRefusedConnectionFailsOver() throws IOException, InterruptedException {
+        try (Cluster withDead = Cluster.builder().dead("dead").mock("b").config(c -> c.balancing(Cluster.IN_ORDER))
                 .start()) {
-            RawClient.Response response = withDead.messages(Cluster.body(stream));
+            for (boolean stream : PLAIN_AND_STREAM) {
+                RawClient.Response response = withDead.messages(Cluster.body(stream));
 
-            assertThat(response.status).isEqualTo(200);
-            assertThat(response.upstream()).isEqualTo("b");
+                assertThat(response.status).isEqualTo(200);
+                assertThat(response.upstream()).isEqualTo("b");
+            }
             JsonTree dead = withDead.stats("dead");
-            assertThat(dead.number("errors_by_kind.connect_refused")).isEqualTo(1);
-            assertThat(dead.number("total_requests")).isEqualTo(1);
-            assertThat(withDead.stats("b").number("successes")).isEqualTo(1);
+            assertThat(dead.number("errors_by_kind.connect_refused")).isEqualTo(2);
+            assertThat(dead.number("total_requests")).isEqualTo(2);
+            assertThat(withDead.stats("b").number("successes")).isEqualTo(2);
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void anUpstreamSilentPastFirstByteTimesOutAndFailsOver(boolean stream) throws IOException, InterruptedException {
+    @Test
+    void anUpstreamSilentPastFirstByteTimesOutAndFailsOver() throws IOException, InterruptedException {
         try (Cluster slow = Cluster.builder().mock("a", "b")
                 .timeouts(new TimeoutSettings(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(10)))
                 .config(c -> c.balancing(Cluster.IN_ORDER))
                 .start()) {
             slow.behave("a", MockBehaviour.defaults().withTimeToFirstByte(Duration.ofSeconds(5)));
+            for (boolean stream : PLAIN_AND_STREAM) {
+                RawClient.Response response = slow.messages(Cluster.body(stream));
 
-            RawClient.Response response = slow.messages(Cluster.body(stream));
-
-            assertThat(response.status).isEqualTo(200);
-            assertThat(response.upstream()).isEqualTo("b");
-            assertThat(slow.stats("a").number("errors_by_kind.read_timeout")).isEqualTo(1);
+                assertThat(response.status).isEqualTo(200);
+                assertThat(response.upstream()).isEqualTo("b");
+            }
+            assertThat(slow.stats("a").number("errors_by_kind.read_timeout")).isEqualTo(2);
             assertThat(slow.stats("a").number("active_requests")).isZero();
         }
     }
