@@ -8,6 +8,7 @@ import io.claudelb.codec.sse.SseScanner;
 import io.claudelb.codec.sse.StreamPeek;
 import io.claudelb.codec.usage.UsageTap;
 import io.claudelb.core.balance.SelectionContext;
+import io.claudelb.core.config.AuthType;
 import io.claudelb.core.config.RetrySettings;
 import io.claudelb.core.config.UpstreamKind;
 import io.claudelb.core.health.FailureKind;
@@ -24,10 +25,12 @@ import io.claudelb.server.local.LocalResponses;
 import io.claudelb.server.log.AccessRecord;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -75,6 +78,29 @@ import java.util.concurrent.TimeUnit;
  * same upstream; that retry does not count towards {@code retry.max_attempts}, and a second 401 is an ordinary
  * {@code UPSTREAM_AUTH} failure. {@code passthrough} upstreams get the caller's own {@link CallerCredential}.
  *
+ * <p>What the client gets when an upstream fails:
+ * <ul>
+ *   <li>a client error (400, 404, 413, 422, ...): the upstream's answer, unchanged; nothing counted, no failover;</li>
+ *   <li>a failure before anything reached the client (a failure status, a refused or reset connection, a timeout,
+ *       an in-band {@code event: error} inside the peek window): counted against that upstream, then the next
+ *       eligible upstream not yet tried in this exchange, up to {@code retry.max_attempts};</li>
+ *   <li>a 401/403 from an upstream that uses {@code passthrough} auth: a client error (the refused credential is
+ *       the client's); from any other upstream: claude-lb's credential is bad, so it counts and fails over;</li>
+ *   <li>when the first attempt's failure status has nowhere to go (a single candidate, or {@code max_attempts: 1}):
+ *       the upstream's own answer (its status, body and {@code retry-after} are the most useful reply), except a
+ *       401/403, which would tell the client that its own key is bad;</li>
+ *   <li>otherwise, when no attempt is left (every candidate failed, or none was eligible to begin with), the
+ *       proxy's own answer ({@code exhausted()}): 529 {@code overloaded_error} when every failure was an overload,
+ *       else 503; {@code retry-after} the soonest recovery of any candidate; {@code x-should-retry: false} once
+ *       more than one upstream was tried. A stream whose only upstream sent an in-band overloaded error therefore
+ *       gets a 529 before any byte of it: the held {@code message_start} is dropped, so the client sees an
+ *       ordinary retryable overload, not a 200 that fails;</li>
+ *   <li>a failure after bytes reached the client: counted as MID_STREAM; a stream ends with one
+ *       {@code event: error} (closing off an event the upstream left unfinished, see {@code SseTail}) and a proper
+ *       last chunk; a plain body cannot be completed, so the client connection is closed.</li>
+ * </ul>
+ * A client that goes away is never the upstream's fault: the attempt ends without a verdict.
+ *
  * <p>Ownership: the exchange holds the client request until it ends (each attempt writes a retained rewrite of its
  * body); held response chunks and the buffered error or collected body are released on every path that does not
  * write them.
@@ -121,6 +147,7 @@ public final class Exchange {
     private List<HttpContent> held;
     private StreamPeek peek;
     private SseScanner tap;
+    private SseTail sseTail;
     private UsageTap usage;
     private long bytesToClient;
     private int failures;
@@ -372,6 +399,10 @@ public final class Exchange {
             kind = snapshot.classifier().classifyBody(status,
                     errorBody.toString(0, Math.min(errorBody.readableBytes(), 4096), StandardCharsets.UTF_8));
         }
+        if (kind == FailureKind.UPSTREAM_AUTH && target.upstream().auth().type() == AuthType.PASSTHROUGH) {
+            // The credential the upstream refused is the client's own: the client must hear it, it is no failure.
+            kind = null;
+        }
         if (kind == null) {
             // A client error (400, 404, 413, 422...): not the upstream's fault, and no other upstream would differ.
             forwardError();
@@ -384,8 +415,9 @@ public final class Exchange {
         if (next != null) {
             attemptFailedBeforeRetry(kind, retryAfter, reusable);
             startAttempt(next);
-        } else if (countedAttempts() == 1) {
+        } else if (countedAttempts() == 1 && kind != FailureKind.UPSTREAM_AUTH) {
             // The only attempt: the upstream's own answer (status, retry-after, message) is the most useful reply.
+            // Not a 401/403 though: that is about claude-lb's credential, and would tell the client its key is bad.
             failures++;
             record.failure(kind);
             snapshot.balancer().onFailure(target, kind, retryAfter);
@@ -478,6 +510,7 @@ public final class Exchange {
         if (eventStream) {
             usage = new UsageTap();
             tap = new SseScanner(usage, MAX_TAPPED_EVENT);
+            sseTail = new SseTail();
         }
         List<HttpContent> peeked = held;
         held = null;
@@ -512,6 +545,7 @@ public final class Exchange {
         bytesToClient += content.content().readableBytes();
         if (tap != null) {
             tap.scan(content.content());
+            sseTail.track(content.content());
         }
         boolean last = content instanceof LastHttpContent;
         client.write(content, client.voidPromise());
@@ -566,7 +600,12 @@ public final class Exchange {
         long now = shared.clock().nanoTime();
         switch (phase) {
             case AWAITING_HEAD -> attemptFailed(FailureKind.READ_TIMEOUT, 0, false);
-            case PEEKING -> commit();
+            case PEEKING -> {
+                // Outside a read batch nothing else flushes: without this the held events would wait for the next
+                // upstream read, which may be seconds away (that is why the peek gave up).
+                commit();
+                client.flush();
+            }
             case BUFFERING_ERROR, COLLECTING, RELAYING -> {
                 long quiet = now - lastReadNanos;
                 if (readPaused) {
@@ -595,6 +634,12 @@ public final class Exchange {
         snapshot.balancer().onFailure(target, FailureKind.MID_STREAM, 0);
         returnBackend(false);
         if (eventStream) {
+            // The upstream may have stopped inside an event: close it off first so ours parses as an error event.
+            String separator = sseTail == null ? "" : sseTail.separator();
+            if (!separator.isEmpty()) {
+                client.write(new DefaultHttpContent(Unpooled.copiedBuffer(separator, StandardCharsets.US_ASCII)),
+                        client.voidPromise());
+            }
             ByteBuf event = translation.failure(client.alloc(), "api_error",
                     "The upstream connection failed mid-stream; the response is incomplete.");
             client.write(new DefaultLastHttpContent(event), client.voidPromise());
