@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@code exchange}: runs one {@link Exchange} at a time for its client connection. A pipelined request that arrives
@@ -64,7 +63,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
     private void begin(ProxyRequest proxyRequest) {
         FullHttpRequest request = proxyRequest.request();
         Snapshot snapshot = gateway.snapshot();
-        String requestId = newRequestId();
+        String requestId = LocalResponses.newRequestId();
         AccessRecord record = new AccessRecord(requestId, proxyRequest.receivedNanos(), request.method().name(),
                 RequestGuard.path(request.uri()), proxyRequest.clientName());
         RequestInfo info;
@@ -175,10 +174,5 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
 
     public boolean busy() {
         return current != null;
-    }
-
-    private static String newRequestId() {
-        long bits = ThreadLocalRandom.current().nextLong();
-        return "lbreq_" + Long.toHexString(bits | Long.MIN_VALUE);
     }
 }
