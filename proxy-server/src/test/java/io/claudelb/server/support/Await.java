@@ -3,6 +3,7 @@ package io.claudelb.server.support;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Waits for something asynchronous with a bounded deadline, by polling a condition (tests only). A test never sleeps
@@ -30,10 +31,15 @@ public final class Await {
      * (such as a bound that must not be exceeded), not a wait for an event.
      */
     public static void holdsFor(String what, BooleanSupplier condition, Duration window) {
+        holdsFor(() -> what, condition, window);
+    }
+
+    /** As {@link #holdsFor(String, BooleanSupplier, Duration)}, describing the failure when it happens. */
+    public static void holdsFor(Supplier<String> what, BooleanSupplier condition, Duration window) {
         long end = System.nanoTime() + window.toNanos();
         do {
             if (!condition.getAsBoolean()) {
-                throw new AssertionError("no longer true: " + what);
+                throw new AssertionError("no longer true: " + what.get());
             }
             LockSupport.parkNanos(POLL_NANOS);
         } while (System.nanoTime() - end < 0);
