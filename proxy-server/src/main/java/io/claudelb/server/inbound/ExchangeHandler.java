@@ -20,10 +20,10 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * {@code exchange}: runs one {@link Exchange} at a time for its client connection. A pipelined request that arrives
- * while one runs is held (at most one; reading pauses until it is taken). It forwards the client's writability and
- * disconnect to the running exchange, closes an idle connection only when no exchange runs, and during shutdown
- * closes the connection as soon as its exchange ends.
+ * {@code exchange}: runs one {@link Exchange} at a time for its client connection; requests arrive one at a time
+ * because {@link PipeliningGate} holds a pipelined request until the answer before it is complete. It forwards the
+ * client's writability and disconnect to the running exchange, closes an idle connection only when no exchange runs,
+ * and during shutdown closes the connection as soon as its exchange ends.
  */
 public final class ExchangeHandler extends ChannelInboundHandlerAdapter implements ExchangeListener {
     private static final String SESSION_HEADER = "x-claude-code-session-id";
@@ -31,7 +31,6 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
     private final Gateway gateway;
     private ChannelHandlerContext ctx;
     private Exchange current;
-    private ProxyRequest queued;
     private boolean draining;
 
     public ExchangeHandler(Gateway gateway) {
@@ -50,12 +49,9 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         if (current != null) {
-            if (queued != null) {
-                ReferenceCountUtil.release(queued.request());
-            }
-            queued = request;
-            ctx.channel().config().setAutoRead(false);
-            return;
+            // The pipelining gate lets one request through at a time: answering this one now would break order.
+            ReferenceCountUtil.release(request.request());
+            throw new IllegalStateException("a request reached the exchange while another was running");
         }
         begin(request);
     }
@@ -100,7 +96,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
         ReferenceCountUtil.release(request);
         ctx.writeAndFlush(response);
         gateway.exchangeSettings().accessLog().log(record, gateway.clock().nanoTime());
-        takeNext();
+        readyForNext();
     }
 
     @Override
@@ -114,21 +110,12 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
             ctx.close();
             return;
         }
-        takeNext();
+        readyForNext();
     }
 
-    private void takeNext() {
+    /** The answer is complete: the next request's bytes start its own read timer. */
+    private void readyForNext() {
         ctx.pipeline().get(RequestTimeoutHandler.class).readyForNext();
-        ProxyRequest next = queued;
-        queued = null;
-        if (!ctx.channel().config().isAutoRead()) {
-            ctx.channel().config().setAutoRead(true);
-        }
-        if (next != null && ctx.channel().isActive()) {
-            begin(next);
-        } else if (next != null) {
-            ReferenceCountUtil.release(next.request());
-        }
     }
 
     @Override
@@ -156,10 +143,6 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
         current = null;
         if (running != null) {
             running.onClientClosed();
-        }
-        if (queued != null) {
-            ReferenceCountUtil.release(queued.request());
-            queued = null;
         }
         ctx.fireChannelInactive();
     }
