@@ -59,6 +59,21 @@ class PipeliningTest {
     }
 
     @Test
+    void threeRelayedRequestsInOneWriteAreAllAnswered() {
+        try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+            client.send(concat(
+                    RawHttpClient.post("/v1/messages", Requests.messages("model-one", false), "x-mock-ttfb-ms: 50"),
+                    RawHttpClient.post("/v1/messages", Requests.messages("model-two", false)),
+                    RawHttpClient.post("/v1/messages", Requests.messages("model-three", true))));
+
+            assertThat(Json.field(client.read().bodyText(), "model")).isEqualTo("model-one");
+            assertThat(Json.field(client.read().bodyText(), "model")).isEqualTo("model-two");
+            assertThat(client.read().bodyText()).contains("\"model\":\"model-three\"");
+        }
+        assertThat(mock.requests()).hasSize(3);
+    }
+
+    @Test
     void localAnswerWaitsForTheRelayedAnswerBeforeIt() {
         try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
             client.send(concat(
