@@ -86,6 +86,8 @@ class KeepAliveReuseTest {
             }
         }
 
+        assertThat(raw.requests()).extracting(RawUpstream.Received::requestLine)
+                .containsOnly("POST /v1/messages HTTP/1.1");
         assertThat(raw.requests()).extracting(RawUpstream.Received::connection).containsExactly(1, 2, 3);
         assertThat(raw.requests()).extracting(RawUpstream.Received::requestOnConnection).containsOnly(1);
         Await.until("the closed upstream connections are gone", () -> proxy.openBackendConnections() == 0,

@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -138,14 +137,5 @@ public final class RawUpstream implements AutoCloseable {
         for (Socket s : sockets) {
             s.close();
         }
-    }
-
-    /** For assertions: the request lines received, in order. */
-    public List<String> requestLines() {
-        List<String> lines = new ArrayList<>();
-        for (Received r : received) {
-            lines.add(r.requestLine());
-        }
-        return lines;
     }
 }
