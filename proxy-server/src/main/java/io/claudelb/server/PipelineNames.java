@@ -12,6 +12,7 @@ package io.claudelb.server;
  *   <li>{@link #HTTP_CODEC}: HttpServerCodec with header validation</li>
  *   <li>{@link #KEEP_ALIVE}: HttpServerKeepAliveHandler</li>
  *   <li>{@link #BODY_AGGREGATOR}: bounded request aggregation, 413 {@code request_too_large} above the cap</li>
+ *   <li>{@link #PIPELINING}: holds a pipelined request until the answer before it is complete</li>
  *   <li>{@link #REQUEST_GUARD}: method, path and client key; answers local endpoints itself</li>
  *   <li>{@link #EXCHANGE}: one exchange at a time per connection, relayed to an upstream</li>
  *   <li>{@link #TAIL}: releases strays, logs with these names, closes once</li>
@@ -28,6 +29,7 @@ public final class PipelineNames {
     public static final String HTTP_CODEC = "http-codec";
     public static final String KEEP_ALIVE = "keep-alive";
     public static final String BODY_AGGREGATOR = "body-aggregator";
+    public static final String PIPELINING = "pipelining";
     public static final String REQUEST_GUARD = "request-guard";
     public static final String EXCHANGE = "exchange";
     public static final String TAIL = "tail";

@@ -15,6 +15,7 @@ import io.claudelb.server.log.AccessLog;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -117,6 +118,30 @@ public final class ProxyServer implements AutoCloseable {
     /** Connections open now (for tests and stats). */
     public int openClientConnections() {
         return clients.size();
+    }
+
+    /**
+     * Bytes written to client connections that their sockets have not taken yet, summed over all connections: the
+     * memory that backpressure bounds (a slow client must not make this grow with the response). For tests and
+     * stats; callable from any thread.
+     */
+    public long pendingClientBytes() {
+        long total = 0;
+        for (Channel ch : clients) {
+            ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+            if (out != null) {
+                total += out.totalPendingWriteBytes();
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Backend connections open or connecting, over all pools. For tests and stats; asks each event loop in turn,
+     * so never call it on one.
+     */
+    public int openBackendConnections() {
+        return pools.openConnections();
     }
 
     /**

@@ -34,6 +34,20 @@ public final class BackendPools {
         return pool;
     }
 
+    /**
+     * Open plus connecting connections over every pool, each counted on its own loop. Blocks the caller until every
+     * loop answered, so it must not run on an event loop.
+     */
+    public int openConnections() {
+        int total = 0;
+        for (Map.Entry<EventLoop, Map<UpstreamConfig, BackendPool>> e : byLoop.entrySet()) {
+            Map<UpstreamConfig, BackendPool> pools = e.getValue();
+            total += e.getKey().submit(() -> pools.values().stream().mapToInt(BackendPool::openConnections).sum())
+                    .syncUninterruptibly().getNow();
+        }
+        return total;
+    }
+
     /** Closes every pool's idle connections, each on its own loop. */
     public void closeAll() {
         byLoop.forEach((loop, pools) -> loop.execute(() -> pools.values().forEach(BackendPool::close)));

@@ -2,6 +2,7 @@ package io.claudelb.server.cli;
 
 import io.claudelb.core.config.ConfigException;
 import io.claudelb.server.Version;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,9 +29,16 @@ public final class Main implements Callable<Integer> {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns the exit code (tests call this). */
+    /** Runs the command line on the process's stdout and stderr and returns the exit code. */
     public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with its output and messages going to the given writers (tests capture them). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException ce) {
                 commandLine.getErr().println("claude-lb: config error: " + ce.getMessage());
@@ -43,7 +51,12 @@ public final class Main implements Callable<Integer> {
             }
             throw e;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 
     static final class VersionProvider implements IVersionProvider {

@@ -42,6 +42,7 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
                 .setValidateHeaders(true)));
         p.addLast(PipelineNames.KEEP_ALIVE, new HttpServerKeepAliveHandler());
         p.addLast(PipelineNames.BODY_AGGREGATOR, new BodyAggregator(settings.maxRequestBytes()));
+        p.addLast(PipelineNames.PIPELINING, new PipeliningGate());
         p.addLast(PipelineNames.REQUEST_GUARD, guard);
         p.addLast(PipelineNames.EXCHANGE, new ExchangeHandler(gateway));
         p.addLast(PipelineNames.TAIL, TailHandler.INSTANCE);

@@ -21,13 +21,12 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * {@code exchange}: runs one {@link Exchange} at a time for its client connection. A pipelined request that arrives
- * while one runs is held (at most one; reading pauses until it is taken). It forwards the client's writability and
- * disconnect to the running exchange, closes an idle connection only when no exchange runs, and during shutdown
- * closes the connection as soon as its exchange ends.
+ * {@code exchange}: runs one {@link Exchange} at a time for its client connection; requests arrive one at a time
+ * because {@link PipeliningGate} holds a pipelined request until the answer before it is complete. It forwards the
+ * client's writability and disconnect to the running exchange, closes an idle connection only when no exchange runs,
+ * and during shutdown closes the connection as soon as its exchange ends.
  *
  * <p>Before an exchange starts, the route's candidates are narrowed ({@link RouteNarrowing}): a forced upstream
  * that is not a target answers 404, a caller who may use no target answers 401, and a {@code count_tokens} request
@@ -39,7 +38,6 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
     private final Gateway gateway;
     private ChannelHandlerContext ctx;
     private Exchange current;
-    private ProxyRequest queued;
     private boolean draining;
 
     public ExchangeHandler(Gateway gateway) {
@@ -58,12 +56,9 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         if (current != null) {
-            if (queued != null) {
-                ReferenceCountUtil.release(queued.request());
-            }
-            queued = request;
-            ctx.channel().config().setAutoRead(false);
-            return;
+            // The pipelining gate lets one request through at a time: answering this one now would break order.
+            ReferenceCountUtil.release(request.request());
+            throw new IllegalStateException("a request reached the exchange while another was running");
         }
         begin(request);
     }
@@ -71,7 +66,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
     private void begin(ProxyRequest proxyRequest) {
         FullHttpRequest request = proxyRequest.request();
         Snapshot snapshot = gateway.snapshot();
-        String requestId = newRequestId();
+        String requestId = LocalResponses.newRequestId();
         AccessRecord record = new AccessRecord(requestId, proxyRequest.receivedNanos(), request.method().name(),
                 RequestGuard.path(request.uri()), proxyRequest.clientName());
         RequestInfo info;
@@ -151,7 +146,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
         ReferenceCountUtil.release(request);
         ctx.writeAndFlush(response);
         gateway.exchangeSettings().accessLog().log(record, gateway.clock().nanoTime());
-        takeNext();
+        readyForNext();
     }
 
     @Override
@@ -165,21 +160,12 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
             ctx.close();
             return;
         }
-        takeNext();
+        readyForNext();
     }
 
-    private void takeNext() {
+    /** The answer is complete: the next request's bytes start its own read timer. */
+    private void readyForNext() {
         ctx.pipeline().get(RequestTimeoutHandler.class).readyForNext();
-        ProxyRequest next = queued;
-        queued = null;
-        if (!ctx.channel().config().isAutoRead()) {
-            ctx.channel().config().setAutoRead(true);
-        }
-        if (next != null && ctx.channel().isActive()) {
-            begin(next);
-        } else if (next != null) {
-            ReferenceCountUtil.release(next.request());
-        }
     }
 
     @Override
@@ -208,10 +194,6 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
         if (running != null) {
             running.onClientClosed();
         }
-        if (queued != null) {
-            ReferenceCountUtil.release(queued.request());
-            queued = null;
-        }
         ctx.fireChannelInactive();
     }
 
@@ -225,10 +207,5 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
 
     public boolean busy() {
         return current != null;
-    }
-
-    private static String newRequestId() {
-        long bits = ThreadLocalRandom.current().nextLong();
-        return "lbreq_" + Long.toHexString(bits | Long.MIN_VALUE);
     }
 }

@@ -10,11 +10,13 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Builds the responses claude-lb writes itself: Anthropic-shaped errors and small JSON documents. Every error body is
  * {@code {"type":"error","error":{"type":...,"message":...}}}; messages are written by the proxy, never copied from
- * an upstream URL or a secret.
+ * an upstream URL or a secret, and every error carries an {@code x-claude-lb-request-id} (a fresh one here; the
+ * exchange replaces it with its own when it answers for a request it logged).
  */
 public final class LocalResponses {
     public static final String REQUEST_ID = "x-claude-lb-request-id";
@@ -28,7 +30,15 @@ public final class LocalResponses {
     }
 
     public static FullHttpResponse error(ByteBufAllocator alloc, int status, String errorType, String message) {
-        return json(status, AnthropicErrors.jsonBody(alloc, errorType, message));
+        FullHttpResponse res = json(status, AnthropicErrors.jsonBody(alloc, errorType, message));
+        res.headers().set(REQUEST_ID, newRequestId());
+        return res;
+    }
+
+    /** A new request id: {@code lbreq_} and 16 hex digits. */
+    public static String newRequestId() {
+        long bits = ThreadLocalRandom.current().nextLong();
+        return "lbreq_" + Long.toHexString(bits | Long.MIN_VALUE);
     }
 
     /** A JSON response with the given body, which the response takes ownership of. */

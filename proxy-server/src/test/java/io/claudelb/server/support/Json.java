@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Reads one value at a dotted path of a JSON document (tests only; jackson-core streaming). A numeric path part
- * indexes an array ({@code content.0.type}).
+ * Reads one scalar at a dotted path of a JSON document (tests only; jackson-core streaming). A path step is a member
+ * name, or a number for an array element: {@code error.type}, {@code endpoints.0.in_flight}.
  */
 public final class Json {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -28,14 +28,14 @@ public final class Json {
 
     private static String find(JsonParser p, String[] parts, int depth, JsonToken token) throws IOException {
         if (token == JsonToken.START_ARRAY && parts[depth].chars().allMatch(Character::isDigit)) {
-            int wanted = Integer.parseInt(parts[depth]);
-            int index = 0;
-            for (JsonToken item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken(), index++) {
-                if (index == wanted) {
+            int index = Integer.parseInt(parts[depth]);
+            JsonToken element;
+            for (int i = 0; (element = p.nextToken()) != JsonToken.END_ARRAY; i++) {
+                if (i == index) {
                     if (depth == parts.length - 1) {
-                        return item.isScalarValue() ? p.getValueAsString() : null;
+                        return element.isScalarValue() ? p.getValueAsString() : null;
                     }
-                    return find(p, parts, depth + 1, item);
+                    return find(p, parts, depth + 1, element);
                 }
                 p.skipChildren();
             }

@@ -82,6 +82,38 @@ public final class TestConfigs {
         return this;
     }
 
+    /** Event loops of the proxy (1 makes which loop serves a connection, and so its backend pool, deterministic). */
+    public TestConfigs ioThreads(int threads) {
+        ServerSettings s = server;
+        this.server = new ServerSettings(s.host(), s.port(), s.maxRequestBytes(), s.idleTimeout(),
+                s.headerReadTimeout(), s.shutdownGrace(), threads, s.maxConnections(), s.allowUnauthenticatedRemote(),
+                s.authExemptPaths());
+        return this;
+    }
+
+    public TestConfigs maxRequestBytes(long bytes) {
+        ServerSettings s = server;
+        this.server = new ServerSettings(s.host(), s.port(), bytes, s.idleTimeout(), s.headerReadTimeout(),
+                s.shutdownGrace(), s.ioThreads(), s.maxConnections(), s.allowUnauthenticatedRemote(),
+                s.authExemptPaths());
+        return this;
+    }
+
+    public TestConfigs shutdownGrace(Duration grace) {
+        ServerSettings s = server;
+        this.server = new ServerSettings(s.host(), s.port(), s.maxRequestBytes(), s.idleTimeout(),
+                s.headerReadTimeout(), grace, s.ioThreads(), s.maxConnections(), s.allowUnauthenticatedRemote(),
+                s.authExemptPaths());
+        return this;
+    }
+
+    /** {@code config} (e.g. loaded from a file) listening on 127.0.0.1:0 instead of its own address. */
+    public static GatewayConfig onFreePort(GatewayConfig c) {
+        return new GatewayConfig(c.format(), c.server().withListen("127.0.0.1", 0), c.admin(), c.clients(),
+                c.upstreams(), c.routes(), c.balancing(), c.health(), c.retry(), c.logging(), c.databricksModels(),
+                c.notes());
+    }
+
     public TestConfigs balancing(BalancingSettings settings) {
         this.balancing = settings;
         return this;

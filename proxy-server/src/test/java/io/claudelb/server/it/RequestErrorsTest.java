@@ -1,0 +1,141 @@
+package io.claudelb.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.claudelb.core.config.RouteConfig;
+import io.claudelb.core.config.TargetConfig;
+import io.claudelb.core.time.NanoClock;
+import io.claudelb.server.ProxyServer;
+import io.claudelb.server.mock.MockOptions;
+import io.claudelb.server.mock.MockUpstream;
+import io.claudelb.server.support.Json;
+import io.claudelb.server.support.RawHttpClient;
+import io.claudelb.server.support.RawHttpClient.Response;
+import io.claudelb.server.support.Requests;
+import io.claudelb.server.support.TestConfigs;
+import java.io.UncheckedIOException;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requests the proxy answers itself with an Anthropic-shaped error and never relays: too large (413), not JSON or
+ * without a model (400), a model no route serves (404). The upstream sees none of them.
+ */
+class RequestErrorsTest {
+    private static final int MAX_REQUEST_BYTES = 4 * 1024;
+
+    private MockUpstream mock;
+    private ProxyServer proxy;
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        mock = MockUpstream.start(MockOptions.defaults().withIoThreads(1));
+        proxy = ProxyServer.start(TestConfigs.proxy().maxRequestBytes(MAX_REQUEST_BYTES)
+                .anthropic("up", mock.baseUrl())
+                .route(new RouteConfig("claude-*", List.of(new TargetConfig("up", null, 0, 0)), null))
+                .build(), NanoClock.SYSTEM, "test");
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.stop(Duration.ofSeconds(5));
+        mock.close();
+    }
+
+    @Test
+    void bodyOverTheCapGets413RequestTooLarge() {
+        String big = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"" + "x".repeat(3 * MAX_REQUEST_BYTES) + "\"}]}";
+
+        Response response = RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages", big));
+
+        assertError(response, 413, "request_too_large");
+        assertThat(Json.field(response.bodyText(), "error.message")).contains(String.valueOf(MAX_REQUEST_BYTES));
+    }
+
+    @Test
+    void clientWritingABodyFarOverTheCapStillReadsThe413() {
+        String huge = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"" + "x".repeat(8 * 1024 * 1024) + "\"}]}";
+        try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+            // Like most clients it writes the whole body before reading. The proxy closes after its 413 without
+            // reading the rest, so the write may end in a reset; the answer must be readable all the same.
+            try {
+                client.send(RawHttpClient.post("/v1/messages", huge));
+            } catch (UncheckedIOException e) {
+                assertThat(e.getCause()).isInstanceOf(SocketException.class);
+            }
+            assertError(client.read(), 413, "request_too_large");
+        }
+    }
+
+    @Test
+    void bodyAtTheCapIsRelayed() {
+        String prefix = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"";
+        String suffix = "\"}]}";
+        String exact = prefix + "y".repeat(MAX_REQUEST_BYTES - prefix.length() - suffix.length()) + suffix;
+
+        Response response = RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages", exact));
+
+        assertThat(response.status).isEqualTo(200);
+        assertThat(mock.requests()).hasSize(1);
+    }
+
+    @Test
+    void malformedJsonGets400() {
+        Response response = RawHttpClient.exchange(proxy.port(),
+                RawHttpClient.post("/v1/messages", "{\"model\":\"claude-sonnet-4-5\",\"messages\":["));
+
+        assertError(response, 400, "invalid_request_error");
+    }
+
+    @Test
+    void bodyThatIsNotAnObjectGets400() {
+        Response response = RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages", "[1,2]"));
+
+        assertError(response, 400, "invalid_request_error");
+    }
+
+    @Test
+    void missingModelGets400NamingTheField() {
+        Response response = RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages",
+                "{\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+
+        assertError(response, 400, "invalid_request_error");
+        assertThat(Json.field(response.bodyText(), "error.message")).contains("model");
+    }
+
+    @Test
+    void modelNoRouteServesGets404() {
+        Response response = RawHttpClient.exchange(proxy.port(),
+                RawHttpClient.post("/v1/messages", Requests.messages("gpt-4o", false)));
+
+        assertError(response, 404, "not_found_error");
+        assertThat(Json.field(response.bodyText(), "error.message")).contains("gpt-4o");
+    }
+
+    @Test
+    void connectionStaysUsableAfterALocalError() {
+        try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+            client.send(RawHttpClient.post("/v1/messages", "not json"));
+            assertThat(client.read().status).isEqualTo(400);
+            client.send(RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", false)));
+            assertThat(client.read().status).isEqualTo(200);
+        }
+        assertThat(mock.requests()).hasSize(1);
+    }
+
+    private void assertError(Response response, int status, String type) {
+        assertThat(response.status).isEqualTo(status);
+        assertThat(response.header("content-type")).isEqualTo("application/json");
+        assertThat(Json.field(response.bodyText(), "type")).isEqualTo("error");
+        assertThat(Json.field(response.bodyText(), "error.type")).isEqualTo(type);
+        assertThat(response.header("x-claude-lb-request-id")).startsWith("lbreq_");
+        assertThat(mock.requests()).isEmpty();
+    }
+}

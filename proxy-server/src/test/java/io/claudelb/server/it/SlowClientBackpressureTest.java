@@ -1,0 +1,76 @@
+package io.claudelb.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.claudelb.core.time.NanoClock;
+import io.claudelb.server.ProxyServer;
+import io.claudelb.server.mock.MockBehaviour;
+import io.claudelb.server.mock.MockOptions;
+import io.claudelb.server.mock.MockUpstream;
+import io.claudelb.server.support.Await;
+import io.claudelb.server.support.RawHttpClient;
+import io.claudelb.server.support.RawHttpClient.Response;
+import io.claudelb.server.support.Requests;
+import io.claudelb.server.support.Sse;
+import io.claudelb.server.support.TestConfigs;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client that stops reading a large stream must not make the proxy buffer it: the relay reads the upstream only
+ * while the client can take more, so what the proxy holds for the client stays near its write-buffer high-water mark
+ * (256 KiB) whatever the response size, and the upstream socket is left to fill up instead. The mock keeps no count
+ * of bytes written, so the upstream side is observed through its consequence: the 16 MiB stream is larger than the
+ * socket buffers between mock and client (a few MiB on Linux), so while the proxy holds under 1 MiB the mock cannot
+ * have written it all. Then the client reads, and gets every byte a direct call gets.
+ */
+class SlowClientBackpressureTest {
+    private static final int STREAM_TEXT_BYTES = 16 * 1024 * 1024;
+    private static final long HIGH_WATER_MARK = 256 * 1024;
+
+    private MockUpstream mock;
+    private ProxyServer proxy;
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        MockBehaviour large = MockBehaviour.defaults().withTextEvents(4_096).withTextBytes(STREAM_TEXT_BYTES);
+        mock = MockUpstream.start(MockOptions.defaults().withBehaviour(large).withIoThreads(1));
+        proxy = ProxyServer.start(TestConfigs.proxy().ioThreads(1).anthropic("up", mock.baseUrl()).build(),
+                NanoClock.SYSTEM, "test");
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.stop(Duration.ofSeconds(5));
+        mock.close();
+    }
+
+    @Test
+    void stalledClientKeepsProxyMemoryBoundedAndThenGetsTheWholeStream() {
+        byte[] request = RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", true));
+        byte[] direct = RawHttpClient.exchange(mock.port(), request).bodyBytes();
+        assertThat(direct.length).isGreaterThan(STREAM_TEXT_BYTES);
+
+        try (RawHttpClient slow = RawHttpClient.connect(proxy.port(), 16 * 1024)) {
+            slow.send(request);
+            Await.until("the proxy's writes to the stalled client back up past the high-water mark",
+                    () -> proxy.pendingClientBytes() > HIGH_WATER_MARK, Duration.ofSeconds(10));
+            // Without the gate the relay would go on reading the upstream and queue most of the 16 MiB here.
+            AtomicLong pending = new AtomicLong();
+            Await.holdsFor(() -> "the proxy holds under 1 MiB for the stalled client (holds " + pending.get() + ")",
+                    () -> {
+                        pending.set(proxy.pendingClientBytes());
+                        return pending.get() < 1024 * 1024;
+                    },
+                    Duration.ofMillis(500));
+
+            Response response = slow.read();
+            assertThat(response.status).isEqualTo(200);
+            assertThat(response.bodyBytes()).isEqualTo(direct);
+            assertThat(Sse.names(response.bodyText())).last().isEqualTo("message_stop");
+        }
+    }
+}
