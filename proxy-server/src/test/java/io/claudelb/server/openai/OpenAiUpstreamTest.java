@@ -2,10 +2,13 @@ package io.claudelb.server.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.claudelb.core.config.AuthType;
 import io.claudelb.core.config.OpenAiSettings;
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.TargetConfig;
+import io.claudelb.core.config.UpstreamAuth;
+import io.claudelb.core.config.UpstreamKind;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockBehaviour;
@@ -192,11 +195,32 @@ class OpenAiUpstreamTest {
         assertThat(events.last().name()).isEqualTo("message_stop");
     }
 
+    /**
+     * A passthrough upstream refusing the caller's own key: the client hears a translated 401 (with claude-lb's own
+     * credential a 401 is the proxy's problem and fails over instead; see the failover tests).
+     */
+    @Test
+    void aPassthroughUpstreamsRefusalReachesTheClientAs401() throws Exception {
+        a = MockUpstream.start(MockOptions.defaults().withName("a").withIoThreads(1)
+                .withBehaviour(MockBehaviour.defaults().withErrorStatus(401)));
+        proxy = ProxyServer.start(TestConfigs.proxy()
+                .upstream("a", UpstreamKind.OPENAI, a.baseUrl() + "/v1",
+                        new UpstreamAuth(AuthType.PASSTHROUGH, null, null, null, null, null))
+                .route(new RouteConfig("*", List.of(new TargetConfig("a", UPSTREAM_MODEL, 0, 0)), null))
+                .build(), NanoClock.SYSTEM, "test");
+
+        HttpResponse<String> response = post(request(false));
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(Json.field(response.body(), "error.type")).isEqualTo("authentication_error");
+        assertThat(Json.field(response.body(), "error.message")).contains("mock: invalid x-api-key");
+        assertThat(a.requests().get(0).header("authorization")).isEqualTo("Bearer sk-ant-client");
+    }
+
     /** Upstream HTTP errors reach the client Anthropic-shaped, status and provider message kept. */
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
         "400, invalid_request_error, mock: injected error 400",
-        "401, authentication_error, mock: invalid x-api-key",
         "404, not_found_error, mock: not found",
         "429, rate_limit_error, mock: rate limited",
         "500, api_error, mock: injected error 500",
