@@ -1,11 +1,9 @@
 package io.claudelb.server.exchange;
 
-import io.claudelb.codec.http.HeaderRules;
 import io.claudelb.codec.json.BodyRewriter;
 import io.claudelb.codec.json.RequestInfo;
 import io.claudelb.codec.openai.TranslationException;
 import io.claudelb.codec.sse.SseScanner;
-import io.claudelb.codec.sse.StreamPeek;
 import io.claudelb.codec.usage.UsageTap;
 import io.claudelb.core.balance.SelectionContext;
 import io.claudelb.core.config.AuthType;
@@ -24,34 +22,25 @@ import io.claudelb.server.backend.BackendPool;
 import io.claudelb.server.local.LocalResponses;
 import io.claudelb.server.log.AccessRecord;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -78,37 +67,13 @@ import java.util.concurrent.TimeUnit;
  * same upstream; that retry does not count towards {@code retry.max_attempts}, and a second 401 is an ordinary
  * {@code UPSTREAM_AUTH} failure. {@code passthrough} upstreams get the caller's own {@link CallerCredential}.
  *
- * <p>What the client gets when an upstream fails:
- * <ul>
- *   <li>a client error (400, 404, 413, 422, ...): the upstream's answer, unchanged; nothing counted, no failover;</li>
- *   <li>a failure before anything reached the client (a failure status, a refused or reset connection, a timeout,
- *       an in-band {@code event: error} inside the peek window): counted against that upstream, then the next
- *       eligible upstream not yet tried in this exchange, up to {@code retry.max_attempts};</li>
- *   <li>a 401/403 from an upstream that uses {@code passthrough} auth: a client error (the refused credential is
- *       the client's); from any other upstream: claude-lb's credential is bad, so it counts and fails over;</li>
- *   <li>when the first attempt's failure status has nowhere to go (a single candidate, or {@code max_attempts: 1}):
- *       the upstream's own answer (its status, body and {@code retry-after} are the most useful reply), except a
- *       401/403, which would tell the client that its own key is bad;</li>
- *   <li>otherwise, when no attempt is left (every candidate failed, or none was eligible to begin with), the
- *       proxy's own answer ({@code exhausted()}): 529 {@code overloaded_error} when every failure was an overload,
- *       else 503; {@code retry-after} the soonest recovery of any candidate; {@code x-should-retry: false} once
- *       more than one upstream was tried. A stream whose only upstream sent an in-band overloaded error therefore
- *       gets a 529 before any byte of it: the held {@code message_start} is dropped, so the client sees an
- *       ordinary retryable overload, not a 200 that fails;</li>
- *   <li>a failure after bytes reached the client: counted as MID_STREAM; a stream ends with one
- *       {@code event: error} (closing off an event the upstream left unfinished, see {@code SseTail}) and a proper
- *       last chunk; a plain body cannot be completed, so the client connection is closed.</li>
- * </ul>
- * A client that goes away is never the upstream's fault: the attempt ends without a verdict.
+ * <p>What the client gets for each kind of upstream failure is the package's failure policy (package-info).
  *
  * <p>Ownership: the exchange holds the client request until it ends (each attempt writes a retained rewrite of its
  * body); held response chunks and the buffered error or collected body are released on every path that does not
  * write them.
  */
 public final class Exchange {
-    private static final AsciiString UPSTREAM_HEADER = AsciiString.cached("x-claude-lb-upstream");
-    private static final AsciiString SHOULD_RETRY = AsciiString.cached("x-should-retry");
-    private static final AsciiString EVENT_STREAM = AsciiString.cached("text/event-stream");
     private static final int MAX_ERROR_BODY = 64 * 1024;
     private static final int MAX_TAPPED_EVENT = 64 * 1024;
     /** Bound on a successful answer collected for translation (the one place a response is aggregated). */
@@ -141,11 +106,10 @@ public final class Exchange {
     private ScheduledFuture<?> timer;
     private HttpResponse head;
     private boolean eventStream;
-    private CompositeByteBuf errorBody;
-    private CompositeByteBuf collected;
+    private BoundedBody errorBody;
+    private BoundedBody collected;
     private ResponseTranslation translation = ResponseTranslation.IDENTITY;
-    private List<HttpContent> held;
-    private StreamPeek peek;
+    private PeekWindow peek;
     private SseScanner tap;
     private SseTail sseTail;
     private UsageTap usage;
@@ -295,14 +259,7 @@ public final class Exchange {
      */
     private void attemptFailed(FailureKind kind, long retryAfterNanos, boolean connectionReusable) {
         cancelTimer();
-        failures++;
-        lastFailure = kind;
-        allOverload &= kind.isOverload();
-        record.failure(kind);
-        snapshot.balancer().onFailure(target, kind, retryAfterNanos);
-        snapshot.balancer().onEnd(target, 0);
-        discardHeld();
-        returnBackend(connectionReusable);
+        recordFailure(kind, retryAfterNanos, connectionReusable);
         Target next = nextTarget(kind);
         if (next != null) {
             startAttempt(next);
@@ -342,17 +299,16 @@ public final class Exchange {
         head = res;
         int status = res.status().code();
         record.status(status, lastReadNanos - record.startNanos());
-        eventStream = isEventStream(res);
+        eventStream = ClientHeads.isEventStream(res);
         if (status >= 400) {
             phase = Phase.BUFFERING_ERROR;
-            errorBody = backend.alloc().compositeBuffer();
+            errorBody = new BoundedBody(backend.alloc(), MAX_ERROR_BODY);
         } else if (!eventStream && translation.rewritesBodies()) {
             phase = Phase.COLLECTING;
-            collected = backend.alloc().compositeBuffer();
+            collected = new BoundedBody(backend.alloc(), MAX_TRANSLATED_BODY);
         } else if (eventStream && retry.peekMaxBytes() > 0 && !retry.peekMaxWait().isZero()) {
             phase = Phase.PEEKING;
-            held = new ArrayList<>();
-            peek = new StreamPeek();
+            peek = new PeekWindow(retry.peekMaxBytes());
         } else {
             commit();
             return;
@@ -372,17 +328,14 @@ public final class Exchange {
 
     private void bufferError(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
-        ByteBuf bytes = content.content();
-        int room = MAX_ERROR_BODY - errorBody.readableBytes();
-        if (bytes.readableBytes() > room && !translation.rewritesBodies()) {
+        if (!errorBody.fits(content) && !translation.rewritesBodies()) {
             // Too large to be an error document worth judging: the client gets it as it is.
             commitBuffered();
             relay(content);
             return;
         }
         // A translated error is judged and rewritten from its first MAX_ERROR_BODY bytes; the rest is dropped.
-        errorBody.addComponent(true, bytes.retainedSlice(bytes.readerIndex(), Math.min(room, bytes.readableBytes())));
-        content.release();
+        errorBody.add(content);
         if (last) {
             judgeError();
         }
@@ -397,7 +350,7 @@ public final class Exchange {
         FailureKind kind = snapshot.classifier().classifyStatus(status);
         if (kind == null) {
             kind = snapshot.classifier().classifyBody(status,
-                    errorBody.toString(0, Math.min(errorBody.readableBytes(), 4096), StandardCharsets.UTF_8));
+                    errorBody.prefix(4096));
         }
         if (kind == FailureKind.UPSTREAM_AUTH && target.upstream().auth().type() == AuthType.PASSTHROUGH) {
             // The credential the upstream refused is the client's own: the client must hear it, it is no failure.
@@ -413,7 +366,7 @@ public final class Exchange {
         boolean reusable = HttpUtil.isKeepAlive(head);
         Target next = nextTarget(kind);
         if (next != null) {
-            attemptFailedBeforeRetry(kind, retryAfter, reusable);
+            recordFailure(kind, retryAfter, reusable);
             startAttempt(next);
         } else if (countedAttempts() == 1 && kind != FailureKind.UPSTREAM_AUTH) {
             // The only attempt: the upstream's own answer (status, retry-after, message) is the most useful reply.
@@ -424,7 +377,7 @@ public final class Exchange {
             forwardError();
             finish(true, reusable);
         } else {
-            attemptFailedBeforeRetry(kind, retryAfter, reusable);
+            recordFailure(kind, retryAfter, reusable);
             exhausted();
         }
     }
@@ -432,26 +385,27 @@ public final class Exchange {
     /** A successful answer to translate: collected whole (bounded), then sent with its translated length. */
     private void collect(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
-        if (collected.readableBytes() + content.content().readableBytes() > MAX_TRANSLATED_BODY) {
+        if (!collected.fits(content)) {
             content.release();
             answerLocally(502, "api_error", "The upstream's answer is larger than " + (MAX_TRANSLATED_BODY >> 20)
                     + " MiB, the most claude-lb translates.", false);
             return;
         }
-        collected.addComponent(true, content.content().retain());
-        content.release();
+        collected.add(content);
         if (!last) {
             return;
         }
+        ByteBuf whole = collected.take();
+        collected = null;
         ByteBuf body;
         try {
-            body = translation.body(collected);
+            body = translation.body(whole);
         } catch (TranslationException e) {
             attemptFailed(FailureKind.HTTP_502, 0, HttpUtil.isKeepAlive(head));
             return;
+        } finally {
+            whole.release();
         }
-        collected.release();
-        collected = null;
         cancelTimer();
         snapshot.balancer().onSuccess(target, lastReadNanos - attemptStartNanos);
         writeWhole(body);
@@ -477,7 +431,8 @@ public final class Exchange {
         return attempt - authRetries;
     }
 
-    private void attemptFailedBeforeRetry(FailureKind kind, long retryAfterNanos, boolean reusable) {
+    /** Counts the attempt's failure, ends the attempt and drops what it held; the caller decides what comes next. */
+    private void recordFailure(FailureKind kind, long retryAfterNanos, boolean reusable) {
         failures++;
         lastFailure = kind;
         allOverload &= kind.isOverload();
@@ -489,15 +444,11 @@ public final class Exchange {
     }
 
     private void peekAt(HttpContent content) {
-        held.add(content);
-        StreamPeek.Verdict verdict = peek.feed(content.content());
-        if (verdict == StreamPeek.Verdict.ERROR) {
-            FailureKind kind = "overloaded_error".equals(peek.errorType()) ? FailureKind.IN_BAND_ERROR
-                    : "rate_limit_error".equals(peek.errorType()) ? FailureKind.HTTP_429 : FailureKind.IN_BAND_ERROR;
-            attemptFailed(kind, 0, false);
-        } else if (verdict == StreamPeek.Verdict.COMMIT || content instanceof LastHttpContent
-                || peek.bytesSeen() >= retry.peekMaxBytes()) {
-            commit();
+        switch (peek.add(content)) {
+            case FAIL -> attemptFailed(peek.failureKind(), 0, false);
+            case COMMIT -> commit();
+            case HOLD -> { }
+            default -> throw new IllegalStateException();
         }
     }
 
@@ -512,8 +463,7 @@ public final class Exchange {
             tap = new SseScanner(usage, MAX_TAPPED_EVENT);
             sseTail = new SseTail();
         }
-        List<HttpContent> peeked = held;
-        held = null;
+        List<HttpContent> peeked = peek == null ? null : peek.drain();
         peek = null;
         if (peeked != null) {
             for (HttpContent c : peeked) {
@@ -534,10 +484,10 @@ public final class Exchange {
         cancelTimer();
         phase = Phase.RELAYING;
         client.write(clientHead(head));
-        CompositeByteBuf buffered = errorBody;
+        ByteBuf buffered = errorBody.take();
         errorBody = null;
         bytesToClient += buffered.readableBytes();
-        client.write(new io.netty.handler.codec.http.DefaultHttpContent(buffered), client.voidPromise());
+        client.write(new DefaultHttpContent(buffered), client.voidPromise());
         schedule(idleNanos());
     }
 
@@ -682,41 +632,20 @@ public final class Exchange {
         end(keepClient);
     }
 
-    /** Every candidate failed or none was eligible: answer for all of them, naming no upstream address. */
+    /** Every candidate failed or none was eligible: answer for all of them ({@link AllFailedAnswer}). */
     private void exhausted() {
         cancelTimer();
         phase = Phase.DONE;
-        int status;
-        String type;
-        String message;
-        if (failures == 0) {
-            status = 503;
-            type = "overloaded_error";
-            message = "No upstream is available for model '" + decision.requestedModel()
-                    + "': every candidate is cooling down or its circuit is open.";
-        } else {
-            status = allOverload ? 529 : 503;
-            type = allOverload ? "overloaded_error" : "api_error";
-            message = "All " + failures + " upstream attempt(s) for model '" + decision.requestedModel()
-                    + "' failed (last: " + BackendFailures.describe(lastFailure) + ").";
-        }
-        FullHttpResponse res = LocalResponses.error(client.alloc(), status, type, message);
-        long recoverySeconds = Math.max(1,
-                TimeUnit.NANOSECONDS.toSeconds(snapshot.balancer().nanosUntilRecovery(decision) + 999_999_999L));
-        res.headers().set(HttpHeaderNames.RETRY_AFTER, recoverySeconds);
-        if (failures > 1) {
-            // We already tried several upstreams: Claude Code's own retries would multiply the load.
-            res.headers().set(SHOULD_RETRY, "false");
-        }
-        res.headers().set(LocalResponses.REQUEST_ID, record.requestId());
-        record.status(status, shared.clock().nanoTime() - record.startNanos());
+        FullHttpResponse res = AllFailedAnswer.build(client.alloc(), decision.requestedModel(), failures, allOverload,
+                lastFailure, snapshot.balancer().nanosUntilRecovery(decision), record.requestId());
+        record.status(res.status().code(), shared.clock().nanoTime() - record.startNanos());
         client.writeAndFlush(res);
         end(true);
     }
 
     private void forwardError() {
         cancelTimer();
-        CompositeByteBuf buffered = errorBody;
+        ByteBuf buffered = errorBody.take();
         errorBody = null;
         writeWhole(translation.errorBody(head.status().code(), buffered));
     }
@@ -734,13 +663,8 @@ public final class Exchange {
 
     /** The upstream's status and headers with a whole body of known length. */
     private void writeWhole(ByteBuf body) {
-        HttpResponse h = clientHead(head);
         bytesToClient += body.readableBytes();
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, h.status(), body, h.headers(),
-                io.netty.handler.codec.http.DefaultHttpHeadersFactory.trailersFactory().newHeaders());
-        res.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-        client.writeAndFlush(res);
+        client.writeAndFlush(ClientHeads.whole(head, translation, target.name(), record.requestId(), body));
     }
 
     private void end(boolean keepConnection) {
@@ -759,28 +683,12 @@ public final class Exchange {
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private HttpResponse clientHead(HttpResponse upstream) {
-        HttpHeaders headers = io.netty.handler.codec.http.DefaultHttpHeadersFactory.headersFactory()
-                .withValidation(false).newHeaders();
-        headers.set(upstream.headers());
-        translation.head(headers);
-        boolean hasLength = headers.contains(HttpHeaderNames.CONTENT_LENGTH);
-        HeaderRules.stripHopByHop(headers);
-        if (!hasLength) {
-            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-        headers.set(UPSTREAM_HEADER, target.name());
-        headers.set(LocalResponses.REQUEST_ID, record.requestId());
-        return new DefaultHttpResponse(HttpVersion.HTTP_1_1, upstream.status(), headers);
+        return ClientHeads.relayed(upstream, translation, target.name(), record.requestId());
     }
 
     private String upstreamPath() {
         String messages = target.upstream().messagesPath();
         return countTokens ? messages + "/count_tokens" : messages;
-    }
-
-    private static boolean isEventStream(HttpResponse res) {
-        String type = res.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        return type != null && AsciiString.regionMatches(type, true, 0, EVENT_STREAM, 0, EVENT_STREAM.length());
     }
 
     private void returnBackend(boolean reusable) {
@@ -797,9 +705,9 @@ public final class Exchange {
     }
 
     private void discardHeld() {
-        if (held != null) {
-            held.forEach(ReferenceCountUtil::release);
-            held = null;
+        if (peek != null) {
+            peek.release();
+            peek = null;
         }
         if (errorBody != null) {
             errorBody.release();
@@ -809,7 +717,6 @@ public final class Exchange {
             collected.release();
             collected = null;
         }
-        peek = null;
     }
 
     private long idleNanos() {
