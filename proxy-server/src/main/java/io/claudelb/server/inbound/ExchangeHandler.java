@@ -15,6 +15,8 @@ import io.claudelb.server.exchange.ExchangeListener;
 import io.claudelb.server.local.LocalResponses;
 import io.claudelb.server.local.TokenCountEstimates;
 import io.claudelb.server.log.AccessRecord;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -156,8 +158,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
         }
         current = null;
         if (!keepConnection || draining) {
-            ctx.flush();
-            ctx.close();
+            // Close behind the bytes still queued for the client: a bare close() would discard them.
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         readyForNext();

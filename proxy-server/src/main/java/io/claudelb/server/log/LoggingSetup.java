@@ -26,6 +26,13 @@ public final class LoggingSetup {
         if (settings.jsonFile() != null && !settings.jsonFile().isBlank()) {
             JsonEncoder encoder = new JsonEncoder();
             encoder.setContext(context);
+            // One readable message plus the key-value pairs (the access log's fields); no template/argument split.
+            encoder.setWithFormattedMessage(true);
+            encoder.setWithMessage(false);
+            encoder.setWithArguments(false);
+            encoder.setWithContext(false);
+            encoder.setWithSequenceNumber(false);
+            encoder.setWithNanoseconds(false);
             encoder.start();
             FileAppender<ILoggingEvent> file = new FileAppender<>();
             file.setContext(context);
