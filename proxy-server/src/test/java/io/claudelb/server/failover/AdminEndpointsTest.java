@@ -10,7 +10,8 @@ import io.claudelb.core.config.TargetConfig;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
-import java.io.IOException;
+import io.claudelb.server.support.Json;
+import io.claudelb.server.support.RawHttpClient;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ class AdminEndpointsTest {
             CLIENT_KEY);
 
     @Test
-    void statsHasSeedAFieldsAndMore() throws IOException, InterruptedException {
+    void statsHasSeedAFieldsAndMore() throws InterruptedException {
         // b is tried first (priority 0) and fails, a answers: b's errors and a's successes are both exact.
         try (Cluster cluster = Cluster.builder().mock("a", "b").config(c -> c.route(new RouteConfig("*", List.of(
                 new TargetConfig("a", null, 1, 0), new TargetConfig("b", null, 0, 0)), Strategy.PRIORITY))).start()) {
@@ -36,13 +37,13 @@ class AdminEndpointsTest {
                 assertThat(cluster.messages(Cluster.body(i % 2 == 0)).status).isEqualTo(200);
             }
 
-            JsonTree stats = cluster.stats();
+            Json stats = cluster.stats();
 
             assertThat(stats.list("endpoints")).extracting(e -> e.text("name")).containsExactly("a", "b");
             assertThat(stats.number("affinity_entries")).isZero();
             assertThat(stats.number("rebinds")).isZero();
-            JsonTree a = stats.named("endpoints", "a");
-            JsonTree b = stats.named("endpoints", "b");
+            Json a = stats.named("endpoints", "a");
+            Json b = stats.named("endpoints", "b");
             // Seed A's fields, with their types.
             assertThat(a.number("active_requests")).isZero();
             assertThat(a.number("total_requests")).isEqualTo(4);
@@ -72,27 +73,27 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void providersHasSeedBShapeAndNoSecrets() throws IOException, InterruptedException {
+    void providersHasSeedBShapeAndNoSecrets() throws InterruptedException {
         // A third upstream behind an outbound proxy with a password (never contacted: /providers only reads config).
         UpstreamConfig proxied = new UpstreamConfig("proxied", UpstreamKind.ANTHROPIC,
                 URI.create("https://api.example.test/prefix"), UpstreamAuth.apiKey("sk-upstream-proxied"), 1, 0, null,
                 null, true, null, new OutboundProxy("egress.internal", 3128, "lb", Secret.of("proxy-password")));
         try (Cluster cluster = Cluster.builder().mock("a", "b").config(c -> c.adminKey(Cluster.ADMIN_KEY)
                 .upstream(proxied)).start()) {
-            RawClient.Response response = cluster.get("/providers");
+            RawHttpClient.Response response = cluster.get("/providers");
 
             assertThat(response.status).isEqualTo(200);
-            JsonTree providers = response.json();
+            Json providers = response.json();
             assertThat(providers.number("total_providers")).isEqualTo(3);
             assertThat(providers.number("healthy_providers")).isEqualTo(3);
             assertThat(providers.text("selection_strategy")).isEqualTo("least_requests");
             assertThat(providers.list("providers")).hasSize(3);
-            JsonTree viaProxy = providers.named("providers", "proxied");
+            Json viaProxy = providers.named("providers", "proxied");
             assertThat(viaProxy.text("base_url")).isEqualTo("https://api.example.test/prefix");
             assertThat(viaProxy.text("proxy")).isEqualTo("http://egress.internal:3128");
             assertThat(response.bodyText()).doesNotContain("sk-upstream-proxied", "proxy-password");
             assertThat(cluster.get("/stats").bodyText()).doesNotContain("sk-upstream-proxied", "proxy-password");
-            JsonTree a = providers.named("providers", "a");
+            Json a = providers.named("providers", "a");
             assertThat(a.text("type")).isEqualTo("anthropic");
             assertThat(a.text("base_url")).isEqualTo(cluster.mock("a").baseUrl());
             assertThat(a.bool("healthy")).isTrue();
@@ -104,16 +105,16 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void resetNeedsTheAdminKey() throws IOException, InterruptedException {
+    void resetNeedsTheAdminKey() throws InterruptedException {
         try (Cluster cluster = Cluster.builder().mock("a", "b").config(c -> c.adminKey(Cluster.ADMIN_KEY)).start()) {
-            List<RawClient.Response> answers = new ArrayList<>();
-            RawClient.Response all = cluster.post("/reset", "x-api-key: " + Cluster.ADMIN_KEY);
-            RawClient.Response bearer = cluster.post("/reset", "authorization: Bearer " + Cluster.ADMIN_KEY);
-            RawClient.Response one = cluster.post("/reset/a", "x-api-key: " + Cluster.ADMIN_KEY);
-            RawClient.Response unknown = cluster.post("/reset/nope", "x-api-key: " + Cluster.ADMIN_KEY);
-            RawClient.Response missing = cluster.post("/reset");
-            RawClient.Response wrong = cluster.post("/reset", "x-api-key: not-the-admin-key");
-            RawClient.Response wrongOne = cluster.post("/reset/a", "authorization: Bearer nope");
+            List<RawHttpClient.Response> answers = new ArrayList<>();
+            RawHttpClient.Response all = cluster.post("/reset", "x-api-key: " + Cluster.ADMIN_KEY);
+            RawHttpClient.Response bearer = cluster.post("/reset", "authorization: Bearer " + Cluster.ADMIN_KEY);
+            RawHttpClient.Response one = cluster.post("/reset/a", "x-api-key: " + Cluster.ADMIN_KEY);
+            RawHttpClient.Response unknown = cluster.post("/reset/nope", "x-api-key: " + Cluster.ADMIN_KEY);
+            RawHttpClient.Response missing = cluster.post("/reset");
+            RawHttpClient.Response wrong = cluster.post("/reset", "x-api-key: not-the-admin-key");
+            RawHttpClient.Response wrongOne = cluster.post("/reset/a", "authorization: Bearer nope");
             answers.addAll(List.of(all, bearer, one, unknown, missing, wrong, wrongOne));
 
             assertThat(all.status).isEqualTo(200);
@@ -124,13 +125,13 @@ class AdminEndpointsTest {
             assertThat(one.json().text("upstream")).isEqualTo("a");
             assertThat(unknown.status).isEqualTo(404);
             assertThat(unknown.json().text("error.type")).isEqualTo("not_found_error");
-            for (RawClient.Response denied : List.of(missing, wrong, wrongOne)) {
+            for (RawHttpClient.Response denied : List.of(missing, wrong, wrongOne)) {
                 assertThat(denied.status).isEqualTo(401);
                 assertThat(denied.json().text("error.type")).isEqualTo("authentication_error");
             }
             answers.add(cluster.get("/stats"));
             answers.add(cluster.get("/providers"));
-            RawClient.Response root = cluster.get("/");
+            RawHttpClient.Response root = cluster.get("/");
             assertThat(root.json().text("service")).isEqualTo("claude-lb");
             assertThat(root.json().text("version")).isEqualTo("test");
             assertThat(root.json().number("providers_available")).isEqualTo(2);
@@ -142,10 +143,10 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void withoutAnAdminKeyConfiguredResetIsDisabled() throws IOException, InterruptedException {
+    void withoutAnAdminKeyConfiguredResetIsDisabled() throws InterruptedException {
         try (Cluster cluster = Cluster.builder().mock("a").start()) {
-            RawClient.Response anyKey = cluster.post("/reset", "x-api-key: " + Cluster.ADMIN_KEY);
-            RawClient.Response noKey = cluster.post("/reset/a");
+            RawHttpClient.Response anyKey = cluster.post("/reset", "x-api-key: " + Cluster.ADMIN_KEY);
+            RawHttpClient.Response noKey = cluster.post("/reset/a");
 
             assertThat(anyKey.status).isEqualTo(403);
             assertThat(anyKey.json().text("error.type")).isEqualTo("permission_error");
@@ -154,12 +155,12 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void withClientKeysReadViewsNeedAClientKeyAndResetOnlyTheAdminKey() throws IOException, InterruptedException {
+    void withClientKeysReadViewsNeedAClientKeyAndResetOnlyTheAdminKey() throws InterruptedException {
         try (Cluster cluster = Cluster.builder().mock("a").config(c -> c.adminKey(Cluster.ADMIN_KEY)
                 .client("alice", CLIENT_KEY)).start()) {
             assertThat(cluster.get("/stats").status).isEqualTo(401);
             assertThat(cluster.get("/providers").status).isEqualTo(401);
-            RawClient.Response stats = cluster.get("/stats", "x-api-key: " + CLIENT_KEY);
+            RawHttpClient.Response stats = cluster.get("/stats", "x-api-key: " + CLIENT_KEY);
             assertThat(stats.status).isEqualTo(200);
             assertThat(stats.bodyText()).doesNotContain(SECRETS);
             assertThat(cluster.post("/reset", "x-api-key: " + CLIENT_KEY).status).isEqualTo(401);

@@ -7,7 +7,8 @@ import io.claudelb.core.config.BalancingSettings;
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.TargetConfig;
-import java.io.IOException;
+import io.claudelb.server.support.Json;
+import io.claudelb.server.support.RawHttpClient;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,14 +45,14 @@ class AffinityTest {
         cluster.close();
     }
 
-    private String viaHeader(String session) throws IOException {
-        RawClient.Response response = cluster.messages(Cluster.body(true), "x-claude-code-session-id: " + session);
+    private String viaHeader(String session) {
+        RawHttpClient.Response response = cluster.messages(Cluster.body(true), "x-claude-code-session-id: " + session);
         assertThat(response.status).as(response.toString()).isEqualTo(200);
         return response.upstream();
     }
 
-    private String viaUserId(String userId) throws IOException {
-        RawClient.Response response = cluster.messages(Cluster.bodyWithUserId(false, userId));
+    private String viaUserId(String userId) {
+        RawHttpClient.Response response = cluster.messages(Cluster.bodyWithUserId(false, userId));
         assertThat(response.status).as(response.toString()).isEqualTo(200);
         return response.upstream();
     }
@@ -66,12 +67,12 @@ class AffinityTest {
                 + "\"}";
     }
 
-    private static long sum(JsonTree stats, String field) {
+    private static long sum(Json stats, String field) {
         return stats.list("endpoints").stream().mapToLong(e -> e.number(field)).sum();
     }
 
     @Test
-    void eachSessionHeaderStaysOnOneUpstreamWhileSessionsSpread() throws IOException {
+    void eachSessionHeaderStaysOnOneUpstreamWhileSessionsSpread() {
         Map<String, Set<String>> seen = new LinkedHashMap<>();
         for (int round = 0; round < 5; round++) {
             for (int s = 0; s < 6; s++) {
@@ -83,7 +84,7 @@ class AffinityTest {
         Set<String> used = new HashSet<>();
         seen.values().forEach(used::addAll);
         assertThat(used).hasSizeGreaterThanOrEqualTo(2);
-        JsonTree stats = cluster.stats();
+        Json stats = cluster.stats();
         assertThat(stats.number("affinity_entries")).isEqualTo(6);
         assertThat(stats.number("rebinds")).isZero();
         assertThat(sum(stats, "affinity_bindings")).isEqualTo(6);
@@ -91,7 +92,7 @@ class AffinityTest {
     }
 
     @Test
-    void theSessionInMetadataUserIdWorksInBothFormsAndMatchesTheHeader() throws IOException {
+    void theSessionInMetadataUserIdWorksInBothFormsAndMatchesTheHeader() {
         Map<String, Set<String>> seen = new HashMap<>();
         for (int round = 0; round < 3; round++) {
             for (int s = 0; s < 4; s++) {
@@ -112,7 +113,7 @@ class AffinityTest {
     }
 
     @Test
-    void whenItsUpstreamFailsOrOpensASessionMovesOnceAndStays() throws IOException {
+    void whenItsUpstreamFailsOrOpensASessionMovesOnceAndStays() {
         // Find two sessions bound to the same upstream (three upstreams, four sessions: two must share).
         Map<String, String> bound = new LinkedHashMap<>();
         String first = null;
@@ -147,7 +148,7 @@ class AffinityTest {
             assertThat(viaHeader(first)).isEqualTo(firstMoved);
             assertThat(viaHeader(second)).isEqualTo(secondMoved);
         }
-        JsonTree stats = cluster.stats();
+        Json stats = cluster.stats();
         assertThat(stats.number("rebinds")).isEqualTo(2);
         assertThat(stats.named("endpoints", home).number("rebinds")).isEqualTo(2);
         assertThat(stats.named("endpoints", home).number("affinity_bindings"))
@@ -162,9 +163,9 @@ class AffinityTest {
     }
 
     @Test
-    void aSessionsBindingOnOneRouteNeverSteersAnother() throws IOException {
+    void aSessionsBindingOnOneRouteNeverSteersAnother() {
         String sonnet = viaHeader("shared");
-        RawClient.Response haiku = cluster.messages("{\"model\":\"claude-haiku-4-5\",\"max_tokens\":8,"
+        RawHttpClient.Response haiku = cluster.messages("{\"model\":\"claude-haiku-4-5\",\"max_tokens\":8,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "x-claude-code-session-id: shared");
 
         assertThat(haiku.status).isEqualTo(200);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.core.config.RetrySettings;
 import io.claudelb.server.mock.MockBehaviour;
-import java.io.IOException;
+import io.claudelb.server.support.RawHttpClient;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,12 +24,12 @@ class AllFailedTest {
     }
 
     @Test
-    void everyCandidateFailingGivesA503ThatNamesNoUpstream() throws IOException, InterruptedException {
+    void everyCandidateFailingGivesA503ThatNamesNoUpstream() throws InterruptedException {
         try (Cluster cluster = start(5, 3, "a", "b")) {
             cluster.failWith("a", 503);
             cluster.failWith("b", 502);
 
-            RawClient.Response response = cluster.messages(Cluster.body(true));
+            RawHttpClient.Response response = cluster.messages(Cluster.body(true));
 
             assertThat(response.status).isEqualTo(503);
             assertThat(response.json().text("type")).isEqualTo("error");
@@ -50,12 +50,12 @@ class AllFailedTest {
     }
 
     @Test
-    void everyFailureAnOverloadGivesA529() throws IOException, InterruptedException {
+    void everyFailureAnOverloadGivesA529() throws InterruptedException {
         try (Cluster cluster = start(5, 3, "a", "b")) {
             cluster.failWith("a", 529);
             cluster.behave("b", MockBehaviour.defaults().withInBandError(true));
 
-            RawClient.Response response = cluster.messages(Cluster.body(true));
+            RawHttpClient.Response response = cluster.messages(Cluster.body(true));
 
             assertThat(response.status).isEqualTo(529);
             assertThat(response.json().text("error.type")).isEqualTo("overloaded_error");
@@ -64,12 +64,12 @@ class AllFailedTest {
     }
 
     @Test
-    void oneFailureThatIsNoOverloadMakesIt503() throws IOException, InterruptedException {
+    void oneFailureThatIsNoOverloadMakesIt503() throws InterruptedException {
         try (Cluster cluster = start(5, 3, "a", "b")) {
             cluster.failWith("a", 529);
             cluster.failWith("b", 500);
 
-            RawClient.Response response = cluster.messages(Cluster.body(false));
+            RawHttpClient.Response response = cluster.messages(Cluster.body(false));
 
             assertThat(response.status).isEqualTo(503);
             assertThat(response.json().text("error.type")).isEqualTo("api_error");
@@ -77,12 +77,12 @@ class AllFailedTest {
     }
 
     @Test
-    void retryAfterIsTheSoonestRecovery() throws IOException, InterruptedException {
+    void retryAfterIsTheSoonestRecovery() throws InterruptedException {
         try (Cluster cluster = start(5, 3, "a", "b")) {
             cluster.behave("a", MockBehaviour.defaults().withErrorStatus(429).withRetryAfter("30"));
             cluster.behave("b", MockBehaviour.defaults().withErrorStatus(429).withRetryAfter("20"));
 
-            RawClient.Response response = cluster.messages(Cluster.body(false));
+            RawHttpClient.Response response = cluster.messages(Cluster.body(false));
 
             assertThat(response.status).isEqualTo(503);
             assertThat(response.header("retry-after")).isEqualTo("20");
@@ -91,7 +91,7 @@ class AllFailedTest {
     }
 
     @Test
-    void whenEveryCandidateIsOpenNoAttemptIsMade() throws IOException, InterruptedException {
+    void whenEveryCandidateIsOpenNoAttemptIsMade() throws InterruptedException {
         try (Cluster cluster = start(1, 3, "a", "b")) {
             cluster.failWith("a", 500);
             cluster.failWith("b", 500);
@@ -99,7 +99,7 @@ class AllFailedTest {
             assertThat(cluster.stats("a").text("breaker_state")).isEqualTo("open");
             assertThat(cluster.stats("b").text("breaker_state")).isEqualTo("open");
 
-            RawClient.Response response = cluster.messages(Cluster.body(true));
+            RawHttpClient.Response response = cluster.messages(Cluster.body(true));
 
             assertThat(response.status).isEqualTo(503);
             assertThat(response.json().text("error.type")).isEqualTo("overloaded_error");
@@ -117,13 +117,13 @@ class AllFailedTest {
     }
 
     @Test
-    void maxAttemptsBoundsTheUpstreamsTried() throws IOException, InterruptedException {
+    void maxAttemptsBoundsTheUpstreamsTried() throws InterruptedException {
         try (Cluster cluster = start(5, 2, "a", "b", "c")) {
             for (String name : List.of("a", "b", "c")) {
                 cluster.failWith(name, 503);
             }
 
-            RawClient.Response response = cluster.messages(Cluster.body(true));
+            RawHttpClient.Response response = cluster.messages(Cluster.body(true));
 
             assertThat(response.status).isEqualTo(503);
             assertThat(response.json().text("error.message")).contains("2 upstream attempt(s)");
@@ -136,13 +136,13 @@ class AllFailedTest {
     }
 
     @Test
-    void noUpstreamIsTriedTwiceInOneExchange() throws IOException, InterruptedException {
+    void noUpstreamIsTriedTwiceInOneExchange() throws InterruptedException {
         try (Cluster cluster = start(5, 10, "a", "b", "c")) {
             for (String name : List.of("a", "b", "c")) {
                 cluster.failWith(name, 500);
             }
 
-            RawClient.Response response = cluster.messages(Cluster.body(false));
+            RawHttpClient.Response response = cluster.messages(Cluster.body(false));
 
             assertThat(response.status).isEqualTo(503);
             assertThat(response.json().text("error.message")).contains("3 upstream attempt(s)");
@@ -154,11 +154,11 @@ class AllFailedTest {
     }
 
     @Test
-    void aSingleAttemptReturnsTheUpstreamsOwnAnswer() throws IOException, InterruptedException {
+    void aSingleAttemptReturnsTheUpstreamsOwnAnswer() throws InterruptedException {
         try (Cluster cluster = start(5, 1, "a", "b")) {
             cluster.behave("a", MockBehaviour.defaults().withErrorStatus(503).withRetryAfter("9"));
 
-            RawClient.Response response = cluster.messages(Cluster.body(false));
+            RawHttpClient.Response response = cluster.messages(Cluster.body(false));
 
             assertThat(response.status).isEqualTo(503);
             assertThat(response.upstream()).isEqualTo("a");

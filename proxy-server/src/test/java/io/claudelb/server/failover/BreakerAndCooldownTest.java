@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.core.config.HealthSettings;
 import io.claudelb.server.mock.MockBehaviour;
-import java.io.IOException;
+import io.claudelb.server.support.Json;
+import io.claudelb.server.support.RawHttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -37,13 +38,13 @@ class BreakerAndCooldownTest {
         cluster.close();
     }
 
-    private String upstreamOfNextRequest() throws IOException {
-        RawClient.Response response = cluster.messages(Cluster.body(true));
+    private String upstreamOfNextRequest() {
+        RawHttpClient.Response response = cluster.messages(Cluster.body(true));
         assertThat(response.status).as(response.toString()).isEqualTo(200);
         return response.upstream();
     }
 
-    private void openBreakerOfA() throws IOException {
+    private void openBreakerOfA() {
         cluster.failWith("a", 503);
         int before = cluster.requests("a");
         for (int i = 0; i < 3; i++) {
@@ -54,17 +55,17 @@ class BreakerAndCooldownTest {
     }
 
     @Test
-    void thresholdFailuresOpenTheBreakerAndRequestsSkipTheUpstream() throws IOException {
+    void thresholdFailuresOpenTheBreakerAndRequestsSkipTheUpstream() {
         cluster.failWith("a", 503);
         assertThat(upstreamOfNextRequest()).isEqualTo("b");
         assertThat(upstreamOfNextRequest()).isEqualTo("b");
-        JsonTree counting = cluster.stats("a");
+        Json counting = cluster.stats("a");
         assertThat(counting.text("breaker_state")).isEqualTo("closed");
         assertThat(counting.number("consecutive_failures")).isEqualTo(2);
 
         assertThat(upstreamOfNextRequest()).isEqualTo("b");
 
-        JsonTree a = cluster.stats("a");
+        Json a = cluster.stats("a");
         assertThat(a.text("breaker_state")).isEqualTo("open");
         assertThat(a.bool("circuit_open")).isTrue();
         assertThat(a.bool("available")).isFalse();
@@ -72,7 +73,7 @@ class BreakerAndCooldownTest {
         assertThat(a.decimal("seconds_until_half_open")).isEqualTo(60.0);
         assertThat(a.number("total_errors")).isEqualTo(3);
         assertThat(a.decimal("last_failure_time")).isPositive();
-        JsonTree providers = cluster.get("/providers").json();
+        Json providers = cluster.get("/providers").json();
         assertThat(providers.number("healthy_providers")).isEqualTo(1);
         assertThat(providers.named("providers", "a").bool("healthy")).isFalse();
         assertThat(providers.named("providers", "a").text("status")).isEqualTo("unhealthy");
@@ -89,7 +90,7 @@ class BreakerAndCooldownTest {
     }
 
     @Test
-    void afterOpenForAProbeSuccessClosesTheBreaker() throws IOException {
+    void afterOpenForAProbeSuccessClosesTheBreaker() {
         openBreakerOfA();
         cluster.clock.advance(Duration.ofSeconds(60));
         assertThat(cluster.stats("a").text("breaker_state")).isEqualTo("half_open");
@@ -97,7 +98,7 @@ class BreakerAndCooldownTest {
 
         assertThat(upstreamOfNextRequest()).isEqualTo("a");
 
-        JsonTree a = cluster.stats("a");
+        Json a = cluster.stats("a");
         assertThat(a.text("breaker_state")).isEqualTo("closed");
         assertThat(a.bool("circuit_open")).isFalse();
         assertThat(a.number("consecutive_failures")).isZero();
@@ -108,14 +109,14 @@ class BreakerAndCooldownTest {
     }
 
     @Test
-    void aProbeFailureReopensTheBreakerForAnotherOpenFor() throws IOException {
+    void aProbeFailureReopensTheBreakerForAnotherOpenFor() {
         openBreakerOfA();
         cluster.clock.advance(Duration.ofSeconds(61));
 
         assertThat(upstreamOfNextRequest()).isEqualTo("b");
 
         assertThat(cluster.requests("a")).isEqualTo(4);
-        JsonTree a = cluster.stats("a");
+        Json a = cluster.stats("a");
         assertThat(a.text("breaker_state")).isEqualTo("open");
         assertThat(a.decimal("seconds_until_half_open")).isEqualTo(60.0);
         assertThat(upstreamOfNextRequest()).isEqualTo("b");
@@ -128,19 +129,19 @@ class BreakerAndCooldownTest {
     }
 
     @Test
-    void aHalfOpenBreakerAdmitsOneProbeAtATime() throws IOException {
+    void aHalfOpenBreakerAdmitsOneProbeAtATime() {
         openBreakerOfA();
         cluster.clock.advance(Duration.ofSeconds(60));
         cluster.behave("a", MockBehaviour.defaults().withTimeToFirstByte(Duration.ofMillis(300)));
 
-        try (RawClient probe = cluster.client()) {
-            probe.send("POST", "/v1/messages", Cluster.body(true), List.of());
+        try (RawHttpClient probe = cluster.client()) {
+            probe.send(RawHttpClient.post("/v1/messages", Cluster.body(true)));
             cluster.awaitInFlight("a", 1);
 
             // The probe slot is taken: this request goes to b at once.
             assertThat(upstreamOfNextRequest()).isEqualTo("b");
 
-            RawClient.Response probed = probe.read();
+            RawHttpClient.Response probed = probe.read();
             assertThat(probed.status).isEqualTo(200);
             assertThat(probed.upstream()).isEqualTo("a");
         }
@@ -150,12 +151,12 @@ class BreakerAndCooldownTest {
 
     @ParameterizedTest
     @ValueSource(ints = {429, 529})
-    void retryAfterPutsTheUpstreamInCooldownUntilItExpires(int status) throws IOException {
+    void retryAfterPutsTheUpstreamInCooldownUntilItExpires(int status) {
         cluster.behave("a", MockBehaviour.defaults().withErrorStatus(status).withRetryAfter("30"));
 
         assertThat(upstreamOfNextRequest()).isEqualTo("b");
 
-        JsonTree a = cluster.stats("a");
+        Json a = cluster.stats("a");
         assertThat(a.decimal("cooldown_seconds")).isEqualTo(30.0);
         assertThat(a.bool("available")).isFalse();
         // One failure is below the threshold: the breaker stays closed, the cooldown alone keeps a out.
@@ -169,14 +170,14 @@ class BreakerAndCooldownTest {
         cluster.clock.advance(Duration.ofSeconds(1));
         assertThat(upstreamOfNextRequest()).isEqualTo("a");
 
-        JsonTree after = cluster.stats("a");
+        Json after = cluster.stats("a");
         assertThat(after.decimal("cooldown_seconds")).isZero();
         assertThat(after.bool("available")).isTrue();
         assertThat(after.number("consecutive_failures")).isZero();
     }
 
     @Test
-    void aLongRetryAfterIsCappedByRetryAfterCap() throws IOException {
+    void aLongRetryAfterIsCappedByRetryAfterCap() {
         cluster.behave("a", MockBehaviour.defaults().withErrorStatus(429).withRetryAfter("300"));
 
         assertThat(upstreamOfNextRequest()).isEqualTo("b");
@@ -190,16 +191,16 @@ class BreakerAndCooldownTest {
     }
 
     @Test
-    void anAdminResetClearsTheCooldownAndTheBreaker() throws IOException {
+    void anAdminResetClearsTheCooldownAndTheBreaker() {
         cluster.behave("a", MockBehaviour.defaults().withErrorStatus(429).withRetryAfter("30"));
         assertThat(upstreamOfNextRequest()).isEqualTo("b");
         assertThat(cluster.stats("a").decimal("cooldown_seconds")).isEqualTo(30.0);
 
-        RawClient.Response reset = cluster.post("/reset/a", "x-api-key: " + Cluster.ADMIN_KEY);
+        RawHttpClient.Response reset = cluster.post("/reset/a", "x-api-key: " + Cluster.ADMIN_KEY);
 
         assertThat(reset.status).isEqualTo(200);
         assertThat(reset.json().text("upstream")).isEqualTo("a");
-        JsonTree a = cluster.stats("a");
+        Json a = cluster.stats("a");
         assertThat(a.decimal("cooldown_seconds")).isZero();
         assertThat(a.number("consecutive_failures")).isZero();
         // Counters are history and stay.

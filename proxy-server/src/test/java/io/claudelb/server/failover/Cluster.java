@@ -14,11 +14,14 @@ import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockBehaviour;
 import io.claudelb.server.mock.MockOptions;
 import io.claudelb.server.mock.MockUpstream;
+import io.claudelb.server.support.Json;
+import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.TestConfigs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -173,33 +176,31 @@ final class Cluster implements AutoCloseable {
     }
 
     /** POST /v1/messages on a new connection; the whole response. */
-    RawClient.Response messages(String body, String... headers) throws IOException {
+    RawHttpClient.Response messages(String body, String... headers) {
         return request("POST", "/v1/messages", body, headers);
     }
 
-    RawClient.Response get(String path, String... headers) throws IOException {
+    RawHttpClient.Response get(String path, String... headers) {
         return request("GET", path, null, headers);
     }
 
-    RawClient.Response post(String path, String... headers) throws IOException {
+    RawHttpClient.Response post(String path, String... headers) {
         return request("POST", path, "{}", headers);
     }
 
-    RawClient.Response request(String method, String path, String body, String... headers) throws IOException {
-        try (RawClient client = client()) {
-            client.send(method, path, body, List.of(headers));
-            return client.read();
-        }
+    RawHttpClient.Response request(String method, String path, String body, String... headers) {
+        byte[] bytes = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
+        return RawHttpClient.exchange(proxy.port(), RawHttpClient.request(method, path, bytes, headers));
     }
 
     /** A connection to the proxy, for tests that drive it step by step. */
-    RawClient client() throws IOException {
-        return new RawClient(proxy.port());
+    RawHttpClient client() {
+        return RawHttpClient.connect(proxy.port());
     }
 
     /** {@code GET /stats}, parsed. */
-    JsonTree stats() throws IOException {
-        RawClient.Response response = get("/stats");
+    Json stats() {
+        RawHttpClient.Response response = get("/stats");
         if (response.status != 200) {
             throw new AssertionError("/stats answered " + response);
         }
@@ -207,7 +208,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /** One upstream's row of {@code /stats}. */
-    JsonTree stats(String upstream) throws IOException {
+    Json stats(String upstream) {
         return stats().named("endpoints", upstream);
     }
 
@@ -215,12 +216,12 @@ final class Cluster implements AutoCloseable {
      * Waits (polling {@code /stats}, no sleeping) until no attempt is in flight on {@code upstream}: the proxy has
      * seen the end of every exchange the test started, including ones whose client went away.
      */
-    void awaitIdle(String upstream) throws IOException {
+    void awaitIdle(String upstream) {
         awaitInFlight(upstream, 0);
     }
 
     /** Waits (polling {@code /stats}) until exactly {@code n} attempts are in flight on {@code upstream}. */
-    void awaitInFlight(String upstream, long n) throws IOException {
+    void awaitInFlight(String upstream, long n) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (stats(upstream).number("active_requests") != n) {
             if (System.nanoTime() > deadline) {
@@ -230,7 +231,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Waits (polling {@code /stats}) until exactly {@code n} attempts are in flight over all upstreams. */
-    void awaitTotalInFlight(long n) throws IOException {
+    void awaitTotalInFlight(long n) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (stats().list("endpoints").stream().mapToLong(e -> e.number("active_requests")).sum() != n) {
             if (System.nanoTime() > deadline) {

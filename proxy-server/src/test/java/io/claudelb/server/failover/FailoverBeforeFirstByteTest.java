@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.claudelb.core.config.HealthSettings;
 import io.claudelb.core.config.TimeoutSettings;
 import io.claudelb.server.mock.MockBehaviour;
-import java.io.IOException;
+import io.claudelb.server.support.Json;
+import io.claudelb.server.support.RawHttpClient;
+import io.claudelb.server.support.Sse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -39,7 +41,7 @@ class FailoverBeforeFirstByteTest {
     }
 
     /** Healthy mocks with no recorded requests, breakers closed and cooldowns cleared; counters stay. */
-    private static void fresh() throws IOException {
+    private static void fresh() {
         cluster.heal("a");
         cluster.heal("b");
         cluster.mock("a").clearRequests();
@@ -54,13 +56,13 @@ class FailoverBeforeFirstByteTest {
         "402,configured_status,none",
         // With retry-after: a cooldown for 429 and 529, nothing more for the others.
         "429,http_429,7", "529,http_529,7", "500,http_500,7", "503,http_503,7"})
-    void aRetryableStatusFailsOverToTheNextUpstream(int status, String kind, String retryAfter) throws IOException {
+    void aRetryableStatusFailsOverToTheNextUpstream(int status, String kind, String retryAfter) {
         for (boolean stream : PLAIN_AND_STREAM) {
             fresh();
             cluster.behave("a", MockBehaviour.defaults().withErrorStatus(status).withRetryAfter(retryAfter));
             long before = errors("a", kind);
 
-            RawClient.Response response = cluster.messages(Cluster.body(stream));
+            RawHttpClient.Response response = cluster.messages(Cluster.body(stream));
 
             assertThat(response.status).as("stream=%s %s", stream, response).isEqualTo(200);
             assertThat(response.upstream()).isEqualTo("b");
@@ -68,7 +70,7 @@ class FailoverBeforeFirstByteTest {
             assertThat(response.header("retry-after")).isNull();
             if (stream) {
                 assertThat(response.header("content-type")).startsWith("text/event-stream");
-                assertThat(response.events()).extracting(RawClient.SseEvent::event)
+                assertThat(response.events()).extracting(Sse.Event::event)
                         .startsWith("message_start").endsWith("message_stop").doesNotContain("error");
             } else {
                 assertThat(response.json().text("type")).isEqualTo("message");
@@ -76,7 +78,7 @@ class FailoverBeforeFirstByteTest {
             assertThat(cluster.requests("a")).isEqualTo(1);
             assertThat(cluster.requests("b")).isEqualTo(1);
             assertThat(errors("a", kind)).isEqualTo(before + 1);
-            JsonTree a = cluster.stats("a");
+            Json a = cluster.stats("a");
             assertThat(a.number("consecutive_failures")).isEqualTo(1);
             boolean cooldown = retryAfter != null && (status == 429 || status == 529);
             assertThat(a.decimal("cooldown_seconds")).isEqualTo(cooldown ? 7.0 : 0.0);
@@ -85,7 +87,7 @@ class FailoverBeforeFirstByteTest {
     }
 
     @Test
-    void anErrorBodyMatchingAConfiguredPatternFailsOver() throws IOException {
+    void anErrorBodyMatchingAConfiguredPatternFailsOver() {
         for (boolean stream : PLAIN_AND_STREAM) {
             fresh();
             // An injected error status gets the mock's stock body, so the 400 comes as a fixed body instead.
@@ -94,7 +96,7 @@ class FailoverBeforeFirstByteTest {
                             + "\"message\":\"Your credit balance is too low\"}}"));
             long before = errors("a", "body_pattern");
 
-            RawClient.Response response = cluster.messages(Cluster.body(stream));
+            RawHttpClient.Response response = cluster.messages(Cluster.body(stream));
 
             assertThat(response.status).isEqualTo(200);
             assertThat(response.upstream()).isEqualTo("b");
@@ -105,13 +107,13 @@ class FailoverBeforeFirstByteTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"400,invalid_request_error", "404,not_found_error", "413,request_too_large",
         "422,invalid_request_error"})
-    void aClientErrorComesBackUnchangedWithoutFailoverOrCount(int status, String type) throws IOException {
+    void aClientErrorComesBackUnchangedWithoutFailoverOrCount(int status, String type) {
         for (boolean stream : PLAIN_AND_STREAM) {
             fresh();
             cluster.behave("a", MockBehaviour.defaults().withErrorStatus(status).withRetryAfter("3"));
             long errorsBefore = cluster.stats("a").number("total_errors");
 
-            RawClient.Response response = cluster.messages(Cluster.body(stream));
+            RawHttpClient.Response response = cluster.messages(Cluster.body(stream));
 
             assertThat(response.status).isEqualTo(status);
             assertThat(response.upstream()).isEqualTo("a");
@@ -121,7 +123,7 @@ class FailoverBeforeFirstByteTest {
             assertThat(response.json().text("type")).isEqualTo("error");
             assertThat(response.json().text("error.type")).isEqualTo(type);
             assertThat(cluster.requests("b")).isZero();
-            JsonTree a = cluster.stats("a");
+            Json a = cluster.stats("a");
             assertThat(a.number("total_errors")).isEqualTo(errorsBefore);
             assertThat(a.number("consecutive_failures")).isZero();
             assertThat(a.decimal("cooldown_seconds")).isZero();
@@ -129,13 +131,13 @@ class FailoverBeforeFirstByteTest {
     }
 
     @Test
-    void aResetBeforeHeadersFailsOver() throws IOException {
+    void aResetBeforeHeadersFailsOver() {
         for (boolean stream : PLAIN_AND_STREAM) {
             fresh();
             cluster.behave("a", MockBehaviour.defaults().withResetBeforeHeaders(true));
             long before = errors("a", "reset_before_headers");
 
-            RawClient.Response response = cluster.messages(Cluster.body(stream));
+            RawHttpClient.Response response = cluster.messages(Cluster.body(stream));
 
             assertThat(response.status).isEqualTo(200);
             assertThat(response.upstream()).isEqualTo("b");
@@ -145,9 +147,9 @@ class FailoverBeforeFirstByteTest {
     }
 
     @Test
-    void aHealthyFirstUpstreamIsUsedWithoutTouchingTheNext() throws IOException {
+    void aHealthyFirstUpstreamIsUsedWithoutTouchingTheNext() {
         fresh();
-        RawClient.Response response = cluster.messages(Cluster.body(true));
+        RawHttpClient.Response response = cluster.messages(Cluster.body(true));
 
         assertThat(response.status).isEqualTo(200);
         assertThat(response.upstream()).isEqualTo("a");
@@ -155,16 +157,16 @@ class FailoverBeforeFirstByteTest {
     }
 
     @Test
-    void aRefusedConnectionFailsOver() throws IOException, InterruptedException {
+    void aRefusedConnectionFailsOver() throws InterruptedException {
         try (Cluster withDead = Cluster.builder().dead("dead").mock("b").config(c -> c.balancing(Cluster.IN_ORDER))
                 .start()) {
             for (boolean stream : PLAIN_AND_STREAM) {
-                RawClient.Response response = withDead.messages(Cluster.body(stream));
+                RawHttpClient.Response response = withDead.messages(Cluster.body(stream));
 
                 assertThat(response.status).isEqualTo(200);
                 assertThat(response.upstream()).isEqualTo("b");
             }
-            JsonTree dead = withDead.stats("dead");
+            Json dead = withDead.stats("dead");
             assertThat(dead.number("errors_by_kind.connect_refused")).isEqualTo(2);
             assertThat(dead.number("total_requests")).isEqualTo(2);
             assertThat(withDead.stats("b").number("successes")).isEqualTo(2);
@@ -172,14 +174,14 @@ class FailoverBeforeFirstByteTest {
     }
 
     @Test
-    void anUpstreamSilentPastFirstByteTimesOutAndFailsOver() throws IOException, InterruptedException {
+    void anUpstreamSilentPastFirstByteTimesOutAndFailsOver() throws InterruptedException {
         try (Cluster slow = Cluster.builder().mock("a", "b")
                 .timeouts(new TimeoutSettings(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(10)))
                 .config(c -> c.balancing(Cluster.IN_ORDER))
                 .start()) {
             slow.behave("a", MockBehaviour.defaults().withTimeToFirstByte(Duration.ofSeconds(5)));
             for (boolean stream : PLAIN_AND_STREAM) {
-                RawClient.Response response = slow.messages(Cluster.body(stream));
+                RawHttpClient.Response response = slow.messages(Cluster.body(stream));
 
                 assertThat(response.status).isEqualTo(200);
                 assertThat(response.upstream()).isEqualTo("b");
@@ -189,8 +191,8 @@ class FailoverBeforeFirstByteTest {
         }
     }
 
-    private static long errors(String upstream, String kind) throws IOException {
-        JsonTree byKind = cluster.stats(upstream).tree("errors_by_kind");
+    private static long errors(String upstream, String kind) {
+        Json byKind = cluster.stats(upstream).tree("errors_by_kind");
         return byKind.has(kind) ? byKind.number(kind) : 0;
     }
 }

@@ -7,7 +7,7 @@ import io.claudelb.core.config.BalancingSettings;
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.TargetConfig;
-import java.io.IOException;
+import io.claudelb.server.support.RawHttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,10 +25,10 @@ class StrategyTest {
                 .route(new RouteConfig("*", List.of(targets), strategy))).start();
     }
 
-    private static List<String> upstreamsOf(Cluster cluster, int requests, String... headers) throws IOException {
+    private static List<String> upstreamsOf(Cluster cluster, int requests, String... headers) {
         List<String> order = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
-            RawClient.Response response = cluster.messages(Cluster.body(i % 2 == 0), headers);
+            RawHttpClient.Response response = cluster.messages(Cluster.body(i % 2 == 0), headers);
             assertThat(response.status).isEqualTo(200);
             order.add(response.upstream());
         }
@@ -36,7 +36,7 @@ class StrategyTest {
     }
 
     @Test
-    void roundRobinWithWeightsThreeToOneGivesTheSmoothSequence() throws IOException, InterruptedException {
+    void roundRobinWithWeightsThreeToOneGivesTheSmoothSequence() throws InterruptedException {
         try (Cluster cluster = start(Strategy.ROUND_ROBIN, new TargetConfig("a", null, 0, 3),
                 new TargetConfig("b", null, 0, 1))) {
             assertThat(upstreamsOf(cluster, 8)).containsExactly("a", "a", "b", "a", "a", "a", "b", "a");
@@ -48,26 +48,26 @@ class StrategyTest {
     }
 
     @Test
-    void leastRequestsSendsEachRequestToTheLeastBusyUpstream() throws IOException, InterruptedException {
+    void leastRequestsSendsEachRequestToTheLeastBusyUpstream() throws InterruptedException {
         try (Cluster cluster = start(Strategy.LEAST_REQUESTS, new TargetConfig("a", null, 0, 0),
                 new TargetConfig("b", null, 0, 0), new TargetConfig("c", null, 0, 0))) {
-            List<RawClient> clients = new ArrayList<>();
+            List<RawHttpClient> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
-                    RawClient client = cluster.client();
+                    RawHttpClient client = cluster.client();
                     clients.add(client);
-                    client.send("POST", "/v1/messages", Cluster.body(true), List.of("x-mock-ttfb-ms: 300"));
+                    client.send(RawHttpClient.post("/v1/messages", Cluster.body(true), "x-mock-ttfb-ms: 300"));
                     cluster.awaitTotalInFlight(i + 1);
                 }
                 Set<String> used = new HashSet<>();
-                for (RawClient client : clients) {
-                    RawClient.Response response = client.read();
+                for (RawHttpClient client : clients) {
+                    RawHttpClient.Response response = client.read();
                     assertThat(response.status).isEqualTo(200);
                     used.add(response.upstream());
                 }
                 assertThat(used).containsExactlyInAnyOrder("a", "b", "c");
             } finally {
-                for (RawClient client : clients) {
+                for (RawHttpClient client : clients) {
                     client.close();
                 }
             }
@@ -75,7 +75,7 @@ class StrategyTest {
     }
 
     @Test
-    void priorityUsesTheLowestNumberAndTheNextOnlyOnFailure() throws IOException, InterruptedException {
+    void priorityUsesTheLowestNumberAndTheNextOnlyOnFailure() throws InterruptedException {
         try (Cluster cluster = start(Strategy.PRIORITY, new TargetConfig("a", null, 2, 0),
                 new TargetConfig("b", null, 1, 0), new TargetConfig("c", null, 3, 0))) {
             assertThat(upstreamsOf(cluster, 4)).containsOnly("b");

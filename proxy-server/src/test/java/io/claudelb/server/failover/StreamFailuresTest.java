@@ -5,15 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.claudelb.core.config.RetrySettings;
 import io.claudelb.core.config.TimeoutSettings;
 import io.claudelb.server.mock.MockBehaviour;
+import io.claudelb.server.support.Json;
+import io.claudelb.server.support.RawHttpClient;
+import io.claudelb.server.support.Sse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,17 +41,17 @@ class StreamFailuresTest {
     }
 
     @Test
-    void anInBandErrorInThePeekWindowFailsOverAndTheClientSeesOnlyTheNextStream() throws IOException {
+    void anInBandErrorInThePeekWindowFailsOverAndTheClientSeesOnlyTheNextStream() {
         cluster.behave("a", MockBehaviour.defaults().withInBandError(true));
 
-        RawClient.Response response = cluster.messages(Cluster.body(true));
+        RawHttpClient.Response response = cluster.messages(Cluster.body(true));
 
         assertThat(response.status).isEqualTo(200);
         assertThat(response.complete).isTrue();
         assertThat(response.upstream()).isEqualTo("b");
         assertThat(response.header("x-mock-upstream")).isEqualTo("b");
-        List<RawClient.SseEvent> events = response.events();
-        assertThat(events).extracting(RawClient.SseEvent::event)
+        List<Sse.Event> events = response.events();
+        assertThat(events).extracting(Sse.Event::event)
                 .containsOnlyOnce("message_start").endsWith("message_stop").doesNotContain("error");
         assertThat(cluster.requests("a")).isEqualTo(1);
         assertThat(cluster.stats("a").number("errors_by_kind.in_band_error")).isEqualTo(1);
@@ -56,11 +59,11 @@ class StreamFailuresTest {
     }
 
     @Test
-    void anInBandErrorWithNowhereElseToGoIsTheAllFailedOverloadAnswer() throws IOException, InterruptedException {
+    void anInBandErrorWithNowhereElseToGoIsTheAllFailedOverloadAnswer() throws InterruptedException {
         try (Cluster single = Cluster.builder().mock("only").start()) {
             single.behave("only", MockBehaviour.defaults().withInBandError(true));
 
-            RawClient.Response response = single.messages(Cluster.body(true));
+            RawHttpClient.Response response = single.messages(Cluster.body(true));
 
             assertThat(response.status).isEqualTo(529);
             assertThat(response.header("content-type")).isEqualTo("application/json");
@@ -76,28 +79,28 @@ class StreamFailuresTest {
     }
 
     @Test
-    void aFailureAfterTheFirstByteEndsTheStreamWithOneErrorEvent() throws IOException {
+    void aFailureAfterTheFirstByteEndsTheStreamWithOneErrorEvent() {
         // The mock resets after its third event (message_start, content_block_start, ping): past the peek.
         cluster.behave("a", MockBehaviour.defaults().withResetAfterEvents(3));
 
-        RawClient.Response response = cluster.messages(Cluster.body(true));
+        RawHttpClient.Response response = cluster.messages(Cluster.body(true));
 
         assertThat(response.status).isEqualTo(200);
         assertThat(response.upstream()).isEqualTo("a");
         // The terminating chunk arrived: the response is complete as HTTP, incomplete as a message.
         assertThat(response.complete).isTrue();
-        List<RawClient.SseEvent> events = response.events();
-        assertThat(events).extracting(RawClient.SseEvent::event)
+        List<Sse.Event> events = response.events();
+        assertThat(events).extracting(Sse.Event::event)
                 .containsExactly("message_start", "content_block_start", "ping", "error");
-        RawClient.SseEvent error = events.get(events.size() - 1);
-        JsonTree data = JsonTree.parse(error.data());
+        Sse.Event error = events.get(events.size() - 1);
+        Json data = Json.parse(error.data());
         assertThat(data.text("type")).isEqualTo("error");
         assertThat(data.text("error.type")).isEqualTo("api_error");
         assertThat(data.text("error.message")).doesNotContain("127.0.0.1");
         assertThat(response.bodyText()).endsWith("event: error\ndata: " + error.data() + "\n\n");
         assertThat(cluster.requests("b")).isZero();
         cluster.awaitIdle("a");
-        JsonTree a = cluster.stats("a");
+        Json a = cluster.stats("a");
         assertThat(a.number("errors_by_kind.mid_stream")).isEqualTo(1);
         assertThat(a.number("total_errors")).isEqualTo(1);
         assertThat(a.number("consecutive_failures")).isEqualTo(1);
@@ -134,20 +137,20 @@ class StreamFailuresTest {
                 + (cut.isEmpty() ? "" : ScriptedUpstream.chunk(cut)));
              Cluster single = Cluster.builder().external("cut", upstream.baseUrl()).start()) {
 
-            RawClient.Response response = single.messages(Cluster.body(true));
+            RawHttpClient.Response response = single.messages(Cluster.body(true));
 
             assertThat(response.status).isEqualTo(200);
             assertThat(response.complete).isTrue();
             assertThat(response.bodyText()).startsWith(messageStart + blockStart + cut).endsWith("\n\n");
-            List<RawClient.SseEvent> events = response.events();
-            assertThat(events).extracting(RawClient.SseEvent::event).containsOnlyOnce("error")
+            List<Sse.Event> events = response.events();
+            assertThat(events).extracting(Sse.Event::event).containsOnlyOnce("error")
                     .startsWith("message_start", "content_block_start").endsWith("error");
             // Every event but ours is one the upstream sent whole.
             assertThat(events.subList(0, events.size() - 1))
-                    .allSatisfy(e -> assertThat(JsonTree.parse(e.data()).text("type")).isEqualTo(e.event()));
+                    .allSatisfy(e -> assertThat(Json.parse(e.data()).text("type")).isEqualTo(e.event()));
             String data = events.get(events.size() - 1).data();
             String ours = cleanData ? data : data.substring(data.lastIndexOf('\n') + 1);
-            assertThat(JsonTree.parse(ours).text("error.type")).isEqualTo("api_error");
+            assertThat(Json.parse(ours).text("error.type")).isEqualTo("api_error");
             single.awaitIdle("cut");
             assertThat(single.stats("cut").number("errors_by_kind.mid_stream")).isEqualTo(1);
         }
@@ -163,23 +166,23 @@ class StreamFailuresTest {
                         .balancing(Cluster.IN_ORDER)
                         .retry(new RetrySettings(3, 16 * 1024, Duration.ofMillis(100))))
                 .start();
-             RawClient client = stalling.client()) {
+             RawHttpClient client = stalling.client()) {
             stalling.behave("a", MockBehaviour.defaults().withPace(Duration.ofSeconds(30)));
-            client.send("POST", "/v1/messages", Cluster.body(true), List.of());
+            client.send(RawHttpClient.post("/v1/messages", Cluster.body(true)));
 
-            RawClient.Response head = client.readHead();
+            RawHttpClient.Response head = client.readHead();
             assertThat(head.status).isEqualTo(200);
-            assertThat(new String(client.readChunk(), StandardCharsets.UTF_8)).startsWith("event: message_start");
+            assertThat(new String(client.readChunk(head), StandardCharsets.UTF_8)).startsWith("event: message_start");
             stalling.clock.advance(Duration.ofSeconds(1));
             StringBuilder rest = new StringBuilder();
             byte[] chunk;
-            while ((chunk = client.readChunk()) != null) {
+            while ((chunk = client.readChunk(head)) != null) {
                 rest.append(new String(chunk, StandardCharsets.UTF_8));
             }
 
-            List<RawClient.SseEvent> events = RawClient.SseEvent.parse(rest.toString());
-            assertThat(events).extracting(RawClient.SseEvent::event).containsExactly("error");
-            assertThat(JsonTree.parse(events.get(0).data()).text("error.type")).isEqualTo("api_error");
+            List<Sse.Event> events = Sse.parse(rest.toString());
+            assertThat(events).extracting(Sse.Event::event).containsExactly("error");
+            assertThat(Json.parse(events.get(0).data()).text("error.type")).isEqualTo("api_error");
             stalling.awaitIdle("a");
             assertThat(stalling.stats("a").number("errors_by_kind.mid_stream")).isEqualTo(1);
             assertThat(stalling.requests("b")).isZero();
@@ -187,12 +190,12 @@ class StreamFailuresTest {
     }
 
     @Test
-    void aFailureInsideAPlainBodyClosesTheClientConnection() throws IOException {
+    void aFailureInsideAPlainBodyClosesTheClientConnection() {
         cluster.behave("a", MockBehaviour.defaults().withResetAfterEvents(1));
 
-        RawClient.Response response;
-        try (RawClient client = cluster.client()) {
-            client.send("POST", "/v1/messages", Cluster.body(false), List.of());
+        RawHttpClient.Response response;
+        try (RawHttpClient client = cluster.client()) {
+            client.send(RawHttpClient.post("/v1/messages", Cluster.body(false)));
             response = client.readUntilFailure();
         }
 
@@ -209,12 +212,12 @@ class StreamFailuresTest {
         // Slow streams, so every client leaves while its stream is running; more of them than failure_threshold.
         cluster.behave("a", MockBehaviour.defaults().withPace(Duration.ofMillis(20)).withTextEvents(100));
         for (int i = 0; i < 6; i++) {
-            try (RawClient client = cluster.client()) {
-                client.send("POST", "/v1/messages", Cluster.body(true), List.of());
-                RawClient.Response head = client.readHead();
+            try (RawHttpClient client = cluster.client()) {
+                client.send(RawHttpClient.post("/v1/messages", Cluster.body(true)));
+                RawHttpClient.Response head = client.readHead();
                 assertThat(head.status).isEqualTo(200);
                 assertThat(head.upstream()).isEqualTo("a");
-                assertThat(new String(client.readChunk(), StandardCharsets.UTF_8))
+                assertThat(new String(client.readChunk(head), StandardCharsets.UTF_8))
                         .startsWith("event: message_start");
             }
             cluster.awaitIdle("a");
@@ -222,13 +225,13 @@ class StreamFailuresTest {
         // And clients that leave before the head arrives.
         cluster.behave("a", MockBehaviour.defaults().withTimeToFirstByte(Duration.ofMillis(200)));
         for (int i = 0; i < 4; i++) {
-            try (RawClient client = cluster.client()) {
-                client.send("POST", "/v1/messages", Cluster.body(true), List.of());
+            try (RawHttpClient client = cluster.client()) {
+                client.send(RawHttpClient.post("/v1/messages", Cluster.body(true)));
             }
             cluster.awaitIdle("a");
         }
 
-        JsonTree a = cluster.stats("a");
+        Json a = cluster.stats("a");
         assertThat(a.number("total_requests")).isEqualTo(10);
         assertThat(a.number("total_errors")).isZero();
         assertThat(a.tree("errors_by_kind").value()).isEqualTo(java.util.Map.of());
@@ -236,7 +239,7 @@ class StreamFailuresTest {
         assertThat(a.text("breaker_state")).isEqualTo("closed");
         assertThat(a.bool("circuit_open")).isFalse();
         cluster.heal("a");
-        RawClient.Response next = cluster.messages(Cluster.body(true));
+        RawHttpClient.Response next = cluster.messages(Cluster.body(true));
         assertThat(next.upstream()).isEqualTo("a");
         assertThat(cluster.requests("b")).isZero();
     }

@@ -6,7 +6,8 @@ import io.claudelb.core.config.AffinityMode;
 import io.claudelb.core.config.BalancingSettings;
 import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.UpstreamKind;
-import java.io.IOException;
+import io.claudelb.server.support.Json;
+import io.claudelb.server.support.RawHttpClient;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ class ThreeWorkspacesTest {
     private static final String FAILING = "ws-west";
 
     @Test
-    void oneFailingWorkspaceOfThree() throws IOException, InterruptedException {
+    void oneFailingWorkspaceOfThree() throws InterruptedException {
         try (Cluster cluster = Cluster.builder().kind(UpstreamKind.DATABRICKS).mock(WORKSPACES.toArray(String[]::new))
                 .config(c -> c
                         .balancing(new BalancingSettings(Strategy.ROUND_ROBIN, AffinityMode.SESSION,
@@ -43,7 +44,7 @@ class ThreeWorkspacesTest {
             for (int round = 0; round < 10; round++) {
                 for (int s = 0; s < 5; s++) {
                     String session = "session-" + s;
-                    RawClient.Response response = cluster.messages(Cluster.body(round % 2 == 0),
+                    RawHttpClient.Response response = cluster.messages(Cluster.body(round % 2 == 0),
                             "x-claude-code-session-id: " + session);
                     assertThat(response.status).as(response.toString()).isEqualTo(200);
                     assertThat(response.header("x-mock-upstream")).isEqualTo(response.upstream());
@@ -56,8 +57,8 @@ class ThreeWorkspacesTest {
             workspacesOf.values().forEach(healthyUsed::addAll);
             assertThat(healthyUsed).containsExactlyInAnyOrder("ws-east", "ws-north");
 
-            JsonTree stats = cluster.stats();
-            JsonTree failing = stats.named("endpoints", FAILING);
+            Json stats = cluster.stats();
+            Json failing = stats.named("endpoints", FAILING);
             int failingRequests = cluster.requests(FAILING);
             assertThat(failingRequests).isGreaterThanOrEqualTo(2);
             assertThat(failing.text("kind")).isEqualTo("databricks");
@@ -75,7 +76,7 @@ class ThreeWorkspacesTest {
             assertThat(stats.number("affinity_entries")).isEqualTo(5);
             long served = 0;
             for (String healthy : List.of("ws-east", "ws-north")) {
-                JsonTree row = stats.named("endpoints", healthy);
+                Json row = stats.named("endpoints", healthy);
                 assertThat(row.text("breaker_state")).isEqualTo("closed");
                 assertThat(row.number("total_errors")).isZero();
                 assertThat(row.number("active_requests")).isZero();
@@ -83,7 +84,7 @@ class ThreeWorkspacesTest {
                 served += row.number("successes");
             }
             assertThat(served).isEqualTo(50);
-            RawClient.Response providers = cluster.get("/providers");
+            RawHttpClient.Response providers = cluster.get("/providers");
             assertThat(providers.json().number("healthy_providers")).isEqualTo(2);
             assertThat(providers.bodyText() + cluster.get("/stats").bodyText()).doesNotContain("dapi-");
 
@@ -93,7 +94,7 @@ class ThreeWorkspacesTest {
             assertThat(cluster.stats(FAILING).text("breaker_state")).isEqualTo("half_open");
             String probedBy = null;
             for (int s = 5; s < 11 && probedBy == null; s++) {
-                RawClient.Response response = cluster.messages(Cluster.body(true),
+                RawHttpClient.Response response = cluster.messages(Cluster.body(true),
                         "x-claude-code-session-id: session-" + s);
                 assertThat(response.status).isEqualTo(200);
                 if (FAILING.equals(response.upstream())) {
@@ -101,7 +102,7 @@ class ThreeWorkspacesTest {
                 }
             }
             assertThat(probedBy).as("a new session reaches the half-open workspace").isNotNull();
-            JsonTree recovered = cluster.stats(FAILING);
+            Json recovered = cluster.stats(FAILING);
             assertThat(recovered.text("breaker_state")).isEqualTo("closed");
             assertThat(recovered.bool("circuit_open")).isFalse();
             assertThat(recovered.number("successes")).isEqualTo(1);
@@ -111,7 +112,7 @@ class ThreeWorkspacesTest {
 
             // The first five sessions keep their workspaces: their caches stay warm.
             for (Map.Entry<String, Set<String>> e : workspacesOf.entrySet()) {
-                RawClient.Response response = cluster.messages(Cluster.body(false),
+                RawHttpClient.Response response = cluster.messages(Cluster.body(false),
                         "x-claude-code-session-id: " + e.getKey());
                 assertThat(e.getValue()).containsExactly(response.upstream());
             }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.core.config.AuthType;
 import io.claudelb.core.config.UpstreamAuth;
-import java.io.IOException;
+import io.claudelb.server.support.Json;
+import io.claudelb.server.support.RawHttpClient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,11 +20,11 @@ class UpstreamCredentialTest {
     @ParameterizedTest
     @ValueSource(ints = {401, 403})
     void aRefusedProxyCredentialWithNowhereToGoIsTheProxysOwnAnswer(int status)
-            throws IOException, InterruptedException {
+            throws InterruptedException {
         try (Cluster cluster = Cluster.builder().mock("only").start()) {
             cluster.failWith("only", status);
 
-            RawClient.Response response = cluster.messages(Cluster.body(false));
+            RawHttpClient.Response response = cluster.messages(Cluster.body(false));
 
             assertThat(response.status).isEqualTo(503);
             assertThat(response.json().text("error.type")).isEqualTo("api_error");
@@ -36,21 +37,21 @@ class UpstreamCredentialTest {
     @ParameterizedTest
     @CsvSource({"401,authentication_error", "403,permission_error"})
     void aRefusedPassthroughCredentialIsTheClientsAndComesBackUnchanged(int status, String type)
-            throws IOException, InterruptedException {
+            throws InterruptedException {
         UpstreamAuth passthrough = new UpstreamAuth(AuthType.PASSTHROUGH, null, null, null, null, null);
         try (Cluster cluster = Cluster.builder().mock("a", "b").auth(passthrough).config(c -> c
                 .balancing(Cluster.IN_ORDER))
                 .start()) {
             cluster.failWith("a", status);
 
-            RawClient.Response response = cluster.messages(Cluster.body(true), "x-api-key: sk-ant-the-clients-own");
+            RawHttpClient.Response response = cluster.messages(Cluster.body(true), "x-api-key: sk-ant-the-clients-own");
 
             assertThat(response.status).isEqualTo(status);
             assertThat(response.header("x-mock-upstream")).isEqualTo("a");
             assertThat(response.json().text("error.type")).isEqualTo(type);
             assertThat(cluster.mock("a").requests().get(0).header("x-api-key")).isEqualTo("sk-ant-the-clients-own");
             assertThat(cluster.requests("b")).isZero();
-            JsonTree a = cluster.stats("a");
+            Json a = cluster.stats("a");
             assertThat(a.number("total_errors")).isZero();
             assertThat(a.number("consecutive_failures")).isZero();
         }

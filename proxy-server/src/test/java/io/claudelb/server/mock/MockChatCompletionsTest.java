@@ -2,7 +2,9 @@ package io.claudelb.server.mock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
+import io.claudelb.server.support.Json;
+import io.claudelb.server.support.RawHttpClient;
+import io.claudelb.server.support.Sse;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -31,24 +33,24 @@ class MockChatCompletionsTest {
                 + stream + (includeUsage ? ",\"stream_options\":{\"include_usage\":true}" : "") + "}";
     }
 
-    private RawHttpConnection.Response call(String body, String... headers) throws IOException {
-        try (RawHttpConnection connection = new RawHttpConnection(mock.port())) {
-            connection.send(RawHttpConnection.post(PATH, body, headers));
+    private RawHttpClient.Response call(String body, String... headers) {
+        try (RawHttpClient connection = RawHttpClient.connect(mock.port())) {
+            connection.send(RawHttpClient.post(PATH, body, headers));
             return connection.read();
         }
     }
 
     /** The {@code data:} payloads of a Chat Completions stream, {@code [DONE]} included as text. */
-    private static List<String> data(RawHttpConnection.Response response) {
-        List<SseEvent> events = SseEvent.parse(response.bodyText());
+    private static List<String> data(RawHttpClient.Response response) {
+        List<Sse.Event> events = Sse.parse(response.bodyText());
         assertThat(events).allSatisfy(e -> assertThat(e.event()).as("no event: lines in this protocol").isNull());
-        return events.stream().map(SseEvent::data).toList();
+        return events.stream().map(Sse.Event::data).toList();
     }
 
     @Test
-    void jsonAnswerIsAChatCompletion() throws IOException {
+    void jsonAnswerIsAChatCompletion() {
         String request = body(false, false);
-        RawHttpConnection.Response response = call(request, "x-mock-tool-use: true");
+        RawHttpClient.Response response = call(request, "x-mock-tool-use: true");
 
         assertThat(response.status).isEqualTo(200);
         assertThat(response.header("content-type")).isEqualTo("application/json");
@@ -70,8 +72,8 @@ class MockChatCompletionsTest {
     }
 
     @Test
-    void streamSendsChunksThenUsageThenDone() throws IOException {
-        RawHttpConnection.Response response = call(body(true, true), "x-mock-events: 3");
+    void streamSendsChunksThenUsageThenDone() {
+        RawHttpClient.Response response = call(body(true, true), "x-mock-events: 3");
 
         assertThat(response.status).isEqualTo(200);
         assertThat(response.header("content-type")).isEqualTo("text/event-stream; charset=utf-8");
@@ -106,7 +108,7 @@ class MockChatCompletionsTest {
     }
 
     @Test
-    void usageChunkOnlyWhenAskedFor() throws IOException {
+    void usageChunkOnlyWhenAskedFor() {
         List<String> data = data(call(body(true, false), "x-mock-events: 3"));
 
         assertThat(data).hasSize(8);
@@ -114,7 +116,7 @@ class MockChatCompletionsTest {
     }
 
     @Test
-    void toolCallArgumentsArriveInFragmentsWithIdAndNameFirst() throws IOException {
+    void toolCallArgumentsArriveInFragmentsWithIdAndNameFirst() {
         List<Json> toolDeltas = toolDeltas(call(body(true, true), "x-mock-openai-tools: 2", "x-mock-thinking: false"));
 
         assertThat(argumentsOf(toolDeltas, 0)).isEqualTo(MockContent.TOOL_INPUT);
@@ -129,7 +131,7 @@ class MockChatCompletionsTest {
     }
 
     @Test
-    void lateToolIdsComeWithTheSecondFragment() throws IOException {
+    void lateToolIdsComeWithTheSecondFragment() {
         List<Json> toolDeltas = toolDeltas(call(body(true, true), "x-mock-tool-use: true",
                 "x-mock-openai-late-tool-ids: true"));
 
@@ -142,8 +144,8 @@ class MockChatCompletionsTest {
     }
 
     @Test
-    void errorStatusesCarryOpenAiErrorBodies() throws IOException {
-        RawHttpConnection.Response response = call(body(true, true), "x-mock-status: 429", "x-mock-retry-after: 3");
+    void errorStatusesCarryOpenAiErrorBodies() {
+        RawHttpClient.Response response = call(body(true, true), "x-mock-status: 429", "x-mock-retry-after: 3");
 
         assertThat(response.status).isEqualTo(429);
         assertThat(response.header("retry-after")).isEqualTo("3");
@@ -155,7 +157,7 @@ class MockChatCompletionsTest {
     }
 
     @Test
-    void inBandErrorIsAnErrorChunkAfterTheFirst() throws IOException {
+    void inBandErrorIsAnErrorChunkAfterTheFirst() {
         List<String> data = data(call(body(true, true), "x-mock-in-band-error: true"));
 
         assertThat(data).hasSize(2);
@@ -163,19 +165,19 @@ class MockChatCompletionsTest {
         assertThat(error.number("error.code")).isEqualTo(503);
         assertThat(error.text("error.message")).contains("overloaded");
 
-        RawHttpConnection.Response json = call(body(false, false), "x-mock-in-band-error: true");
+        RawHttpClient.Response json = call(body(false, false), "x-mock-in-band-error: true");
         assertThat(json.status).isEqualTo(503);
         assertThat(Json.parse(json.bodyText()).text("error.type")).isEqualTo("server_error");
     }
 
     @Test
-    void sameRequestGetsTheSameBytes() throws IOException {
+    void sameRequestGetsTheSameBytes() {
         String request = body(true, true);
         assertThat(call(request).bodyText()).isEqualTo(call(request).bodyText());
         assertThat(call(body(false, false)).bodyText()).isNotEqualTo(call(body(false, true)).bodyText());
     }
 
-    private static List<Json> toolDeltas(RawHttpConnection.Response response) {
+    private static List<Json> toolDeltas(RawHttpClient.Response response) {
         List<Json> deltas = new java.util.ArrayList<>();
         for (String data : data(response)) {
             if (!data.equals("[DONE]")) {

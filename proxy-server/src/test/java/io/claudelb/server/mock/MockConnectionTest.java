@@ -4,6 +4,9 @@ import static io.claudelb.server.mock.MockMessagesTest.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.claudelb.server.support.Json;
+import io.claudelb.server.support.RawHttpClient;
+import io.claudelb.server.support.Sse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -33,15 +36,15 @@ class MockConnectionTest {
     }
 
     @Test
-    void keepAliveRequestsShareTheirConnectionId() throws IOException {
-        try (RawHttpConnection connection = new RawHttpConnection(mock.port())) {
-            connection.send(RawHttpConnection.post("/v1/messages", body(true)));
+    void keepAliveRequestsShareTheirConnectionId() {
+        try (RawHttpClient connection = RawHttpClient.connect(mock.port())) {
+            connection.send(RawHttpClient.post("/v1/messages", body(true)));
             assertThat(connection.read().status).isEqualTo(200);
-            connection.send(RawHttpConnection.post("/v1/messages/count_tokens", "{}"));
+            connection.send(RawHttpClient.post("/v1/messages/count_tokens", "{}"));
             assertThat(connection.read().status).isEqualTo(200);
         }
-        try (RawHttpConnection other = new RawHttpConnection(mock.port())) {
-            other.send(RawHttpConnection.post("/v1/messages", body(false)));
+        try (RawHttpClient other = RawHttpClient.connect(mock.port())) {
+            other.send(RawHttpClient.post("/v1/messages", body(false)));
             assertThat(other.read().status).isEqualTo(200);
         }
 
@@ -53,17 +56,17 @@ class MockConnectionTest {
     }
 
     @Test
-    void pipelinedRequestsAreAnsweredInOrder() throws IOException {
-        try (RawHttpConnection connection = new RawHttpConnection(mock.port())) {
+    void pipelinedRequestsAreAnsweredInOrder() {
+        try (RawHttpClient connection = RawHttpClient.connect(mock.port())) {
             ByteArrayOutputStream both = new ByteArrayOutputStream();
-            both.writeBytes(RawHttpConnection.post("/v1/messages", body(true), "x-mock-pace-ms: 5"));
-            both.writeBytes(RawHttpConnection.post("/v1/messages", body(false), "x-mock-status: 429"));
+            both.writeBytes(RawHttpClient.post("/v1/messages", body(true), "x-mock-pace-ms: 5"));
+            both.writeBytes(RawHttpClient.post("/v1/messages", body(false), "x-mock-status: 429"));
             connection.send(both.toByteArray());
 
-            RawHttpConnection.Response first = connection.read();
-            RawHttpConnection.Response second = connection.read();
+            RawHttpClient.Response first = connection.read();
+            RawHttpClient.Response second = connection.read();
             assertThat(first.status).isEqualTo(200);
-            assertThat(SseEvent.parse(first.bodyText())).last().extracting(SseEvent::event).isEqualTo("message_stop");
+            assertThat(Sse.parse(first.bodyText())).last().extracting(Sse.Event::event).isEqualTo("message_stop");
             assertThat(second.status).isEqualTo(429);
         }
         assertThat(mock.requests()).extracting(RecordedRequest::requestOnConnection).containsExactly(1, 2);
@@ -94,10 +97,10 @@ class MockConnectionTest {
     }
 
     @Test
-    void recordingCanBeTurnedOff() throws IOException {
+    void recordingCanBeTurnedOff() {
         try (MockUpstream quiet = MockUpstream.start(MockOptions.defaults().withRecord(false).withIoThreads(1));
-                RawHttpConnection connection = new RawHttpConnection(quiet.port())) {
-            connection.send(RawHttpConnection.post("/v1/messages", body(false)));
+                RawHttpClient connection = RawHttpClient.connect(quiet.port())) {
+            connection.send(RawHttpClient.post("/v1/messages", body(false)));
             assertThat(connection.read().status).isEqualTo(200);
             assertThat(quiet.requests()).isEmpty();
             assertThat(quiet.connectionsAccepted()).isEqualTo(1);
@@ -105,16 +108,16 @@ class MockConnectionTest {
     }
 
     @Test
-    void largeStreamIsWrittenCompletelyThroughBackpressure() throws IOException {
+    void largeStreamIsWrittenCompletelyThroughBackpressure() {
         int events = 4_000;
         int textBytes = 16 * 1024 * 1024;
-        try (RawHttpConnection connection = new RawHttpConnection(mock.port())) {
-            connection.send(RawHttpConnection.post("/v1/messages", body(true), "x-mock-events: " + events,
+        try (RawHttpClient connection = RawHttpClient.connect(mock.port())) {
+            connection.send(RawHttpClient.post("/v1/messages", body(true), "x-mock-events: " + events,
                     "x-mock-text-bytes: " + textBytes, "x-mock-thinking: false"));
-            RawHttpConnection.Response response = connection.read();
+            RawHttpClient.Response response = connection.read();
 
             assertThat(response.complete).isTrue();
-            List<SseEvent> parsed = SseEvent.parse(response.bodyText());
+            List<Sse.Event> parsed = Sse.parse(response.bodyText());
             assertThat(parsed).hasSize(events + 6);
             int text = MockMessagesTest.deltas(parsed, 0, "text_delta", "text").stream()
                     .mapToInt(String::length).sum();
@@ -123,12 +126,12 @@ class MockConnectionTest {
     }
 
     @Test
-    void behaviourChangesApplyToLaterRequests() throws IOException {
-        try (RawHttpConnection connection = new RawHttpConnection(mock.port())) {
-            connection.send(RawHttpConnection.post("/v1/messages", body(false)));
+    void behaviourChangesApplyToLaterRequests() {
+        try (RawHttpClient connection = RawHttpClient.connect(mock.port())) {
+            connection.send(RawHttpClient.post("/v1/messages", body(false)));
             assertThat(connection.read().status).isEqualTo(200);
             mock.setBehaviour(MockBehaviour.defaults().withErrorStatus(500));
-            connection.send(RawHttpConnection.post("/v1/messages", body(false)));
+            connection.send(RawHttpClient.post("/v1/messages", body(false)));
             assertThat(connection.read().status).isEqualTo(500);
         }
         assertThat(mock.behaviour().errorStatus()).isEqualTo(500);
@@ -136,9 +139,9 @@ class MockConnectionTest {
 
     @Test
     void connectionCloseRequestIsHonoured() throws IOException {
-        try (RawHttpConnection connection = new RawHttpConnection(mock.port())) {
-            connection.send(RawHttpConnection.post("/v1/messages", body(false), "connection: close"));
-            RawHttpConnection.Response response = connection.read();
+        try (RawHttpClient connection = RawHttpClient.connect(mock.port())) {
+            connection.send(RawHttpClient.post("/v1/messages", body(false), "connection: close"));
+            RawHttpClient.Response response = connection.read();
             assertThat(response.status).isEqualTo(200);
             assertThat(connection.readByte()).isEqualTo(-1);
         }
@@ -146,10 +149,10 @@ class MockConnectionTest {
 
     @Test
     void malformedRequestGets400AndClose() throws IOException {
-        try (RawHttpConnection connection = new RawHttpConnection(mock.port())) {
+        try (RawHttpClient connection = RawHttpClient.connect(mock.port())) {
             connection.send("POST /v1/messages HTTP/1.1\r\nhost: x\r\ncontent-length: nope\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
-            RawHttpConnection.Response response = connection.read();
+            RawHttpClient.Response response = connection.read();
             assertThat(response.status).isEqualTo(400);
             assertThat(Json.parse(response.bodyText()).text("error.type")).isEqualTo("invalid_request_error");
             assertThat(connection.readByte()).isEqualTo(-1);
@@ -157,7 +160,7 @@ class MockConnectionTest {
     }
 
     @Test
-    void closeStopsListeningAndBaseUrlNamesThePort() throws IOException {
+    void closeStopsListeningAndBaseUrlNamesThePort() {
         MockUpstream other = MockUpstream.start(MockOptions.defaults().withName("second").withIoThreads(1));
         int port = other.port();
         assertThat(other.baseUrl()).isEqualTo("http://127.0.0.1:" + port);

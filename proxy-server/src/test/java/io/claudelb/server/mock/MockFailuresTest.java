@@ -4,6 +4,9 @@ import static io.claudelb.server.mock.MockMessagesTest.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.claudelb.server.support.Json;
+import io.claudelb.server.support.RawHttpClient;
+import io.claudelb.server.support.Sse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -33,9 +36,9 @@ class MockFailuresTest {
         mock.close();
     }
 
-    private RawHttpConnection.Response call(String body, String... headers) throws IOException {
-        try (RawHttpConnection connection = new RawHttpConnection(mock.port())) {
-            connection.send(RawHttpConnection.post("/v1/messages", body, headers));
+    private RawHttpClient.Response call(String body, String... headers) {
+        try (RawHttpClient connection = RawHttpClient.connect(mock.port())) {
+            connection.send(RawHttpClient.post("/v1/messages", body, headers));
             return connection.readUntilFailure();
         }
     }
@@ -44,10 +47,10 @@ class MockFailuresTest {
     @CsvSource({"400,invalid_request_error", "401,authentication_error", "402,billing_error",
         "403,permission_error", "404,not_found_error", "408,invalid_request_error", "413,request_too_large",
         "429,rate_limit_error", "500,api_error", "502,api_error", "503,overloaded_error", "529,overloaded_error"})
-    void errorStatusHasTheAnthropicErrorTypeForTheStatus(int status, String type) throws IOException {
+    void errorStatusHasTheAnthropicErrorTypeForTheStatus(int status, String type) {
         mock.setBehaviour(MockBehaviour.defaults().withErrorStatus(status));
 
-        RawHttpConnection.Response response = call(body(true));
+        RawHttpClient.Response response = call(body(true));
 
         assertThat(response.status).isEqualTo(status);
         assertThat(response.header("content-type")).isEqualTo("application/json");
@@ -59,12 +62,12 @@ class MockFailuresTest {
     }
 
     @Test
-    void retryAfterGoesWithErrorsOnly() throws IOException {
+    void retryAfterGoesWithErrorsOnly() {
         mock.setBehaviour(MockBehaviour.defaults().withErrorStatus(429).withRetryAfter("7"));
 
-        RawHttpConnection.Response limited = call(body(false));
-        RawHttpConnection.Response overridden = call(body(false), "x-mock-status: 529", "x-mock-retry-after: 3");
-        RawHttpConnection.Response ok = call(body(false), "x-mock-status: 200");
+        RawHttpClient.Response limited = call(body(false));
+        RawHttpClient.Response overridden = call(body(false), "x-mock-status: 529", "x-mock-retry-after: 3");
+        RawHttpClient.Response ok = call(body(false), "x-mock-status: 200");
 
         assertThat(limited.status).isEqualTo(429);
         assertThat(limited.header("retry-after")).isEqualTo("7");
@@ -76,14 +79,14 @@ class MockFailuresTest {
     }
 
     @Test
-    void inBandErrorFollowsMessageStartInsideA200Stream() throws IOException {
-        RawHttpConnection.Response stream = call(body(true), "x-mock-in-band-error: true");
-        RawHttpConnection.Response json = call(body(false), "x-mock-in-band-error: true");
+    void inBandErrorFollowsMessageStartInsideA200Stream() {
+        RawHttpClient.Response stream = call(body(true), "x-mock-in-band-error: true");
+        RawHttpClient.Response json = call(body(false), "x-mock-in-band-error: true");
 
         assertThat(stream.status).isEqualTo(200);
         assertThat(stream.complete).isTrue();
-        List<SseEvent> events = SseEvent.parse(stream.bodyText());
-        assertThat(events).extracting(SseEvent::event).containsExactly("message_start", "error");
+        List<Sse.Event> events = Sse.parse(stream.bodyText());
+        assertThat(events).extracting(Sse.Event::event).containsExactly("message_start", "error");
         assertThat(events.get(1).json().text("type")).isEqualTo("error");
         assertThat(events.get(1).json().text("error.type")).isEqualTo("overloaded_error");
         assertThat(json.status).isEqualTo(529);
@@ -91,27 +94,27 @@ class MockFailuresTest {
     }
 
     @Test
-    void resetAfterEventsDeliversExactlyThoseEventsThenResets() throws IOException {
-        RawHttpConnection.Response response = call(body(true), "x-mock-reset-after-events: 4");
+    void resetAfterEventsDeliversExactlyThoseEventsThenResets() {
+        RawHttpClient.Response response = call(body(true), "x-mock-reset-after-events: 4");
 
         assertThat(response.status).isEqualTo(200);
         assertThat(response.complete).isFalse();
         assertThat(response.failure).isInstanceOf(IOException.class);
-        assertThat(SseEvent.parse(response.bodyText())).extracting(SseEvent::event)
+        assertThat(Sse.parse(response.bodyText())).extracting(Sse.Event::event)
                 .containsExactly("message_start", "content_block_start", "ping", "content_block_delta");
     }
 
     @Test
-    void resetAfterMoreEventsThanTheStreamHasCutsTheTerminatingChunk() throws IOException {
-        RawHttpConnection.Response response = call(body(true), "x-mock-reset-after-events: 1000");
+    void resetAfterMoreEventsThanTheStreamHasCutsTheTerminatingChunk() {
+        RawHttpClient.Response response = call(body(true), "x-mock-reset-after-events: 1000");
 
         assertThat(response.complete).isFalse();
-        assertThat(SseEvent.parse(response.bodyText())).extracting(SseEvent::event).endsWith("message_stop");
+        assertThat(Sse.parse(response.bodyText())).extracting(Sse.Event::event).endsWith("message_stop");
     }
 
     @Test
-    void resetAfterZeroEventsSendsOnlyTheHead() throws IOException {
-        RawHttpConnection.Response response = call(body(true), "x-mock-reset-after-events: 0");
+    void resetAfterZeroEventsSendsOnlyTheHead() {
+        RawHttpClient.Response response = call(body(true), "x-mock-reset-after-events: 0");
 
         assertThat(response.status).isEqualTo(200);
         assertThat(response.chunks).isEmpty();
@@ -119,8 +122,8 @@ class MockFailuresTest {
     }
 
     @Test
-    void jsonAnswerWithResetIsCutMidBody() throws IOException {
-        RawHttpConnection.Response response = call(body(false), "x-mock-reset-after-events: 0");
+    void jsonAnswerWithResetIsCutMidBody() {
+        RawHttpClient.Response response = call(body(false), "x-mock-reset-after-events: 0");
 
         assertThat(response.status).isEqualTo(200);
         assertThat(response.complete).isFalse();
@@ -144,8 +147,8 @@ class MockFailuresTest {
 
     @Test
     void resetBeforeHeadersSendsNothing() throws Exception {
-        try (RawHttpConnection connection = new RawHttpConnection(mock.port())) {
-            connection.send(RawHttpConnection.post("/v1/messages", body(true), "x-mock-reset-before-headers: true"));
+        try (RawHttpClient connection = RawHttpClient.connect(mock.port())) {
+            connection.send(RawHttpClient.post("/v1/messages", body(true), "x-mock-reset-before-headers: true"));
             assertThatThrownBy(connection::readByte).isInstanceOf(IOException.class)
                     .hasMessageContaining("reset");
         }
@@ -158,7 +161,7 @@ class MockFailuresTest {
     }
 
     @Test
-    void failFirstFailsThatManyRequestsThenSucceedsAndRestartsOnSetBehaviour() throws IOException {
+    void failFirstFailsThatManyRequestsThenSucceedsAndRestartsOnSetBehaviour() {
         MockBehaviour flaky = MockBehaviour.defaults().withErrorStatus(503).withFailFirst(2);
         mock.setBehaviour(flaky);
 
@@ -176,7 +179,7 @@ class MockFailuresTest {
     }
 
     @Test
-    void failureHeaderFailsItsRequestWhateverFailFirstSays() throws IOException {
+    void failureHeaderFailsItsRequestWhateverFailFirstSays() {
         mock.setBehaviour(MockBehaviour.defaults().withErrorStatus(500).withFailFirst(1));
         call(body(false));
 
@@ -185,9 +188,9 @@ class MockFailuresTest {
     }
 
     @Test
-    void timeToFirstByteDelaysTheAnswer() throws IOException {
+    void timeToFirstByteDelaysTheAnswer() {
         long started = System.nanoTime();
-        RawHttpConnection.Response response = call(body(false), "x-mock-ttfb-ms: 200");
+        RawHttpClient.Response response = call(body(false), "x-mock-ttfb-ms: 200");
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
 
         assertThat(response.status).isEqualTo(200);
@@ -195,13 +198,13 @@ class MockFailuresTest {
     }
 
     @Test
-    void paceSpacesTheEvents() throws IOException {
+    void paceSpacesTheEvents() {
         long started = System.nanoTime();
-        RawHttpConnection.Response response = call(body(true), "x-mock-pace-ms: 50", "x-mock-events: 1",
+        RawHttpClient.Response response = call(body(true), "x-mock-pace-ms: 50", "x-mock-events: 1",
                 "x-mock-thinking: false");
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
 
-        List<SseEvent> events = SseEvent.parse(response.bodyText());
+        List<Sse.Event> events = Sse.parse(response.bodyText());
         assertThat(events).hasSize(7);
         assertThat(elapsedMs).isGreaterThanOrEqualTo(6 * 50);
         assertThat(Duration.ofMillis(elapsedMs)).isLessThan(Duration.ofSeconds(10));

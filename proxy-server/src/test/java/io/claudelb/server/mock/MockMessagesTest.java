@@ -2,7 +2,9 @@ package io.claudelb.server.mock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
+import io.claudelb.server.support.Json;
+import io.claudelb.server.support.RawHttpClient;
+import io.claudelb.server.support.Sse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -32,17 +34,17 @@ class MockMessagesTest {
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say ok\"}]}";
     }
 
-    private RawHttpConnection.Response call(String path, String body, String... headers) throws IOException {
-        try (RawHttpConnection connection = new RawHttpConnection(mock.port())) {
-            connection.send(RawHttpConnection.post(path, body, headers));
+    private RawHttpClient.Response call(String path, String body, String... headers) {
+        try (RawHttpClient connection = RawHttpClient.connect(mock.port())) {
+            connection.send(RawHttpClient.post(path, body, headers));
             return connection.read();
         }
     }
 
     @Test
-    void jsonAnswerHasTheMessagesApiShape() throws IOException {
+    void jsonAnswerHasTheMessagesApiShape() {
         String request = body(false);
-        RawHttpConnection.Response response = call("/v1/messages?beta=true", request);
+        RawHttpClient.Response response = call("/v1/messages?beta=true", request);
 
         assertThat(response.status).isEqualTo(200);
         assertThat(response.header("content-type")).isEqualTo("application/json");
@@ -70,15 +72,15 @@ class MockMessagesTest {
     }
 
     @Test
-    void streamHasTheProtocolEventOrderWithOneEventPerChunk() throws IOException {
-        RawHttpConnection.Response response = call("/v1/messages", body(true), "x-mock-tool-use: true",
+    void streamHasTheProtocolEventOrderWithOneEventPerChunk() {
+        RawHttpClient.Response response = call("/v1/messages", body(true), "x-mock-tool-use: true",
                 "x-mock-events: 3");
 
         assertThat(response.status).isEqualTo(200);
         assertThat(response.header("content-type")).isEqualTo("text/event-stream; charset=utf-8");
         assertThat(response.header("transfer-encoding")).isEqualTo("chunked");
-        List<SseEvent> events = SseEvent.parse(response.bodyText());
-        assertThat(events).extracting(SseEvent::event).containsExactly(
+        List<Sse.Event> events = Sse.parse(response.bodyText());
+        assertThat(events).extracting(Sse.Event::event).containsExactly(
                 "message_start",
                 "content_block_start", "ping", "content_block_delta", "content_block_delta",
                 "content_block_delta", "content_block_stop",
@@ -90,7 +92,7 @@ class MockMessagesTest {
         // Each event is its own HTTP chunk, and every data line is JSON whose type names its event.
         assertThat(response.chunks).hasSize(events.size());
         for (int i = 0; i < events.size(); i++) {
-            SseEvent event = events.get(i);
+            Sse.Event event = events.get(i);
             assertThat(new String(response.chunks.get(i), StandardCharsets.UTF_8))
                     .isEqualTo("event: " + event.event() + "\ndata: " + event.data() + "\n\n");
             assertThat(event.json().text("type")).isEqualTo(event.event());
@@ -130,9 +132,9 @@ class MockMessagesTest {
     }
 
     @Test
-    void streamAndJsonCarryTheSameContent() throws IOException {
+    void streamAndJsonCarryTheSameContent() {
         Json message = Json.parse(call("/v1/messages", body(false), "x-mock-tool-use: true").bodyText());
-        List<SseEvent> events = SseEvent.parse(call("/v1/messages", body(true), "x-mock-tool-use: true").bodyText());
+        List<Sse.Event> events = Sse.parse(call("/v1/messages", body(true), "x-mock-tool-use: true").bodyText());
 
         assertThat(String.join("", deltas(events, 0, "thinking_delta", "thinking")))
                 .isEqualTo(message.text("content.0.thinking"));
@@ -149,33 +151,33 @@ class MockMessagesTest {
     }
 
     @Test
-    void databricksPathIsServed() throws IOException {
-        RawHttpConnection.Response response = call("/serving-endpoints/anthropic/v1/messages", body(true));
+    void databricksPathIsServed() {
+        RawHttpClient.Response response = call("/serving-endpoints/anthropic/v1/messages", body(true));
 
         assertThat(response.status).isEqualTo(200);
-        assertThat(SseEvent.parse(response.bodyText())).extracting(SseEvent::event)
+        assertThat(Sse.parse(response.bodyText())).extracting(Sse.Event::event)
                 .startsWith("message_start").endsWith("message_delta", "message_stop");
     }
 
     @Test
-    void countTokensAnswersBodyLengthOverFour() throws IOException {
+    void countTokensAnswersBodyLengthOverFour() {
         String request = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}";
-        RawHttpConnection.Response response = call("/v1/messages/count_tokens?beta=true", request);
+        RawHttpClient.Response response = call("/v1/messages/count_tokens?beta=true", request);
 
         assertThat(response.status).isEqualTo(200);
         assertThat(Json.parse(response.bodyText()).number("input_tokens")).isEqualTo(request.length() / 4);
     }
 
     @Test
-    void healthAnswersOkAndUnknownPathsAnswerAnthropicShaped404() throws IOException {
-        try (RawHttpConnection connection = new RawHttpConnection(mock.port())) {
+    void healthAnswersOkAndUnknownPathsAnswerAnthropicShaped404() {
+        try (RawHttpClient connection = RawHttpClient.connect(mock.port())) {
             connection.send("GET /health HTTP/1.1\r\nhost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            RawHttpConnection.Response health = connection.read();
+            RawHttpClient.Response health = connection.read();
             assertThat(health.status).isEqualTo(200);
             assertThat(Json.parse(health.bodyText()).text("status")).isEqualTo("ok");
 
             connection.send("GET /v1/models HTTP/1.1\r\nhost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            RawHttpConnection.Response missing = connection.read();
+            RawHttpClient.Response missing = connection.read();
             assertThat(missing.status).isEqualTo(404);
             Json error = Json.parse(missing.bodyText());
             assertThat(error.text("type")).isEqualTo("error");
@@ -185,27 +187,27 @@ class MockMessagesTest {
     }
 
     @Test
-    void sameRequestGetsIdenticalBytesAndAnotherRequestAnotherId() throws IOException {
-        RawHttpConnection.Response first = call("/v1/messages", body(true), "x-mock-tool-use: true");
-        RawHttpConnection.Response second = call("/v1/messages", body(true), "x-mock-tool-use: true");
-        RawHttpConnection.Response other = call("/v1/messages", body(true).replace("Say ok", "Say no"),
+    void sameRequestGetsIdenticalBytesAndAnotherRequestAnotherId() {
+        RawHttpClient.Response first = call("/v1/messages", body(true), "x-mock-tool-use: true");
+        RawHttpClient.Response second = call("/v1/messages", body(true), "x-mock-tool-use: true");
+        RawHttpClient.Response other = call("/v1/messages", body(true).replace("Say ok", "Say no"),
                 "x-mock-tool-use: true");
 
         assertThat(second.body.toByteArray()).isEqualTo(first.body.toByteArray());
         assertThat(second.chunks).hasSameSizeAs(first.chunks);
         assertThat(call("/v1/messages", body(false)).bodyText()).isEqualTo(call("/v1/messages", body(false)).bodyText());
         assertThat(second.header("request-id")).isNotEqualTo(first.header("request-id"));
-        String firstId = SseEvent.parse(first.bodyText()).get(0).json().text("message.id");
-        String otherId = SseEvent.parse(other.bodyText()).get(0).json().text("message.id");
+        String firstId = Sse.parse(first.bodyText()).get(0).json().text("message.id");
+        String otherId = Sse.parse(other.bodyText()).get(0).json().text("message.id");
         assertThat(otherId).isNotEqualTo(firstId);
     }
 
     @Test
-    void headersOverrideTheContent() throws IOException {
-        List<SseEvent> events = SseEvent.parse(call("/v1/messages", body(true), "x-mock-thinking: false",
+    void headersOverrideTheContent() {
+        List<Sse.Event> events = Sse.parse(call("/v1/messages", body(true), "x-mock-thinking: false",
                 "x-mock-events: 5", "x-mock-text-bytes: 1000").bodyText());
 
-        assertThat(events).extracting(SseEvent::event).containsExactly("message_start", "content_block_start", "ping",
+        assertThat(events).extracting(Sse.Event::event).containsExactly("message_start", "content_block_start", "ping",
                 "content_block_delta", "content_block_delta", "content_block_delta", "content_block_delta",
                 "content_block_delta", "content_block_stop", "message_delta", "message_stop");
         List<String> texts = deltas(events, 0, "text_delta", "text");
@@ -214,14 +216,14 @@ class MockMessagesTest {
     }
 
     @Test
-    void zeroTextEventsGiveAnEmptyTextBlock() throws IOException {
+    void zeroTextEventsGiveAnEmptyTextBlock() {
         Json message = Json.parse(call("/v1/messages", body(false), "x-mock-events: 0").bodyText());
 
         assertThat(message.text("content.1.text")).isEmpty();
     }
 
     @Test
-    void modelWithCharactersThatNeedEscapingIsEchoedAsValidJson() throws IOException {
+    void modelWithCharactersThatNeedEscapingIsEchoedAsValidJson() {
         String request = "{\"model\":\"we\\\"ird\\\\model\",\"stream\":false}";
         Json message = Json.parse(call("/v1/messages", request).bodyText());
 
@@ -229,11 +231,11 @@ class MockMessagesTest {
     }
 
     @Test
-    void fixedBodyIsAnsweredAsIs() throws IOException {
+    void fixedBodyIsAnsweredAsIs() {
         String fixed = "{\"error\":{\"type\":\"error\",\"message\":\"Insufficient credits\"}}";
         mock.setBehaviour(MockBehaviour.defaults().withStatus(402).withFixedBody(fixed));
 
-        RawHttpConnection.Response response = call("/v1/messages", body(true));
+        RawHttpClient.Response response = call("/v1/messages", body(true));
 
         assertThat(response.status).isEqualTo(402);
         assertThat(response.bodyText()).isEqualTo(fixed);
@@ -241,9 +243,9 @@ class MockMessagesTest {
     }
 
     @Test
-    void invalidJsonBodyAndBadOverrideHeaderGet400() throws IOException {
-        RawHttpConnection.Response notJson = call("/v1/messages", "{\"model\": ");
-        RawHttpConnection.Response badHeader = call("/v1/messages", body(false), "x-mock-events: many");
+    void invalidJsonBodyAndBadOverrideHeaderGet400() {
+        RawHttpClient.Response notJson = call("/v1/messages", "{\"model\": ");
+        RawHttpClient.Response badHeader = call("/v1/messages", body(false), "x-mock-events: many");
 
         assertThat(notJson.status).isEqualTo(400);
         assertThat(Json.parse(notJson.bodyText()).text("error.type")).isEqualTo("invalid_request_error");
@@ -252,10 +254,10 @@ class MockMessagesTest {
     }
 
     /** The delta values of one type in the block with this index, in order. */
-    static List<String> deltas(List<SseEvent> events, int index, String type, String field) {
+    static List<String> deltas(List<Sse.Event> events, int index, String type, String field) {
         return events.stream()
                 .filter(e -> "content_block_delta".equals(e.event()))
-                .map(SseEvent::json)
+                .map(Sse.Event::json)
                 .filter(j -> j.number("index") == index && type.equals(j.text("delta.type")))
                 .map(j -> j.text("delta." + field))
                 .collect(Collectors.toList());

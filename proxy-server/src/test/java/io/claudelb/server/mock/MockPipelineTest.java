@@ -3,6 +3,7 @@ package io.claudelb.server.mock;
 import static io.claudelb.server.mock.MockMessagesTest.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.claudelb.server.support.RawHttpClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -95,7 +96,7 @@ class MockPipelineTest {
     }
 
     private void send(String body, String... headers) {
-        channel.writeInbound(Unpooled.wrappedBuffer(RawHttpConnection.post("/v1/messages", body, headers)));
+        channel.writeInbound(Unpooled.wrappedBuffer(RawHttpClient.post("/v1/messages", body, headers)));
     }
 
     /** Everything written (and flushed) since the last call, as text. */

@@ -16,6 +16,7 @@ import io.claudelb.server.mock.MockOptions;
 import io.claudelb.server.mock.MockUpstream;
 import io.claudelb.server.mock.RecordedRequest;
 import io.claudelb.server.support.Json;
+import io.claudelb.server.support.Sse;
 import io.claudelb.server.support.TestConfigs;
 import java.io.IOException;
 import java.net.URI;
@@ -155,8 +156,8 @@ class OpenAiUpstreamTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type")).contains("text/event-stream; charset=utf-8");
         assertThat(response.headers().firstValue("content-length")).isEmpty();
-        SseEvents events = SseEvents.parse(response.body());
-        assertThat(events.names()).containsExactly("message_start", "ping",
+        Sse events = Sse.strict(response.body());
+        assertThat(events.eventNames()).containsExactly("message_start", "ping",
                 "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
                 "content_block_start", "content_block_delta", "content_block_delta", "content_block_delta",
                 "content_block_delta", "content_block_delta", "content_block_stop",
@@ -182,17 +183,17 @@ class OpenAiUpstreamTest {
                 .withOpenAiLateToolIds(lateToolIds));
         MockCalls upstream = new MockCalls(a);
 
-        SseEvents events = SseEvents.parse(post(request(true)).body());
+        Sse events = Sse.strict(post(request(true)).body());
 
         assertThat(events.blockTypes()).containsExactly("text", "tool_use", "tool_use");
         for (int call = 0; call < 2; call++) {
-            SseEvents.Event start = events.blockStart(call + 1);
+            Sse.Event start = events.blockStart(call + 1);
             assertThat(start.field("content_block.id")).startsWith("call_mock_").endsWith("_" + call);
             assertThat(start.field("content_block.name")).isEqualTo("get_weather");
             assertThat(events.deltas(call + 1, "partial_json")).isEqualTo(upstream.toolArguments(call));
         }
         assertThat(events.messageDelta().field("delta.stop_reason")).isEqualTo("tool_use");
-        assertThat(events.last().name()).isEqualTo("message_stop");
+        assertThat(events.last().event()).isEqualTo("message_stop");
     }
 
     /**
@@ -257,9 +258,9 @@ class OpenAiUpstreamTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("x-claude-lb-upstream")).contains("b");
-        SseEvents events = SseEvents.parse(response.body());
-        assertThat(events.names()).doesNotContain("error");
-        assertThat(events.last().name()).isEqualTo("message_stop");
+        Sse events = Sse.strict(response.body());
+        assertThat(events.eventNames()).doesNotContain("error");
+        assertThat(events.last().event()).isEqualTo("message_stop");
         assertThat(a.requests()).hasSize(1);
         assertThat(b.requests()).hasSize(1);
     }
@@ -272,11 +273,11 @@ class OpenAiUpstreamTest {
         HttpResponse<String> response = post(request(true));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        SseEvents events = SseEvents.parse(response.body());
-        assertThat(events.names()).startsWith("message_start", "ping", "content_block_start")
+        Sse events = Sse.strict(response.body());
+        assertThat(events.eventNames()).startsWith("message_start", "ping", "content_block_start")
                 .doesNotContain("message_stop", "message_delta");
-        assertThat(events.names().stream().filter("error"::equals)).hasSize(1);
-        assertThat(events.last().name()).isEqualTo("error");
+        assertThat(events.eventNames().stream().filter("error"::equals)).hasSize(1);
+        assertThat(events.last().event()).isEqualTo("error");
         assertThat(events.last().field("error.type")).isEqualTo("api_error");
     }
 

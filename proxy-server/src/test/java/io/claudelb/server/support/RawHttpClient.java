@@ -17,8 +17,9 @@ import java.util.Map;
 
 /**
  * A minimal blocking HTTP/1.1 client over one socket (tests only), for what java.net.http hides: exact body bytes,
- * several requests on one connection, pipelining, a small receive buffer, reading a stream chunk by chunk, and what
- * arrived before the peer closed.
+ * each chunk as it arrives, whether a chunked body was terminated properly, several requests on one connection,
+ * pipelining, a small receive buffer, closing the connection in the middle of a stream (a client that goes away),
+ * and what arrived before the peer closed or reset.
  */
 public final class RawHttpClient implements AutoCloseable {
     private final Socket socket;
@@ -228,6 +229,7 @@ public final class RawHttpClient implements AutoCloseable {
         public final Map<String, List<String>> headers = new LinkedHashMap<>();
         public final ByteArrayOutputStream body = new ByteArrayOutputStream();
         public final List<byte[]> chunks = new ArrayList<>();
+        /** The body ended as its framing says (content-length reached, the terminating chunk, or end of stream). */
         public boolean complete;
         public IOException failure;
 
@@ -243,6 +245,26 @@ public final class RawHttpClient implements AutoCloseable {
 
         public String bodyText() {
             return body.toString(StandardCharsets.UTF_8);
+        }
+
+        /** The body as a JSON tree; fails the test if it is not JSON. */
+        public Json json() {
+            return Json.parse(bodyText());
+        }
+
+        /** Complete SSE events of the body; an unfinished tail is dropped. */
+        public List<Sse.Event> events() {
+            return Sse.parse(bodyText());
+        }
+
+        /** The upstream that answered, as the proxy says ({@code x-claude-lb-upstream}). */
+        public String upstream() {
+            return header("x-claude-lb-upstream");
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + headers + "\n" + bodyText();
         }
     }
 }
