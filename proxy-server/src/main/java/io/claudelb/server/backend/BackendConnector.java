@@ -60,8 +60,11 @@ public final class BackendConnector {
                             handler.setConnectTimeoutMillis(upstream.timeouts().connect().toMillis());
                             ch.pipeline().addLast(PipelineNames.PROXY, handler);
                         }
+                        // Upstreams are configured, not arbitrary clients: their response headers are relayed
+                        // as decoded, without a second character-by-character validation (the decoder still
+                        // splits lines, so no CR/LF can reach a value).
                         ch.pipeline().addLast(PipelineNames.HTTP_CODEC,
-                                new HttpClientCodec(new HttpDecoderConfig(), false, false));
+                                new HttpClientCodec(new HttpDecoderConfig().setValidateHeaders(false), false, false));
                         ch.pipeline().addLast(PipelineNames.POOL_GUARD, PoolGuard.INSTANCE);
                     }
                 });

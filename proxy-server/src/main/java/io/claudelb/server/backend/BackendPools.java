@@ -3,7 +3,9 @@ package io.claudelb.server.backend;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.time.NanoClock;
 import io.netty.channel.EventLoop;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class BackendPools {
     private final BackendConnector connector;
     private final NanoClock clock;
-    private final Map<EventLoop, Map<UpstreamConfig, BackendPool>> byLoop = new ConcurrentHashMap<>();
+    private final Map<EventLoop, LoopPools> byLoop = new ConcurrentHashMap<>();
 
     public BackendPools(BackendConnector connector, NanoClock clock) {
         this.connector = connector;
@@ -25,13 +27,24 @@ public final class BackendPools {
     /** The pool for {@code upstream} on {@code loop}; call on that loop. */
     public BackendPool pool(EventLoop loop, UpstreamConfig upstream) {
         assert loop.inEventLoop();
-        Map<UpstreamConfig, BackendPool> pools = byLoop.computeIfAbsent(loop, l -> new HashMap<>());
-        BackendPool pool = pools.get(upstream);
+        LoopPools pools = byLoop.computeIfAbsent(loop, l -> new LoopPools());
+        // Identity first: a record's hashCode walks every nested record, and the snapshot's instances rarely change.
+        BackendPool pool = pools.byInstance.get(upstream);
         if (pool == null) {
-            pool = new BackendPool(upstream, loop, connector, clock);
-            pools.put(upstream, pool);
+            pool = pools.byValue.computeIfAbsent(upstream, u -> new BackendPool(u, loop, connector, clock));
+            pools.byInstance.put(upstream, pool);
         }
         return pool;
+    }
+
+    /** One event loop's pools; touched only by that loop (the registry iterates it on the loop too). */
+    private static final class LoopPools {
+        final Map<UpstreamConfig, BackendPool> byValue = new HashMap<>();
+        final Map<UpstreamConfig, BackendPool> byInstance = new IdentityHashMap<>();
+
+        Collection<BackendPool> all() {
+            return byValue.values();
+        }
     }
 
     /**
@@ -40,9 +53,9 @@ public final class BackendPools {
      */
     public int openConnections() {
         int total = 0;
-        for (Map.Entry<EventLoop, Map<UpstreamConfig, BackendPool>> e : byLoop.entrySet()) {
-            Map<UpstreamConfig, BackendPool> pools = e.getValue();
-            total += e.getKey().submit(() -> pools.values().stream().mapToInt(BackendPool::openConnections).sum())
+        for (Map.Entry<EventLoop, LoopPools> e : byLoop.entrySet()) {
+            LoopPools pools = e.getValue();
+            total += e.getKey().submit(() -> pools.all().stream().mapToInt(BackendPool::openConnections).sum())
                     .syncUninterruptibly().getNow();
         }
         return total;
@@ -50,6 +63,6 @@ public final class BackendPools {
 
     /** Closes every pool's idle connections, each on its own loop. */
     public void closeAll() {
-        byLoop.forEach((loop, pools) -> loop.execute(() -> pools.values().forEach(BackendPool::close)));
+        byLoop.forEach((loop, pools) -> loop.execute(() -> pools.all().forEach(BackendPool::close)));
     }
 }
