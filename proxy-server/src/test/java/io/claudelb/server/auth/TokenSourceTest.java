@@ -3,6 +3,7 @@ package io.claudelb.server.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.core.config.Secret;
+import io.claudelb.server.support.FakeClock;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
@@ -12,14 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** TokenSource's caching, refresh-ahead, single flight, renewal and rotation, with a fetcher the test answers. */
 class TokenSourceTest {
     private final EventLoop loop = new DefaultEventLoop();
-    private final AtomicLong now = new AtomicLong(5_000_000_000L);
+    private final FakeClock clock = new FakeClock();
     private final List<Promise<TokenResponse>> fetches = new ArrayList<>();
     private final List<String> presentedRefreshTokens = new ArrayList<>();
     private final TokenSource source = new TokenSource("ws", Secret.of("rt-0"), (l, refresh) -> {
@@ -27,7 +27,7 @@ class TokenSourceTest {
         Promise<TokenResponse> p = l.newPromise();
         fetches.add(p);
         return p;
-    }, now::get);
+    }, clock);
 
     @AfterEach
     void stop() {
@@ -45,10 +45,6 @@ class TokenSourceTest {
 
     private static String value(Future<AccessToken> f) throws Exception {
         return f.get(5, TimeUnit.SECONDS).value();
-    }
-
-    private void advance(Duration d) {
-        now.addAndGet(d.toNanos());
     }
 
     @Test
@@ -70,10 +66,10 @@ class TokenSourceTest {
     void pastEightyPercentARefreshStartsInTheBackgroundWhileTheOldTokenIsStillSent() throws Exception {
         onLoop(() -> source.token(loop));
         answer(0, "at-1", 100, null);
-        advance(Duration.ofSeconds(79));
+        clock.advance(Duration.ofSeconds(79));
         assertThat(value(onLoop(() -> source.token(loop)))).isEqualTo("at-1");
         assertThat(fetches).hasSize(1);
-        advance(Duration.ofSeconds(2));
+        clock.advance(Duration.ofSeconds(2));
         Future<AccessToken> during = onLoop(() -> source.token(loop));
         assertThat(during.isDone()).isTrue();
         assertThat(value(during)).isEqualTo("at-1");
@@ -89,7 +85,7 @@ class TokenSourceTest {
     void inItsLastTenthAndAfterExpiryATokenIsNotSentCallersWait() throws Exception {
         onLoop(() -> source.token(loop));
         answer(0, "at-1", 100, null);
-        advance(Duration.ofSeconds(91));
+        clock.advance(Duration.ofSeconds(91));
         Future<AccessToken> waiting = onLoop(() -> source.token(loop));
         assertThat(waiting.isDone()).isFalse();
         answer(1, "at-2", 100, null);
@@ -100,9 +96,9 @@ class TokenSourceTest {
     void longLifetimesKeepAThirtySecondMargin() throws Exception {
         onLoop(() -> source.token(loop));
         answer(0, "at-1", 3600, null);
-        advance(Duration.ofSeconds(3569));
+        clock.advance(Duration.ofSeconds(3569));
         assertThat(onLoop(() -> source.token(loop)).isDone()).isTrue();
-        advance(Duration.ofSeconds(2));
+        clock.advance(Duration.ofSeconds(2));
         assertThat(onLoop(() -> source.token(loop)).isDone()).isFalse();
     }
 
@@ -138,7 +134,7 @@ class TokenSourceTest {
     void aFailedBackgroundRefreshKeepsTheCurrentTokenUntilItIsUnusable() throws Exception {
         onLoop(() -> source.token(loop));
         answer(0, "at-1", 100, null);
-        advance(Duration.ofSeconds(85));
+        clock.advance(Duration.ofSeconds(85));
         assertThat(value(onLoop(() -> source.token(loop)))).isEqualTo("at-1");
         onLoop(() -> fetches.get(1).tryFailure(new TokenException("endpoint down")));
         assertThat(value(onLoop(() -> source.token(loop)))).isEqualTo("at-1");
@@ -149,9 +145,9 @@ class TokenSourceTest {
     void rotatedRefreshTokensArePresentedNextAndMissingLifetimesDefaultToAnHour() throws Exception {
         onLoop(() -> source.token(loop));
         answer(0, "at-1", 0, "rt-1");
-        advance(Duration.ofSeconds(TokenSource.DEFAULT_LIFETIME_SECONDS - 31));
+        clock.advance(Duration.ofSeconds(TokenSource.DEFAULT_LIFETIME_SECONDS - 31));
         assertThat(onLoop(() -> source.token(loop)).isDone()).isTrue();
-        advance(Duration.ofSeconds(2));
+        clock.advance(Duration.ofSeconds(2));
         onLoop(() -> source.token(loop));
         answer(fetches.size() - 1, "at-2", 100, null);
         // The background refresh at 80% presented the rotated token; the caller past expiry waited on that fetch.

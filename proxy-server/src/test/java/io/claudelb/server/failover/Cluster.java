@@ -14,6 +14,7 @@ import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockBehaviour;
 import io.claudelb.server.mock.MockOptions;
 import io.claudelb.server.mock.MockUpstream;
+import io.claudelb.server.support.FakeClock;
 import io.claudelb.server.support.Json;
 import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.TestConfigs;

@@ -2,6 +2,7 @@ package io.claudelb.server.mock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.claudelb.server.support.FakeClock;
 import io.claudelb.server.support.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,14 +18,14 @@ import org.junit.jupiter.api.Test;
 /** The mock's OAuth side over real HTTP: issuing, client checks, rotation, refusal, and the bearer requirement. */
 class MockTokenEndpointsTest {
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final FakeClock clock = new FakeClock();
     private MockUpstream mock;
 
     @BeforeEach
     void start() {
         mock = MockUpstream.start(MockOptions.defaults().withIoThreads(1).withAuth(MockAuth.defaults()
                 .withRequireBearer(true).withClient("cid", "csecret").withTokenLifetime(Duration.ofSeconds(60))
-                .withRefreshToken("rt-start").withClock(now::get)));
+                .withRefreshToken("rt-start").withClock(clock)));
     }
 
     @AfterEach
@@ -68,9 +68,9 @@ class MockTokenEndpointsTest {
     @Test
     void tokensExpireByTheClockAndCanBeRevoked() throws Exception {
         post("/oidc/v1/token", "grant_type=client_credentials", "authorization", basic("cid", "csecret"));
-        now.addAndGet(Duration.ofSeconds(59).toNanos());
+        clock.advance(Duration.ofSeconds(59));
         assertThat(messages(MockTokens.token(1)).statusCode()).isEqualTo(200);
-        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        clock.advance(Duration.ofSeconds(1));
         HttpResponse<String> expired = messages(MockTokens.token(1));
         assertThat(expired.statusCode()).isEqualTo(401);
         assertThat(Json.field(expired.body(), "error.type")).isEqualTo("authentication_error");

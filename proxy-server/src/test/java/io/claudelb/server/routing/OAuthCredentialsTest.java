@@ -14,6 +14,7 @@ import io.claudelb.server.mock.MockOptions;
 import io.claudelb.server.mock.MockTokens;
 import io.claudelb.server.mock.MockUpstream;
 import io.claudelb.server.mock.RecordedRequest;
+import io.claudelb.server.support.FakeClock;
 import io.claudelb.server.support.TestConfigs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
