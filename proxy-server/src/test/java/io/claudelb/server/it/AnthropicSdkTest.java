@@ -13,12 +13,10 @@ import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
 import com.anthropic.models.messages.TextBlock;
 import com.anthropic.models.messages.ThinkingBlock;
-import io.claudelb.core.time.NanoClock;
-import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockBehaviour;
 import io.claudelb.server.mock.MockOptions;
-import io.claudelb.server.mock.MockUpstream;
 import io.claudelb.server.mock.RecordedRequest;
+import io.claudelb.server.support.MockAndProxy;
 import io.claudelb.server.support.TestConfigs;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +25,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real client: the official Anthropic Java SDK pointed at claude-lb (as {@code ANTHROPIC_BASE_URL} would point it)
@@ -40,19 +39,17 @@ class AnthropicSdkTest {
             .addUserMessage("Hello through claude-lb")
             .build();
 
-    private MockUpstream mock;
-    private ProxyServer proxy;
+    @RegisterExtension
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withIoThreads(1)
+            .withBehaviour(MockBehaviour.defaults().withPace(Duration.ofMillis(1)).withTextEvents(12)),
+            mockUrl -> TestConfigs.proxy().client("sdk", CLIENT_KEY).anthropic("up", mockUrl));
     private AnthropicClient viaProxy;
     private AnthropicClient direct;
 
     @BeforeEach
     void start() throws InterruptedException {
-        mock = MockUpstream.start(MockOptions.defaults().withIoThreads(1)
-                .withBehaviour(MockBehaviour.defaults().withPace(Duration.ofMillis(1)).withTextEvents(12)));
-        proxy = ProxyServer.start(TestConfigs.proxy().client("sdk", CLIENT_KEY).anthropic("up", mock.baseUrl())
-                .build(), NanoClock.SYSTEM, "test");
-        viaProxy = client("http://127.0.0.1:" + proxy.port(), CLIENT_KEY);
-        direct = client(mock.baseUrl(), "sk-direct");
+        viaProxy = client("http://127.0.0.1:" + servers.proxy().port(), CLIENT_KEY);
+        direct = client(servers.mock().baseUrl(), "sk-direct");
     }
 
     private static AnthropicClient client(String baseUrl, String apiKey) {
@@ -64,8 +61,6 @@ class AnthropicSdkTest {
     void stop() {
         viaProxy.close();
         direct.close();
-        proxy.stop(Duration.ofSeconds(5));
-        mock.close();
     }
 
     @Test
@@ -84,7 +79,7 @@ class AnthropicSdkTest {
         assertThat(message.usage().inputTokens()).isEqualTo(expected.usage().inputTokens());
         assertThat(message.usage().outputTokens()).isEqualTo(expected.usage().outputTokens());
 
-        RecordedRequest sent = mock.requests().get(0);
+        RecordedRequest sent = servers.mock().requests().get(0);
         assertThat(sent.header("x-api-key")).isEqualTo("sk-upstream-up");
         assertThat(sent.header("anthropic-version")).isNotBlank();
         assertThat(sent.header("x-stainless-lang")).isEqualTo("java");

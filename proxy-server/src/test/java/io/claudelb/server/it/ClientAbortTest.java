@@ -2,14 +2,12 @@ package io.claudelb.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudelb.core.time.NanoClock;
-import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockBehaviour;
 import io.claudelb.server.mock.MockOptions;
-import io.claudelb.server.mock.MockUpstream;
 import io.claudelb.server.mock.RecordedRequest;
 import io.claudelb.server.support.Await;
 import io.claudelb.server.support.Json;
+import io.claudelb.server.support.MockAndProxy;
 import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.RawHttpClient.Response;
 import io.claudelb.server.support.Requests;
@@ -17,9 +15,8 @@ import io.claudelb.server.support.TestConfigs;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client that goes away mid-answer frees the backend connection (closed: a half-read response cannot be reused)
@@ -27,27 +24,15 @@ import org.junit.jupiter.api.Test;
  * a fresh upstream connection.
  */
 class ClientAbortTest {
-    private MockUpstream mock;
-    private ProxyServer proxy;
-
-    @BeforeEach
-    void start() throws InterruptedException {
-        // 200 events 20 ms apart: the stream runs for seconds, far longer than the test needs to abort it.
-        mock = MockUpstream.start(MockOptions.defaults().withIoThreads(1)
-                .withBehaviour(MockBehaviour.defaults().withPace(Duration.ofMillis(20)).withTextEvents(200)));
-        proxy = ProxyServer.start(TestConfigs.proxy().ioThreads(1).anthropic("up", mock.baseUrl()).build(),
-                NanoClock.SYSTEM, "test");
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.stop(Duration.ofSeconds(5));
-        mock.close();
-    }
+    // 200 events 20 ms apart: the stream runs for seconds, far longer than the test needs to abort it.
+    @RegisterExtension
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withIoThreads(1)
+            .withBehaviour(MockBehaviour.defaults().withPace(Duration.ofMillis(20)).withTextEvents(200)),
+            mockUrl -> TestConfigs.proxy().ioThreads(1).anthropic("up", mockUrl));
 
     @Test
     void abortMidStreamClosesTheBackendAndIsNoUpstreamError() throws IOException {
-        try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+        try (RawHttpClient client = RawHttpClient.connect(servers.proxy().port())) {
             client.send(RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", true)));
             Response head = client.readHead();
             assertThat(head.status).isEqualTo(200);
@@ -61,10 +46,10 @@ class ClientAbortTest {
 
     @Test
     void abortBeforeTheAnswerStartsClosesTheBackendToo() {
-        try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+        try (RawHttpClient client = RawHttpClient.connect(servers.proxy().port())) {
             client.send(RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", true),
                     "x-mock-ttfb-ms: 5000"));
-            Await.until("the request reached the upstream", () -> mock.requests().size() == 1,
+            Await.until("the request reached the upstream", () -> servers.mock().requests().size() == 1,
                     Duration.ofSeconds(5));
         }
 
@@ -74,7 +59,7 @@ class ClientAbortTest {
 
     private void assertBackendFreedAndNoErrorCounted() {
         Await.until("the aborted exchange's backend connection is closed",
-                () -> proxy.openBackendConnections() == 0, Duration.ofSeconds(5));
+                () -> servers.proxy().openBackendConnections() == 0, Duration.ofSeconds(5));
         Await.until("nothing is in flight", () -> "0".equals(stats("endpoints.0.in_flight")), Duration.ofSeconds(5));
         assertThat(stats("endpoints.0.name")).isEqualTo("up");
         assertThat(stats("endpoints.0.total_errors")).isEqualTo("0");
@@ -83,20 +68,20 @@ class ClientAbortTest {
     }
 
     private void assertNextRequestUsesANewUpstreamConnection() {
-        Response next = RawHttpClient.exchange(proxy.port(),
+        Response next = RawHttpClient.exchange(servers.proxy().port(),
                 RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", false)));
         assertThat(next.status).isEqualTo(200);
         assertThat(Json.field(next.bodyText(), "type")).isEqualTo("message");
 
-        List<RecordedRequest> requests = mock.requests();
+        List<RecordedRequest> requests = servers.mock().requests();
         assertThat(requests).hasSize(2);
         assertThat(requests.get(1).connectionId()).isNotEqualTo(requests.get(0).connectionId());
-        assertThat(mock.connectionsAccepted()).isEqualTo(2);
+        assertThat(servers.mock().connectionsAccepted()).isEqualTo(2);
         assertThat(stats("endpoints.0.total_errors")).isEqualTo("0");
     }
 
     private String stats(String path) {
-        Response stats = RawHttpClient.exchange(proxy.port(), RawHttpClient.get("/stats"));
+        Response stats = RawHttpClient.exchange(servers.proxy().port(), RawHttpClient.get("/stats"));
         assertThat(stats.status).isEqualTo(200);
         return Json.field(stats.bodyText(), path);
     }

@@ -2,51 +2,35 @@ package io.claudelb.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudelb.core.time.NanoClock;
-import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockOptions;
-import io.claudelb.server.mock.MockUpstream;
 import io.claudelb.server.mock.RecordedRequest;
 import io.claudelb.server.support.Json;
+import io.claudelb.server.support.MockAndProxy;
 import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.RawHttpClient.Response;
 import io.claudelb.server.support.Requests;
 import io.claudelb.server.support.TestConfigs;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Client keys: accepted as x-api-key or Bearer; missing or wrong gets 401 before anything is relayed. */
 class ClientAuthTest {
     private static final String ALICE = "sk-lb-alice-5f0c2d";
     private static final String BOB = "sk-lb-bob-91ae77";
 
-    private MockUpstream mock;
-    private ProxyServer proxy;
-
-    @BeforeEach
-    void start() throws InterruptedException {
-        mock = MockUpstream.start(MockOptions.defaults().withIoThreads(1));
-        proxy = ProxyServer.start(TestConfigs.proxy().client("alice", ALICE).client("bob", BOB)
-                .anthropic("up", mock.baseUrl()).build(), NanoClock.SYSTEM, "test");
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.stop(Duration.ofSeconds(5));
-        mock.close();
-    }
+    @RegisterExtension
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withIoThreads(1),
+            mockUrl -> TestConfigs.proxy().client("alice", ALICE).client("bob", BOB).anthropic("up", mockUrl));
 
     private Response messages(String... headers) {
-        return RawHttpClient.exchange(proxy.port(),
+        return RawHttpClient.exchange(servers.proxy().port(),
                 RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", false), headers));
     }
 
     @Test
     void missingKeyGets401() {
         assertUnauthorized(messages());
-        assertThat(mock.requests()).isEmpty();
+        assertThat(servers.mock().requests()).isEmpty();
     }
 
     @Test
@@ -56,22 +40,22 @@ class ClientAuthTest {
         assertThat(response.bodyText()).doesNotContain("sk-lb-alice");
         assertUnauthorized(messages("authorization: Bearer " + ALICE + "x"));
         assertUnauthorized(messages("authorization: Basic " + ALICE));
-        assertThat(mock.requests()).isEmpty();
+        assertThat(servers.mock().requests()).isEmpty();
     }
 
     @Test
     void xApiKeyIsAccepted() {
         assertThat(messages("x-api-key: " + ALICE).status).isEqualTo(200);
         assertThat(messages("x-api-key: " + BOB).status).isEqualTo(200);
-        assertThat(mock.requests()).hasSize(2);
+        assertThat(servers.mock().requests()).hasSize(2);
     }
 
     @Test
     void bearerIsAccepted() {
         assertThat(messages("authorization: Bearer " + BOB).status).isEqualTo(200);
         assertThat(messages("Authorization: bearer  " + ALICE + " ").status).isEqualTo(200);
-        assertThat(mock.requests()).hasSize(2);
-        for (RecordedRequest sent : mock.requests()) {
+        assertThat(servers.mock().requests()).hasSize(2);
+        for (RecordedRequest sent : servers.mock().requests()) {
             assertThat(sent.header("authorization")).isNull();
             assertThat(sent.header("x-api-key")).isEqualTo("sk-upstream-up");
         }
@@ -79,16 +63,16 @@ class ClientAuthTest {
 
     @Test
     void healthNeedsNoKey() {
-        Response health = RawHttpClient.exchange(proxy.port(), RawHttpClient.get("/health"));
+        Response health = RawHttpClient.exchange(servers.proxy().port(), RawHttpClient.get("/health"));
         assertThat(health.status).isEqualTo(200);
         assertThat(Json.field(health.bodyText(), "status")).isEqualTo("healthy");
     }
 
     @Test
     void statsNeedsAKey() {
-        assertUnauthorized(RawHttpClient.exchange(proxy.port(), RawHttpClient.get("/stats")));
-        assertThat(RawHttpClient.exchange(proxy.port(), RawHttpClient.get("/stats", "x-api-key: " + ALICE)).status)
-                .isEqualTo(200);
+        assertUnauthorized(RawHttpClient.exchange(servers.proxy().port(), RawHttpClient.get("/stats")));
+        assertThat(RawHttpClient.exchange(servers.proxy().port(), RawHttpClient.get("/stats", "x-api-key: " + ALICE))
+                .status).isEqualTo(200);
     }
 
     private static void assertUnauthorized(Response response) {

@@ -3,17 +3,15 @@ package io.claudelb.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockBehaviour;
 import io.claudelb.server.mock.MockOptions;
-import io.claudelb.server.mock.MockUpstream;
 import io.claudelb.server.support.Await;
+import io.claudelb.server.support.MockAndProxy;
 import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.RawHttpClient.Response;
 import io.claudelb.server.support.Requests;
 import io.claudelb.server.support.Sse;
-import io.claudelb.server.support.TestConfigs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -22,35 +20,22 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Graceful shutdown: once stop begins, new connections are refused, while a stream already running goes on to its
  * end within the grace period (and reaches even a client that reads it late); past the grace it is cut.
  */
 class GracefulShutdownTest {
-    private MockUpstream mock;
-    private ProxyServer proxy;
-
-    @BeforeEach
-    void start() throws InterruptedException {
-        // 20 text deltas 50 ms apart: about a second of stream.
-        mock = MockUpstream.start(MockOptions.defaults().withIoThreads(1).withBehaviour(MockBehaviour.defaults()
-                .withPace(Duration.ofMillis(50)).withTextEvents(20)));
-        proxy = ProxyServer.start(TestConfigs.proxy().anthropic("up", mock.baseUrl()).build(), NanoClock.SYSTEM,
-                "test");
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.stop(Duration.ofSeconds(5));
-        mock.close();
-    }
+    // 20 text deltas 50 ms apart: about a second of stream.
+    @RegisterExtension
+    final MockAndProxy servers = MockAndProxy.anthropic(MockOptions.defaults().withIoThreads(1)
+            .withBehaviour(MockBehaviour.defaults().withPace(Duration.ofMillis(50)).withTextEvents(20)));
 
     @Test
     void runningStreamFinishesWhileNewConnectionsAreRefused() throws Exception {
+        ProxyServer proxy = servers.proxy();
         try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
             client.send(RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", true)));
             Response response = client.readHead();
@@ -75,7 +60,8 @@ class GracefulShutdownTest {
     void slowClientStillGetsAllOfTheStreamThatWasRunning() throws Exception {
         // 8 MiB at once to a client that is not reading yet: the relay stalls with a few hundred KiB queued in the
         // proxy and most of the stream still upstream. Stop begins; the client, reading only now, gets all of it.
-        mock.setBehaviour(mock.behaviour().withPace(Duration.ZERO).withTextEvents(2_000)
+        ProxyServer proxy = servers.proxy();
+        servers.mock().setBehaviour(servers.mock().behaviour().withPace(Duration.ZERO).withTextEvents(2_000)
                 .withTextBytes(8 * 1024 * 1024));
         try (RawHttpClient client = RawHttpClient.connect(proxy.port(), 8 * 1024)) {
             client.send(RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", true)));
@@ -95,7 +81,8 @@ class GracefulShutdownTest {
 
     @Test
     void streamStillRunningWhenTheGraceEndsIsCut() throws Exception {
-        mock.setBehaviour(mock.behaviour().withTextEvents(200));
+        ProxyServer proxy = servers.proxy();
+        servers.mock().setBehaviour(servers.mock().behaviour().withTextEvents(200));
         try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
             client.send(RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", true)));
             Response response = client.readHead();

@@ -2,11 +2,9 @@ package io.claudelb.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudelb.core.time.NanoClock;
-import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockOptions;
-import io.claudelb.server.mock.MockUpstream;
 import io.claudelb.server.mock.RecordedRequest;
+import io.claudelb.server.support.MockAndProxy;
 import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.RawHttpClient.Response;
 import io.claudelb.server.support.Sse;
@@ -14,10 +12,8 @@ import io.claudelb.server.support.TestConfigs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A Claude Code-like request (system blocks with cache_control, tools, a signed thinking block in the history,
@@ -28,21 +24,10 @@ class ModelRewriteTest {
     private static final String TOP_LEVEL_MODEL = "\"model\": \"claude-opus-4-5-20251101\"";
     private static final String CLIENT_KEY = "sk-client-alice-0123456789";
 
-    private MockUpstream mock;
-    private ProxyServer proxy;
-
-    @BeforeEach
-    void start() throws InterruptedException {
-        mock = MockUpstream.start(MockOptions.defaults().withName("ws").withIoThreads(1));
-        proxy = ProxyServer.start(TestConfigs.proxy().client("alice", CLIENT_KEY)
-                .databricks("ws", mock.baseUrl() + "/serving-endpoints").build(), NanoClock.SYSTEM, "test");
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.stop(Duration.ofSeconds(5));
-        mock.close();
-    }
+    @RegisterExtension
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withName("ws").withIoThreads(1),
+            mockUrl -> TestConfigs.proxy().client("alice", CLIENT_KEY)
+                    .databricks("ws", mockUrl + "/serving-endpoints"));
 
     @Test
     void onlyTheModelValueChanges() throws IOException {
@@ -54,22 +39,22 @@ class ModelRewriteTest {
         byte[] expected = text.replace(TOP_LEVEL_MODEL, "\"model\": \"databricks-claude-opus-4-5\"")
                 .getBytes(StandardCharsets.UTF_8);
 
-        Response response = RawHttpClient.exchange(proxy.port(), RawHttpClient.request("POST",
+        Response response = RawHttpClient.exchange(servers.proxy().port(), RawHttpClient.request("POST",
                 "/v1/messages?beta=true", golden, claudeCodeHeaders("x-api-key: " + CLIENT_KEY)));
 
         assertThat(response.status).isEqualTo(200);
         assertThat(Sse.names(response.bodyText())).last().isEqualTo("message_stop");
-        RecordedRequest sent = mock.requests().get(0);
+        RecordedRequest sent = servers.mock().requests().get(0);
         assertThat(sent.body()).isEqualTo(expected);
         assertThat(sent.header("content-length")).isEqualTo(String.valueOf(expected.length));
     }
 
     @Test
     void headersPathAndQueryAreThoseOfTheUpstream() throws IOException {
-        RawHttpClient.exchange(proxy.port(), RawHttpClient.request("POST", "/v1/messages?beta=true", golden(),
+        RawHttpClient.exchange(servers.proxy().port(), RawHttpClient.request("POST", "/v1/messages?beta=true", golden(),
                 claudeCodeHeaders("x-api-key: " + CLIENT_KEY)));
 
-        RecordedRequest sent = mock.requests().get(0);
+        RecordedRequest sent = servers.mock().requests().get(0);
         assertThat(sent.method()).isEqualTo("POST");
         assertThat(sent.uri()).isEqualTo("/serving-endpoints/anthropic/v1/messages?beta=true");
         assertThat(sent.header("anthropic-version")).isEqualTo("2023-06-01");
@@ -79,7 +64,7 @@ class ModelRewriteTest {
         assertThat(sent.header("user-agent")).isEqualTo("claude-cli/2.1.80 (external, cli)");
         assertThat(sent.header("x-stainless-lang")).isEqualTo("js");
         assertThat(sent.header("x-app")).isEqualTo("cli");
-        assertThat(sent.header("host")).isEqualTo("127.0.0.1:" + mock.port());
+        assertThat(sent.header("host")).isEqualTo("127.0.0.1:" + servers.mock().port());
         // The client's credential stays at the proxy; the workspace gets its own token.
         assertThat(sent.header("x-api-key")).isNull();
         assertThat(sent.header("authorization")).isEqualTo("Bearer dapi-ws");
@@ -91,10 +76,10 @@ class ModelRewriteTest {
 
     @Test
     void bearerClientCredentialIsReplacedByTheUpstreamOne() throws IOException {
-        RawHttpClient.exchange(proxy.port(), RawHttpClient.request("POST", "/v1/messages", golden(),
+        RawHttpClient.exchange(servers.proxy().port(), RawHttpClient.request("POST", "/v1/messages", golden(),
                 claudeCodeHeaders("authorization: Bearer " + CLIENT_KEY)));
 
-        RecordedRequest sent = mock.requests().get(0);
+        RecordedRequest sent = servers.mock().requests().get(0);
         assertThat(sent.uri()).isEqualTo("/serving-endpoints/anthropic/v1/messages");
         assertThat(sent.headers().get("authorization")).containsExactly("Bearer dapi-ws");
         assertThat(sent.header("x-api-key")).isNull();

@@ -2,45 +2,29 @@ package io.claudelb.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudelb.core.time.NanoClock;
-import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockBehaviour;
 import io.claudelb.server.mock.MockOptions;
-import io.claudelb.server.mock.MockUpstream;
 import io.claudelb.server.support.Json;
+import io.claudelb.server.support.MockAndProxy;
 import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.RawHttpClient.Response;
 import io.claudelb.server.support.Requests;
 import io.claudelb.server.support.TestConfigs;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A JSON answer is relayed unchanged, with the upstream's headers and claude-lb's own two. */
 class NonStreamingRelayTest {
-    private MockUpstream mock;
-    private ProxyServer proxy;
-
-    @BeforeEach
-    void start() throws InterruptedException {
-        mock = MockUpstream.start(MockOptions.defaults().withName("up-json")
-                .withBehaviour(MockBehaviour.defaults().withToolUse(true)).withIoThreads(1));
-        proxy = ProxyServer.start(TestConfigs.proxy().anthropic("east", mock.baseUrl()).build(), NanoClock.SYSTEM,
-                "test");
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.stop(Duration.ofSeconds(5));
-        mock.close();
-    }
+    @RegisterExtension
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withName("up-json")
+            .withBehaviour(MockBehaviour.defaults().withToolUse(true)).withIoThreads(1),
+            mockUrl -> TestConfigs.proxy().anthropic("east", mockUrl));
 
     @Test
     void jsonBodyIsIdenticalToADirectCall() {
         String body = Requests.messages("claude-sonnet-4-5", false);
-        Response direct = RawHttpClient.exchange(mock.port(), RawHttpClient.post("/v1/messages", body));
-        Response relayed = RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages", body));
+        Response direct = RawHttpClient.exchange(servers.mock().port(), RawHttpClient.post("/v1/messages", body));
+        Response relayed = RawHttpClient.exchange(servers.proxy().port(), RawHttpClient.post("/v1/messages", body));
 
         assertThat(relayed.status).isEqualTo(200);
         assertThat(relayed.bodyBytes()).isEqualTo(direct.bodyBytes());
@@ -52,7 +36,7 @@ class NonStreamingRelayTest {
 
     @Test
     void upstreamHeadersComeBackWithClaudeLbsOwn() {
-        Response relayed = RawHttpClient.exchange(proxy.port(),
+        Response relayed = RawHttpClient.exchange(servers.proxy().port(),
                 RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", false)));
 
         assertThat(relayed.header("content-type")).isEqualTo("application/json");
@@ -68,7 +52,7 @@ class NonStreamingRelayTest {
 
     @Test
     void upstreamErrorStatusIsRelayedWithItsHeaders() {
-        Response relayed = RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages",
+        Response relayed = RawHttpClient.exchange(servers.proxy().port(), RawHttpClient.post("/v1/messages",
                 Requests.messages("claude-sonnet-4-5", false), "x-mock-status: 400"));
 
         assertThat(relayed.status).isEqualTo(400);

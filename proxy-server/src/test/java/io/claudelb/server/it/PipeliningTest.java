@@ -2,46 +2,28 @@ package io.claudelb.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudelb.core.time.NanoClock;
-import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockOptions;
-import io.claudelb.server.mock.MockUpstream;
 import io.claudelb.server.support.Json;
+import io.claudelb.server.support.MockAndProxy;
 import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.RawHttpClient.Response;
 import io.claudelb.server.support.Requests;
 import io.claudelb.server.support.Sse;
-import io.claudelb.server.support.TestConfigs;
 import java.io.ByteArrayOutputStream;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * HTTP/1.1 pipelining: requests written back to back on one connection, before any answer is read, are answered
  * completely and in the order they were sent, whether relayed or answered by the proxy itself.
  */
 class PipeliningTest {
-    private MockUpstream mock;
-    private ProxyServer proxy;
-
-    @BeforeEach
-    void start() throws InterruptedException {
-        mock = MockUpstream.start(MockOptions.defaults().withIoThreads(1));
-        proxy = ProxyServer.start(TestConfigs.proxy().anthropic("up", mock.baseUrl()).build(), NanoClock.SYSTEM,
-                "test");
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.stop(Duration.ofSeconds(5));
-        mock.close();
-    }
+    @RegisterExtension
+    final MockAndProxy servers = MockAndProxy.anthropic(MockOptions.defaults().withIoThreads(1));
 
     @Test
     void twoRelayedRequestsAreAnsweredInOrder() {
-        try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+        try (RawHttpClient client = RawHttpClient.connect(servers.proxy().port())) {
             client.send(concat(
                     RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", true),
                             "x-mock-pace-ms: 5"),
@@ -55,12 +37,12 @@ class PipeliningTest {
             assertThat(second.status).isEqualTo(200);
             assertThat(Json.field(second.bodyText(), "model")).isEqualTo("claude-haiku-4-5");
         }
-        assertThat(mock.requests()).hasSize(2);
+        assertThat(servers.mock().requests()).hasSize(2);
     }
 
     @Test
     void threeRelayedRequestsInOneWriteAreAllAnswered() {
-        try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+        try (RawHttpClient client = RawHttpClient.connect(servers.proxy().port())) {
             client.send(concat(
                     RawHttpClient.post("/v1/messages", Requests.messages("model-one", false), "x-mock-ttfb-ms: 50"),
                     RawHttpClient.post("/v1/messages", Requests.messages("model-two", false)),
@@ -70,12 +52,12 @@ class PipeliningTest {
             assertThat(Json.field(client.read().bodyText(), "model")).isEqualTo("model-two");
             assertThat(client.read().bodyText()).contains("\"model\":\"model-three\"");
         }
-        assertThat(mock.requests()).hasSize(3);
+        assertThat(servers.mock().requests()).hasSize(3);
     }
 
     @Test
     void localAnswerWaitsForTheRelayedAnswerBeforeIt() {
-        try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+        try (RawHttpClient client = RawHttpClient.connect(servers.proxy().port())) {
             client.send(concat(
                     RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", true),
                             "x-mock-ttfb-ms: 100"),
@@ -96,7 +78,7 @@ class PipeliningTest {
 
     @Test
     void localErrorWaitsForTheRelayedAnswerBeforeIt() {
-        try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+        try (RawHttpClient client = RawHttpClient.connect(servers.proxy().port())) {
             client.send(concat(
                     RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", false),
                             "x-mock-ttfb-ms: 100"),

@@ -4,22 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.TargetConfig;
-import io.claudelb.core.time.NanoClock;
-import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockOptions;
-import io.claudelb.server.mock.MockUpstream;
 import io.claudelb.server.support.Json;
+import io.claudelb.server.support.MockAndProxy;
 import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.RawHttpClient.Response;
 import io.claudelb.server.support.Requests;
 import io.claudelb.server.support.TestConfigs;
 import java.io.UncheckedIOException;
 import java.net.SocketException;
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Requests the proxy answers itself with an Anthropic-shaped error and never relays: too large (413), not JSON or
@@ -28,30 +24,17 @@ import org.junit.jupiter.api.Test;
 class RequestErrorsTest {
     private static final int MAX_REQUEST_BYTES = 4 * 1024;
 
-    private MockUpstream mock;
-    private ProxyServer proxy;
-
-    @BeforeEach
-    void start() throws InterruptedException {
-        mock = MockUpstream.start(MockOptions.defaults().withIoThreads(1));
-        proxy = ProxyServer.start(TestConfigs.proxy().maxRequestBytes(MAX_REQUEST_BYTES)
-                .anthropic("up", mock.baseUrl())
-                .route(new RouteConfig("claude-*", List.of(new TargetConfig("up", null, 0, 0)), null))
-                .build(), NanoClock.SYSTEM, "test");
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.stop(Duration.ofSeconds(5));
-        mock.close();
-    }
+    @RegisterExtension
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withIoThreads(1),
+            mockUrl -> TestConfigs.proxy().maxRequestBytes(MAX_REQUEST_BYTES).anthropic("up", mockUrl)
+                    .route(new RouteConfig("claude-*", List.of(new TargetConfig("up", null, 0, 0)), null)));
 
     @Test
     void bodyOverTheCapGets413RequestTooLarge() {
         String big = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"" + "x".repeat(3 * MAX_REQUEST_BYTES) + "\"}]}";
 
-        Response response = RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages", big));
+        Response response = RawHttpClient.exchange(servers.proxy().port(), RawHttpClient.post("/v1/messages", big));
 
         assertError(response, 413, "request_too_large");
         assertThat(Json.field(response.bodyText(), "error.message")).contains(String.valueOf(MAX_REQUEST_BYTES));
@@ -61,7 +44,7 @@ class RequestErrorsTest {
     void clientWritingABodyFarOverTheCapStillReadsThe413() {
         String huge = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"" + "x".repeat(8 * 1024 * 1024) + "\"}]}";
-        try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+        try (RawHttpClient client = RawHttpClient.connect(servers.proxy().port())) {
             // Like most clients it writes the whole body before reading. The proxy closes after its 413 without
             // reading the rest, so the write may end in a reset; the answer must be readable all the same.
             try {
@@ -80,15 +63,15 @@ class RequestErrorsTest {
         String suffix = "\"}]}";
         String exact = prefix + "y".repeat(MAX_REQUEST_BYTES - prefix.length() - suffix.length()) + suffix;
 
-        Response response = RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages", exact));
+        Response response = RawHttpClient.exchange(servers.proxy().port(), RawHttpClient.post("/v1/messages", exact));
 
         assertThat(response.status).isEqualTo(200);
-        assertThat(mock.requests()).hasSize(1);
+        assertThat(servers.mock().requests()).hasSize(1);
     }
 
     @Test
     void malformedJsonGets400() {
-        Response response = RawHttpClient.exchange(proxy.port(),
+        Response response = RawHttpClient.exchange(servers.proxy().port(),
                 RawHttpClient.post("/v1/messages", "{\"model\":\"claude-sonnet-4-5\",\"messages\":["));
 
         assertError(response, 400, "invalid_request_error");
@@ -96,14 +79,14 @@ class RequestErrorsTest {
 
     @Test
     void bodyThatIsNotAnObjectGets400() {
-        Response response = RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages", "[1,2]"));
+        Response response = RawHttpClient.exchange(servers.proxy().port(), RawHttpClient.post("/v1/messages", "[1,2]"));
 
         assertError(response, 400, "invalid_request_error");
     }
 
     @Test
     void missingModelGets400NamingTheField() {
-        Response response = RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages",
+        Response response = RawHttpClient.exchange(servers.proxy().port(), RawHttpClient.post("/v1/messages",
                 "{\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
 
         assertError(response, 400, "invalid_request_error");
@@ -112,7 +95,7 @@ class RequestErrorsTest {
 
     @Test
     void modelNoRouteServesGets404() {
-        Response response = RawHttpClient.exchange(proxy.port(),
+        Response response = RawHttpClient.exchange(servers.proxy().port(),
                 RawHttpClient.post("/v1/messages", Requests.messages("gpt-4o", false)));
 
         assertError(response, 404, "not_found_error");
@@ -121,13 +104,13 @@ class RequestErrorsTest {
 
     @Test
     void connectionStaysUsableAfterALocalError() {
-        try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+        try (RawHttpClient client = RawHttpClient.connect(servers.proxy().port())) {
             client.send(RawHttpClient.post("/v1/messages", "not json"));
             assertThat(client.read().status).isEqualTo(400);
             client.send(RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", false)));
             assertThat(client.read().status).isEqualTo(200);
         }
-        assertThat(mock.requests()).hasSize(1);
+        assertThat(servers.mock().requests()).hasSize(1);
     }
 
     private void assertError(Response response, int status, String type) {
@@ -136,6 +119,6 @@ class RequestErrorsTest {
         assertThat(Json.field(response.bodyText(), "type")).isEqualTo("error");
         assertThat(Json.field(response.bodyText(), "error.type")).isEqualTo(type);
         assertThat(response.header("x-claude-lb-request-id")).startsWith("lbreq_");
-        assertThat(mock.requests()).isEmpty();
+        assertThat(servers.mock().requests()).isEmpty();
     }
 }

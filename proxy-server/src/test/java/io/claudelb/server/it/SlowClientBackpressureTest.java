@@ -2,12 +2,10 @@ package io.claudelb.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudelb.core.time.NanoClock;
-import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockBehaviour;
 import io.claudelb.server.mock.MockOptions;
-import io.claudelb.server.mock.MockUpstream;
 import io.claudelb.server.support.Await;
+import io.claudelb.server.support.MockAndProxy;
 import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.RawHttpClient.Response;
 import io.claudelb.server.support.Requests;
@@ -15,9 +13,8 @@ import io.claudelb.server.support.Sse;
 import io.claudelb.server.support.TestConfigs;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client that stops reading a large stream must not make the proxy buffer it: the relay reads the upstream only
@@ -31,38 +28,26 @@ class SlowClientBackpressureTest {
     private static final int STREAM_TEXT_BYTES = 16 * 1024 * 1024;
     private static final long HIGH_WATER_MARK = 256 * 1024;
 
-    private MockUpstream mock;
-    private ProxyServer proxy;
-
-    @BeforeEach
-    void start() throws InterruptedException {
-        MockBehaviour large = MockBehaviour.defaults().withTextEvents(4_096).withTextBytes(STREAM_TEXT_BYTES);
-        mock = MockUpstream.start(MockOptions.defaults().withBehaviour(large).withIoThreads(1));
-        proxy = ProxyServer.start(TestConfigs.proxy().ioThreads(1).anthropic("up", mock.baseUrl()).build(),
-                NanoClock.SYSTEM, "test");
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.stop(Duration.ofSeconds(5));
-        mock.close();
-    }
+    @RegisterExtension
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withIoThreads(1)
+            .withBehaviour(MockBehaviour.defaults().withTextEvents(4_096).withTextBytes(STREAM_TEXT_BYTES)),
+            mockUrl -> TestConfigs.proxy().ioThreads(1).anthropic("up", mockUrl));
 
     @Test
     void stalledClientKeepsProxyMemoryBoundedAndThenGetsTheWholeStream() {
         byte[] request = RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", true));
-        byte[] direct = RawHttpClient.exchange(mock.port(), request).bodyBytes();
+        byte[] direct = RawHttpClient.exchange(servers.mock().port(), request).bodyBytes();
         assertThat(direct.length).isGreaterThan(STREAM_TEXT_BYTES);
 
-        try (RawHttpClient slow = RawHttpClient.connect(proxy.port(), 16 * 1024)) {
+        try (RawHttpClient slow = RawHttpClient.connect(servers.proxy().port(), 16 * 1024)) {
             slow.send(request);
             Await.until("the proxy's writes to the stalled client back up past the high-water mark",
-                    () -> proxy.pendingClientBytes() > HIGH_WATER_MARK, Duration.ofSeconds(10));
+                    () -> servers.proxy().pendingClientBytes() > HIGH_WATER_MARK, Duration.ofSeconds(10));
             // Without the gate the relay would go on reading the upstream and queue most of the 16 MiB here.
             AtomicLong pending = new AtomicLong();
             Await.holdsFor(() -> "the proxy holds under 1 MiB for the stalled client (holds " + pending.get() + ")",
                     () -> {
-                        pending.set(proxy.pendingClientBytes());
+                        pending.set(servers.proxy().pendingClientBytes());
                         return pending.get() < 1024 * 1024;
                     },
                     Duration.ofMillis(500));
