@@ -83,6 +83,10 @@ public final class ConfigDescriber {
                         : "-> " + o.reasoningParam()) + ", user " + (o.userMaxLength() == 0 ? "never sent"
                         : "up to " + o.userMaxLength() + " chars"));
             }
+            if (u.tls().hasCaFile()) {
+                line(out, INDENT + INDENT + "tls: trusts only the CAs in " + u.tls().caFile()
+                        + " (not the JVM trust store)");
+            }
         }
     }
 

@@ -20,10 +20,12 @@ import java.util.Objects;
  * @param proxy       outbound HTTP CONNECT proxy, or null
  * @param openai      Chat Completions dialect, used by {@code openai}-kind upstreams only; null means
  *                    {@link OpenAiSettings#DEFAULTS}
+ * @param tls         trusted CAs of an https upstream; null means {@link TlsSettings#DEFAULTS} (the JVM's trust
+ *                    store). A CA file on an http:// base URL is an error: it would never be used
  */
 public record UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, UpstreamAuth auth, int weight,
                              int priority, PoolSettings pool, TimeoutSettings timeouts, boolean countTokens,
-                             BetaFilter betas, OutboundProxy proxy, OpenAiSettings openai) {
+                             BetaFilter betas, OutboundProxy proxy, OpenAiSettings openai, TlsSettings tls) {
 
     /** An upstream with the default {@link OpenAiSettings} (every kind but a tuned {@code openai} one). */
     public UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, UpstreamAuth auth, int weight, int priority,
@@ -31,6 +33,14 @@ public record UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, Upstre
                           OutboundProxy proxy) {
         this(name, kind, baseUrl, auth, weight, priority, pool, timeouts, countTokens, betas, proxy,
                 OpenAiSettings.DEFAULTS);
+    }
+
+    /** An upstream that trusts the JVM's default trust store ({@link TlsSettings#DEFAULTS}). */
+    public UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, UpstreamAuth auth, int weight, int priority,
+                          PoolSettings pool, TimeoutSettings timeouts, boolean countTokens, BetaFilter betas,
+                          OutboundProxy proxy, OpenAiSettings openai) {
+        this(name, kind, baseUrl, auth, weight, priority, pool, timeouts, countTokens, betas, proxy, openai,
+                TlsSettings.DEFAULTS);
     }
 
     public UpstreamConfig {
@@ -60,14 +70,19 @@ public record UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, Upstre
         timeouts = timeouts == null ? TimeoutSettings.DEFAULTS : timeouts;
         betas = betas == null ? BetaFilter.ALL : betas;
         openai = openai == null ? OpenAiSettings.DEFAULTS : openai;
+        tls = tls == null ? TlsSettings.DEFAULTS : tls;
+        if (tls.hasCaFile() && !scheme.equals("https")) {
+            throw new ConfigException("tls", "only applies to an https:// base_url; this one is " + scheme + "://");
+        }
     }
 
-    public boolean tls() {
+    /** Whether the connection is TLS ({@code https://}); {@link #tls()} says which CAs it trusts. */
+    public boolean https() {
         return "https".equals(baseUrl.getScheme());
     }
 
     public int port() {
-        return baseUrl.getPort() > 0 ? baseUrl.getPort() : tls() ? 443 : 80;
+        return baseUrl.getPort() > 0 ? baseUrl.getPort() : https() ? 443 : 80;
     }
 
     public String host() {

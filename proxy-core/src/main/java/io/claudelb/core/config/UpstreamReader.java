@@ -2,6 +2,8 @@ package io.claudelb.core.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
@@ -12,13 +14,14 @@ import java.util.Set;
 
 /**
  * Reads one native {@code upstreams[]} entry into an {@link UpstreamConfig}: kind, base URL, credential, pool,
- * timeouts, count_tokens, beta filter, outbound proxy and the {@code openai} dialect. Auth keys that the chosen auth
- * type does not use are an error, and so is {@code openai} on another kind or {@code count_tokens: true} on an
- * {@code openai} upstream, so a misplaced setting is caught at startup instead of being silently ignored.
+ * timeouts, count_tokens, beta filter, outbound proxy, the {@code openai} dialect and the {@code tls} trust. Auth keys
+ * that the chosen auth type does not use are an error, and so is {@code openai} on another kind, {@code tls} on an
+ * http:// upstream or {@code count_tokens: true} on an {@code openai} upstream, so a misplaced setting is caught at
+ * startup instead of being silently ignored; a {@code tls.ca_file} must be a readable PEM file of certificates.
  */
 final class UpstreamReader {
     static final List<String> KEYS = List.of("name", "kind", "base_url", "weight", "priority", "enabled", "auth",
-            "pool", "timeouts", "count_tokens", "betas", "proxy", "openai");
+            "pool", "timeouts", "count_tokens", "betas", "proxy", "openai", "tls");
     private static final List<String> AUTH_KEYS = List.of("type", "token", "client_id", "client_secret", "token_url",
             "refresh_token");
     private static final Map<AuthType, List<String>> AUTH_FIELDS = new EnumMap<>(AuthType.class);
@@ -57,8 +60,26 @@ final class UpstreamReader {
             throw n.error("openai", "is only used by kind openai, this upstream is kind " + kind.configName());
         }
         OpenAiSettings openai = openai(n.node("openai"), ctx);
-        return ctx.build(n.path(), () -> new UpstreamConfig(name, kind, baseUrl, auth, weight, priority, pool,
-                timeouts, countTokens, betas, proxy, openai));
+        ConfigNode tlsNode = n.node("tls");
+        TlsSettings tls = n.has("tls") ? tls(tlsNode) : TlsSettings.DEFAULTS;
+        UpstreamConfig upstream = ctx.build(n.path(), () -> new UpstreamConfig(name, kind, baseUrl, auth, weight,
+                priority, pool, timeouts, countTokens, betas, proxy, openai, tls));
+        // After the record has refused tls on an http:// URL: that mistake is reported before any file problem.
+        if (tls.hasCaFile()) {
+            CaFiles.check(tlsNode.pathOf("ca_file"), tls.caFile());
+        }
+        return upstream;
+    }
+
+    /** A present {@code tls} mapping: its one key is required, so {@code tls: {}} is not silently ignored. */
+    private static TlsSettings tls(ConfigNode t) {
+        t.allowOnly(List.of("ca_file"));
+        String caFile = t.required("ca_file");
+        try {
+            return TlsSettings.caFile(Path.of(caFile));
+        } catch (InvalidPathException e) {
+            throw t.error("ca_file", "is not a valid path (" + e.getReason() + ")");
+        }
     }
 
     private static OpenAiSettings openai(ConfigNode o, ReadContext ctx) {

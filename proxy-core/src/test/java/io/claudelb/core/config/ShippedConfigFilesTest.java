@@ -22,7 +22,7 @@ class ShippedConfigFilesTest {
             "auth", "type", "token", "client_id", "client_secret", "token_url", "refresh_token",
             "pool", "max_pending_acquires", "acquire_timeout", "max_lifetime",
             "timeouts", "connect", "first_byte", "idle", "betas", "allow", "deny", "proxy", "url", "username",
-            "password", "openai", "max_completion_tokens", "reasoning_param", "user_max_length",
+            "password", "openai", "max_completion_tokens", "reasoning_param", "user_max_length", "tls", "ca_file",
             "routes", "match", "strategy", "targets", "upstream", "model",
             "balancing", "affinity", "affinity_ttl", "affinity_max_entries",
             "health", "failure_threshold", "open_for", "half_open_probes", "retry_after_cap",

@@ -14,25 +14,27 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.proxy.HttpProxyHandler;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens backend connections on a given event loop: TCP (optionally through an HTTP CONNECT proxy), then TLS with
- * hostname verification for https upstreams. The channel starts with {@code AUTO_READ} off: the relay reads only
- * while its client can take more.
+ * hostname verification for https upstreams, trusting the JVM's trust store or the upstream's {@code tls.ca_file}
+ * ({@link ClientTlsContexts}). The channel starts with {@code AUTO_READ} off: the relay reads only while its client
+ * can take more. A failed handshake is logged with its reason (an untrusted CA and a wrong host name look the same
+ * in /stats), then fails the connection with an {@link SSLException}, which the exchange counts as a TLS failure.
  */
 public final class BackendConnector {
+    private static final Logger LOG = LoggerFactory.getLogger(BackendConnector.class);
+
     private final Transport transport;
     private final WriteBufferWaterMark waterMark;
-    private final Map<UpstreamConfig, SslContext> sslContexts = new ConcurrentHashMap<>();
+    private final ClientTlsContexts tlsContexts = new ClientTlsContexts();
 
     public BackendConnector(Transport transport, WriteBufferWaterMark waterMark) {
         this.transport = transport;
@@ -100,15 +102,17 @@ public final class BackendConnector {
     }
 
     private void startTls(Channel ch, UpstreamConfig upstream, Promise<Channel> ready) {
-        if (!upstream.tls()) {
+        if (!upstream.https()) {
             ready.trySuccess(ch);
             return;
         }
         SslHandler ssl;
         try {
-            ssl = sslContext(upstream).newHandler(ch.alloc(), upstream.host(), upstream.port());
-        } catch (IllegalStateException e) {
-            ready.tryFailure(e.getCause() != null ? e.getCause() : e);
+            // The host given here is both the SNI name and the name the certificate must carry.
+            ssl = tlsContexts.context(upstream.tls()).newHandler(ch.alloc(), upstream.host(), upstream.port());
+        } catch (SSLException e) {
+            LOG.warn("upstream {}: {}", upstream.name(), e.getMessage());
+            ready.tryFailure(e);
             return;
         }
         ssl.setHandshakeTimeoutMillis(upstream.timeouts().connect().toMillis());
@@ -117,18 +121,26 @@ public final class BackendConnector {
             if (h.isSuccess()) {
                 ready.trySuccess(ch);
             } else {
+                if (h.cause() instanceof SSLException) {
+                    LOG.warn("upstream {}: TLS handshake with {}:{} failed: {}", upstream.name(), upstream.host(),
+                            upstream.port(), reason(h.cause()));
+                }
                 ready.tryFailure(h.cause());
             }
         });
     }
 
-    private SslContext sslContext(UpstreamConfig upstream) {
-        return sslContexts.computeIfAbsent(upstream, u -> {
-            try {
-                return SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
-            } catch (SSLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+    /**
+     * The failure and, when it adds something, its root cause: "PKIX path building failed: ...", "No subject
+     * alternative DNS name matching ...".
+     */
+    private static String reason(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String outer = String.valueOf(t.getMessage());
+        String inner = root.getMessage();
+        return inner == null || outer.contains(inner) ? outer : outer + " (" + inner + ")";
     }
 }

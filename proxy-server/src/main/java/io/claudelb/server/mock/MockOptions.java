@@ -1,11 +1,12 @@
 package io.claudelb.server.mock;
 
+import io.netty.handler.ssl.SslContext;
 import java.util.Objects;
 
 /**
- * How to start a {@link MockUpstream}: where it listens, how it answers by default, whether it records requests, how
- * many I/O threads it runs and its OAuth side. Built from {@link #defaults()} and the withers; the CLI's
- * {@code mock} command maps its flags onto this record.
+ * How to start a {@link MockUpstream}: where it listens, how it answers by default, whether it records requests,
+ * how many I/O threads it runs, its OAuth side and whether it speaks HTTPS. Built from {@link #defaults()} and the
+ * withers; the CLI's {@code mock} command maps its flags onto this record (HTTPS is for in-process tests only).
  *
  * @param name name sent back in the {@code x-mock-upstream} header (tells apart several mocks behind one proxy)
  * @param host address to bind ({@code 127.0.0.1} by default)
@@ -15,16 +16,24 @@ import java.util.Objects;
  *     benchmarks turn this off
  * @param ioThreads event-loop threads; 0 means one per available processor
  * @param auth token endpoints and whether model requests need an issued bearer token
+ * @param tls a server {@link SslContext} (its key and certificate chain) to serve HTTPS with, or null for plain HTTP;
+ *     tests use it to check how the proxy trusts and verifies an https upstream
  */
 public record MockOptions(String name, String host, int port, MockBehaviour behaviour, boolean record,
-        int ioThreads, MockAuth auth) {
+        int ioThreads, MockAuth auth, SslContext tls) {
 
     private static final MockOptions DEFAULTS =
-            new MockOptions("mock", "127.0.0.1", 0, MockBehaviour.defaults(), true, 0, MockAuth.defaults());
+            new MockOptions("mock", "127.0.0.1", 0, MockBehaviour.defaults(), true, 0, MockAuth.defaults(), null);
 
     /** Without an OAuth configuration: {@link MockAuth#defaults()}. */
     public MockOptions(String name, String host, int port, MockBehaviour behaviour, boolean record, int ioThreads) {
         this(name, host, port, behaviour, record, ioThreads, MockAuth.defaults());
+    }
+
+    /** Plain HTTP. */
+    public MockOptions(String name, String host, int port, MockBehaviour behaviour, boolean record, int ioThreads,
+            MockAuth auth) {
+        this(name, host, port, behaviour, record, ioThreads, auth, null);
     }
 
     public MockOptions {
@@ -44,38 +53,48 @@ public record MockOptions(String name, String host, int port, MockBehaviour beha
         if (ioThreads < 0) {
             throw new IllegalArgumentException("ioThreads must be >= 0, was " + ioThreads);
         }
+        if (tls != null && !tls.isServer()) {
+            throw new IllegalArgumentException("tls must be a server SslContext (SslContextBuilder.forServer)");
+        }
     }
 
-    /** Name {@code mock}, 127.0.0.1, a free port, default behaviour, recording on, one thread per processor. */
+    /**
+     * Name {@code mock}, 127.0.0.1, a free port, default behaviour, recording on, one thread per processor, plain HTTP.
+     */
     public static MockOptions defaults() {
         return DEFAULTS;
     }
 
     public MockOptions withName(String value) {
-        return new MockOptions(value, host, port, behaviour, record, ioThreads, auth);
+        return new MockOptions(value, host, port, behaviour, record, ioThreads, auth, tls);
     }
 
     public MockOptions withHost(String value) {
-        return new MockOptions(name, value, port, behaviour, record, ioThreads, auth);
+        return new MockOptions(name, value, port, behaviour, record, ioThreads, auth, tls);
     }
 
     public MockOptions withPort(int value) {
-        return new MockOptions(name, host, value, behaviour, record, ioThreads, auth);
+        return new MockOptions(name, host, value, behaviour, record, ioThreads, auth, tls);
     }
 
     public MockOptions withBehaviour(MockBehaviour value) {
-        return new MockOptions(name, host, port, value, record, ioThreads, auth);
+        return new MockOptions(name, host, port, value, record, ioThreads, auth, tls);
     }
 
     public MockOptions withRecord(boolean value) {
-        return new MockOptions(name, host, port, behaviour, value, ioThreads, auth);
+        return new MockOptions(name, host, port, behaviour, value, ioThreads, auth, tls);
     }
 
     public MockOptions withIoThreads(int value) {
-        return new MockOptions(name, host, port, behaviour, record, value, auth);
+        return new MockOptions(name, host, port, behaviour, record, value, auth, tls);
     }
 
     public MockOptions withAuth(MockAuth value) {
-        return new MockOptions(name, host, port, behaviour, record, ioThreads, value);
+        return new MockOptions(name, host, port, behaviour, record, ioThreads, value, tls);
+    }
+
+    /** Serves HTTPS with {@code serverContext} ({@code SslContextBuilder.forServer(...)}); null goes back to HTTP. */
+    public MockOptions withTls(SslContext serverContext) {
+        return new MockOptions(name, host, port, behaviour, record, ioThreads, auth, serverContext);
     }
 }

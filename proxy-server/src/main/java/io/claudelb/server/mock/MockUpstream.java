@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * An Anthropic-compatible (and OpenAI Chat Completions) upstream that runs in-process: the target of integration
  * tests (port 0), of {@code claude-lb mock}, of the two workspaces of {@code claude-lb demo} and of the benchmark
- * harness. Netty on native epoll when available, TCP_NODELAY, HTTP/1.1 keep-alive; answers are precomputed per
- * behaviour and written from pooled buffers, with no locks on the request path.
+ * harness. Netty on native epoll when available, TCP_NODELAY, HTTP/1.1 keep-alive, HTTPS when given a server
+ * {@link io.netty.handler.ssl.SslContext} ({@link MockOptions#withTls}); answers are precomputed per behaviour and
+ * written from pooled buffers, with no locks on the request path.
  *
  * <p>Endpoints:
  * <ul>
@@ -66,12 +67,14 @@ public final class MockUpstream implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final int port;
+    private final boolean https;
 
-    private MockUpstream(MockUpstreamState state, EventLoopGroup group, Channel serverChannel) {
+    private MockUpstream(MockUpstreamState state, EventLoopGroup group, Channel serverChannel, boolean https) {
         this.state = state;
         this.group = group;
         this.serverChannel = serverChannel;
         this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        this.https = https;
     }
 
     /**
@@ -95,7 +98,7 @@ public final class MockUpstream implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(new MockChannelInitializer(state, routes))
+                .childHandler(new MockChannelInitializer(state, routes, options.tls()))
                 .bind(options.host(), options.port())
                 .awaitUninterruptibly();
         if (!bind.isSuccess()) {
@@ -103,7 +106,7 @@ public final class MockUpstream implements AutoCloseable {
             throw new IllegalStateException("mock upstream " + options.name() + " cannot listen on "
                     + options.host() + ":" + options.port() + ": " + bind.cause().getMessage(), bind.cause());
         }
-        MockUpstream mock = new MockUpstream(state, group, bind.channel());
+        MockUpstream mock = new MockUpstream(state, group, bind.channel(), options.tls() != null);
         LOG.info("mock upstream {} listening on {} ({})", options.name(), mock.baseUrl(),
                 transport.name().toLowerCase(java.util.Locale.ROOT));
         return mock;
@@ -114,9 +117,17 @@ public final class MockUpstream implements AutoCloseable {
         return port;
     }
 
-    /** {@code http://127.0.0.1:PORT} (the loopback address, also when bound to a wildcard). */
+    /**
+     * {@code http://127.0.0.1:PORT} (the loopback address, also when bound to a wildcard); {@code https://} in HTTPS
+     * mode, where the certificate must name 127.0.0.1 for a client to accept this URL.
+     */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port;
+        return (https ? "https" : "http") + "://127.0.0.1:" + port;
+    }
+
+    /** Whether it serves HTTPS ({@link MockOptions#withTls}). */
+    public boolean https() {
+        return https;
     }
 
     public String name() {
