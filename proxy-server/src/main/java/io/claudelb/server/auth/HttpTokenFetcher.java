@@ -2,6 +2,8 @@ package io.claudelb.server.auth;
 
 import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.Secret;
+import io.claudelb.core.config.OpenAiSettings;
+import io.claudelb.core.config.TlsSettings;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
@@ -46,10 +48,13 @@ public final class HttpTokenFetcher implements TokenFetcher {
         }
         this.pools = pools;
         String scheme = tokenUrl.getScheme().toLowerCase(Locale.ROOT);
-        // The token endpoint as a pool target: same proxy and timeouts as the upstream, no credential of its own.
+        // The token endpoint as a pool target: same proxy and timeouts as the upstream, no credential of its own;
+        // on the upstream's own host (Databricks' /oidc/v1/token) it trusts the upstream's tls.ca_file too.
+        boolean sameHost = tokenUrl.getHost() != null && tokenUrl.getHost().equalsIgnoreCase(upstream.host());
         this.endpoint = new UpstreamConfig(upstream.name() + "-token-endpoint", UpstreamKind.ANTHROPIC,
                 URI.create(scheme + "://" + tokenUrl.getRawAuthority()), UpstreamAuth.none(), 1, 0, POOL,
-                upstream.timeouts(), false, null, upstream.proxy());
+                upstream.timeouts(), false, null, upstream.proxy(), OpenAiSettings.DEFAULTS,
+                sameHost && "https".equals(scheme) ? upstream.tls() : TlsSettings.DEFAULTS);
     }
 
     @Override
