@@ -1,0 +1,110 @@
+package io.claudelb.bench.load;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The shared state of one {@link PacedStreamLoad} run: the request every connection sends, the time window, the
+ * expected event count, the in-flight stream gauge and the per-event-loop {@link LoopStats}. Everything a
+ * connection touches on its hot path is either final, atomic or owned by its own loop.
+ */
+final class LoadRun {
+    private final String path;
+    private final ByteBuf body;
+    private final HttpHeaders headers;
+    private final int expectedEvents;
+    private final long stallNanos;
+    private final long windowStartNanos;
+    private final long deadlineNanos;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peakInFlight = new AtomicInteger();
+    private final CountDownLatch closed;
+    private final Map<EventLoop, LoopStats> stats = new ConcurrentHashMap<>();
+
+    LoadRun(String path, ByteBuf body, HttpHeaders headers, int expectedEvents, long stallNanos,
+            long windowStartNanos, long deadlineNanos, int connections) {
+        this.path = path;
+        this.body = body;
+        this.headers = headers;
+        this.expectedEvents = expectedEvents;
+        this.stallNanos = stallNanos;
+        this.windowStartNanos = windowStartNanos;
+        this.deadlineNanos = deadlineNanos;
+        this.closed = new CountDownLatch(connections);
+    }
+
+    /** A fresh request sharing the body's bytes; the write releases it. */
+    FullHttpRequest newRequest() {
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
+                body.retainedDuplicate(), new DefaultHttpHeaders(), new DefaultHttpHeaders());
+        request.headers().set(headers);
+        return request;
+    }
+
+    LoopStats stats(EventLoop loop) {
+        return stats.computeIfAbsent(loop, l -> new LoopStats());
+    }
+
+    int expectedEvents() {
+        return expectedEvents;
+    }
+
+    long stallNanos() {
+        return stallNanos;
+    }
+
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    boolean inWindow(long now) {
+        return now >= windowStartNanos && now < deadlineNanos;
+    }
+
+    void streamStarted() {
+        int now = inFlight.incrementAndGet();
+        peakInFlight.accumulateAndGet(now, Math::max);
+    }
+
+    void streamEnded() {
+        inFlight.decrementAndGet();
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    int peakInFlight() {
+        return peakInFlight.get();
+    }
+
+    void connectionClosed() {
+        closed.countDown();
+    }
+
+    CountDownLatch closedLatch() {
+        return closed;
+    }
+
+    /** All loops' stats folded together; call only after the loops have stopped. */
+    LoopStats merged() {
+        LoopStats all = new LoopStats();
+        List<LoopStats> each = new ArrayList<>(stats.values());
+        for (LoopStats s : each) {
+            all.merge(s);
+        }
+        return all;
+    }
+}
