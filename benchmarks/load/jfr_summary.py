@@ -15,7 +15,12 @@ import sys
 FRAME = re.compile(r"^\s+(\S+?)\((.*?)\)(?: line: \d+)?")
 UNITS = {"bytes": 1, "byte": 1, "kB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3}
 OWN = "io.claudelb."
-INTERESTING = ("io.claudelb.", "io.netty.", "com.fasterxml.", "ch.qos.", "org.slf4j.")
+CATEGORIES = [("io.claudelb.codec.", "claude-lb codec"), ("io.claudelb.", "claude-lb server/core"),
+              ("io.netty.buffer.", "Netty buffers"), ("io.netty.handler.codec.", "Netty HTTP codec"),
+              ("io.netty.channel.", "Netty transport"), ("io.netty.util.", "Netty util/concurrent"),
+              ("io.netty.", "Netty other"), ("com.fasterxml.jackson.", "Jackson"),
+              ("ch.qos.logback.", "logging"), ("org.slf4j.", "logging"), ("java.", "JDK"), ("jdk.", "JDK"),
+              ("sun.", "JDK")]
 
 
 def events(path, event, depth):
@@ -58,6 +63,13 @@ def duration_ms(text):
     return float(m.group(1)) * scale
 
 
+def category(frame):
+    for prefix, name in CATEGORIES:
+        if frame.startswith(prefix):
+            return name
+    return "other"
+
+
 def first_own(frames):
     for f in frames:
         if f.startswith(OWN):
@@ -75,6 +87,7 @@ def top(counter, total, n):
 
 def summarize(path, n=15):
     leaf = collections.Counter()
+    categories = collections.Counter()
     own = collections.Counter()
     inclusive = collections.Counter()
     threads = collections.Counter()
@@ -85,9 +98,10 @@ def summarize(path, n=15):
             continue
         samples += 1
         leaf[frames[0]] += 1
+        categories[category(frames[0])] += 1
         own[first_own(frames)] += 1
         for f in set(frames):
-            if f.startswith(INTERESTING):
+            if f.startswith(OWN):
                 inclusive[f] += 1
         threads[re.sub(r"-\d+$", "-N", e.get("sampledThread", "?").split('"')[1]
                        if '"' in e.get("sampledThread", "") else "?")] += 1
@@ -95,7 +109,13 @@ def summarize(path, n=15):
     by_class = collections.Counter()
     by_site = collections.Counter()
     alloc_total = 0.0
-    for e in events(path, "jdk.ObjectAllocationSample", 16):
+    seen_threads = set()
+    for e in events(path, "jdk.ObjectAllocationSample", 48):
+        thread = e.get("eventThread", "?")
+        if thread not in seen_threads:
+            # A thread's first sample in a recording weighs everything it allocated before: not representative.
+            seen_threads.add(thread)
+            continue
         w = weight_bytes(e.get("weight"))
         alloc_total += w
         by_class[e.get("objectClass", "?").split(" (")[0]] += w
@@ -116,6 +136,7 @@ def summarize(path, n=15):
     return {
         "cpu_samples": samples,
         "threads": top(threads, samples, 6),
+        "self_by_category": top(categories, samples, 12),
         "top_leaf": top(leaf, samples, n),
         "top_claude_lb": top(own, samples, n),
         "top_inclusive": top(inclusive, samples, n + 5),

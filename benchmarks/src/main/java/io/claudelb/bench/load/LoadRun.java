@@ -26,22 +26,20 @@ final class LoadRun {
     private final HttpHeaders headers;
     private final int expectedEvents;
     private final long stallNanos;
-    private final long windowStartNanos;
-    private final long deadlineNanos;
+    /** Set by the main thread once every connection streams; until then connections keep streaming. */
+    private volatile long windowStartNanos = Long.MAX_VALUE;
+    private volatile long deadlineNanos = Long.MAX_VALUE;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final CountDownLatch closed;
     private final Map<EventLoop, LoopStats> stats = new ConcurrentHashMap<>();
 
-    LoadRun(String path, ByteBuf body, HttpHeaders headers, int expectedEvents, long stallNanos,
-            long windowStartNanos, long deadlineNanos, int connections) {
+    LoadRun(String path, ByteBuf body, HttpHeaders headers, int expectedEvents, long stallNanos, int connections) {
         this.path = path;
         this.body = body;
         this.headers = headers;
         this.expectedEvents = expectedEvents;
         this.stallNanos = stallNanos;
-        this.windowStartNanos = windowStartNanos;
-        this.deadlineNanos = deadlineNanos;
         this.closed = new CountDownLatch(connections);
     }
 
@@ -67,6 +65,12 @@ final class LoadRun {
 
     long deadlineNanos() {
         return deadlineNanos;
+    }
+
+    /** Opens the measured window: streams completing in it count for the rate; none start after its end. */
+    void openWindow(long startNanos, long endNanos) {
+        deadlineNanos = endNanos;
+        windowStartNanos = startNanos;
     }
 
     boolean inWindow(long now) {

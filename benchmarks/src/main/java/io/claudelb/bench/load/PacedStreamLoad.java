@@ -36,11 +36,14 @@ import java.util.concurrent.TimeUnit;
  * reports as one JSON line on stdout: streams completed (per second in the hold window), time to first byte and to
  * the first content event, inter-event gaps, lost or extra events against the expected count, stalls (a gap over
  * the stall threshold), connect/status errors, streams closed mid-way, timeouts, and the peak and lowest number of
- * streams in flight during the hold. Progress goes to stderr once a second.
+ * streams in flight during the hold. The hold window (the {@code --duration-s}) opens once all N connections stream
+ * at the same time, or {@code --reach-timeout-s} after the ramp if they never do (then
+ * {@code all_streaming_after_s} is -1); a line {@code HOLD N} on stdout marks that moment. Progress goes to stderr
+ * once a second.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.claudelb.bench.load.PacedStreamLoad --url http://127.0.0.1:P/v1/messages
  * --body FILE --connections N --ramp-s R --duration-s D --expect-events E [--pace-ms MS] [--stall-ms MS]
- * [--threads T] [--header name:value]...}. {@code --pace-ms} is sent as {@code x-mock-pace-ms}.
+ * [--threads T] [--reach-timeout-s S] [--grace-s S] [--idle-timeout-s S] [--header name:value]...}. {@code --pace-ms} is sent as {@code x-mock-pace-ms}.
  */
 public final class PacedStreamLoad {
     private PacedStreamLoad() {
@@ -69,11 +72,8 @@ public final class PacedStreamLoad {
 
         long start = System.nanoTime();
         long rampNanos = TimeUnit.MILLISECONDS.toNanos((long) (o.rampSeconds * 1000));
-        long windowStart = start + rampNanos;
-        long deadline = windowStart + TimeUnit.SECONDS.toNanos(o.durationSeconds);
         long stallNanos = TimeUnit.MILLISECONDS.toNanos(o.stallMs > 0 ? o.stallMs : Math.max(10L * o.paceMs, 100));
-        LoadRun run = new LoadRun(url.getRawPath(), body, headers, o.expectEvents, stallNanos, windowStart,
-                deadline, o.connections);
+        LoadRun run = new LoadRun(url.getRawPath(), body, headers, o.expectEvents, stallNanos, o.connections);
 
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -113,21 +113,30 @@ public final class PacedStreamLoad {
                 Thread.sleep(10);
             }
 
+            // The hold window opens once every connection streams (or when waiting for that gives up).
+            long giveUp = start + rampNanos + TimeUnit.SECONDS.toNanos(o.reachTimeoutSeconds);
+            long nextProgress = System.nanoTime();
+            while (run.inFlight() < o.connections && System.nanoTime() < giveUp) {
+                nextProgress = progress(err, start, run, nextProgress);
+                Thread.sleep(5);
+            }
+            long windowStart = System.nanoTime();
+            double reachedAfter = run.inFlight() >= o.connections ? (windowStart - start) / 1e9 : -1;
+            long deadline = windowStart + TimeUnit.SECONDS.toNanos(o.durationSeconds);
+            run.openWindow(windowStart, deadline);
+            // Tells a driving script the hold has begun (it samples the proxy's memory mid-hold).
+            System.out.println("HOLD " + o.connections);
+            System.out.flush();
+
             // Hold: sample the in-flight gauge until the deadline.
             int minInFlight = Integer.MAX_VALUE;
             int maxInFlightInWindow = 0;
-            long nextProgress = System.nanoTime();
             while (System.nanoTime() < deadline) {
                 int now = run.inFlight();
-                if (System.nanoTime() >= windowStart + TimeUnit.MILLISECONDS.toNanos(500)) {
-                    minInFlight = Math.min(minInFlight, now);
-                    maxInFlightInWindow = Math.max(maxInFlightInWindow, now);
-                }
-                if (System.nanoTime() >= nextProgress) {
-                    err.printf(Locale.ROOT, "t=%.0fs in-flight=%d%n", (System.nanoTime() - start) / 1e9, now);
-                    nextProgress += TimeUnit.SECONDS.toNanos(1);
-                }
-                Thread.sleep(50);
+                minInFlight = Math.min(minInFlight, now);
+                maxInFlightInWindow = Math.max(maxInFlightInWindow, now);
+                nextProgress = progress(err, start, run, nextProgress);
+                Thread.sleep(20);
             }
             // Streams in flight at the deadline finish (no new ones start); wait for them, bounded.
             boolean drained = run.closedLatch().await(o.graceSeconds, TimeUnit.SECONDS);
@@ -138,15 +147,25 @@ public final class PacedStreamLoad {
                 s.connectErrors = connectErrors[0];
             }
             System.out.println(report(o, s, run, minInFlight == Integer.MAX_VALUE ? 0 : minInFlight,
-                    maxInFlightInWindow, drained ? 0 : stillOpen));
+                    maxInFlightInWindow, drained ? 0 : stillOpen, reachedAfter));
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         }
     }
 
+    private static long progress(PrintStream err, long start, LoadRun run, long nextProgress) {
+        long now = System.nanoTime();
+        if (now < nextProgress) {
+            return nextProgress;
+        }
+        err.printf(Locale.ROOT, "t=%.0fs in-flight=%d%n", (now - start) / 1e9, run.inFlight());
+        return nextProgress + TimeUnit.SECONDS.toNanos(1);
+    }
+
     private static String report(Options o, LoopStats s, LoadRun run, int minInFlight, int maxInFlight,
-            int stillOpen) {
+            int stillOpen, double reachedAfter) {
         return "{\"connections\":" + o.connections + ",\"duration_s\":" + o.durationSeconds
+                + ",\"all_streaming_after_s\":" + String.format(Locale.ROOT, "%.2f", reachedAfter)
                 + ",\"pace_ms\":" + o.paceMs + ",\"expected_events\":" + o.expectEvents
                 + ",\"streams_completed\":" + s.streamsCompleted
                 + ",\"streams_per_s\":" + String.format(Locale.ROOT, "%.1f", (double) s.streamsInWindow
@@ -175,6 +194,7 @@ public final class PacedStreamLoad {
         int threads = 2;
         int graceSeconds = 30;
         int idleTimeoutSeconds = 30;
+        int reachTimeoutSeconds = 20;
         final List<String> headers = new ArrayList<>();
 
         static Options parse(String[] args) throws IOException {
@@ -197,6 +217,7 @@ public final class PacedStreamLoad {
                     case "--threads" -> o.threads = Integer.parseInt(v);
                     case "--grace-s" -> o.graceSeconds = Integer.parseInt(v);
                     case "--idle-timeout-s" -> o.idleTimeoutSeconds = Integer.parseInt(v);
+                    case "--reach-timeout-s" -> o.reachTimeoutSeconds = Integer.parseInt(v);
                     case "--header" -> o.headers.add(v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }

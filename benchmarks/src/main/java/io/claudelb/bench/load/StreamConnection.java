@@ -13,7 +13,8 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * One keep-alive client connection of {@link PacedStreamLoad}: sends a streaming request, times the response's
  * first byte, each SSE event (an event ends at a blank line) and the gaps between events, checks the event count
- * when the response ends, and sends the next request on the same connection until the run's deadline. Lives on one
+ * when the response ends, and sends the next request on the same connection until the run's deadline. Every stream
+ * counts for lost events and stalls; only streams started inside the hold window feed the time distributions. Lives on one
  * event loop and writes only that loop's {@link LoopStats}.
  */
 final class StreamConnection extends ChannelInboundHandlerAdapter {
@@ -24,6 +25,8 @@ final class StreamConnection extends ChannelInboundHandlerAdapter {
     private boolean streaming;
     private boolean failedStatus;
     private boolean firstByteSeen;
+    /** Whether this stream started inside the hold window: only those feed the latency distributions. */
+    private boolean measured;
     private long sentAt;
     private long lastEventAt;
     private int eventsThisStream;
@@ -47,6 +50,7 @@ final class StreamConnection extends ChannelInboundHandlerAdapter {
         counter.reset();
         run.streamStarted();
         sentAt = System.nanoTime();
+        measured = run.inWindow(sentAt);
         ctx.writeAndFlush(run.newRequest(), ctx.voidPromise());
     }
 
@@ -75,14 +79,18 @@ final class StreamConnection extends ChannelInboundHandlerAdapter {
         long now = System.nanoTime();
         if (!firstByteSeen) {
             firstByteSeen = true;
-            stats.firstByteMicros.add((now - sentAt) / 1000);
+            if (measured) {
+                stats.firstByteMicros.add((now - sentAt) / 1000);
+            }
         }
         counter.events = 0;
         bytes.forEachByte(counter);
         for (int i = 0; i < counter.events; i++) {
             if (eventsThisStream > 0) {
                 long gap = now - lastEventAt;
-                stats.gapMicros.add(gap / 1000);
+                if (measured) {
+                    stats.gapMicros.add(gap / 1000);
+                }
                 if (gap > run.stallNanos()) {
                     stats.stalls++;
                 }
@@ -90,7 +98,7 @@ final class StreamConnection extends ChannelInboundHandlerAdapter {
             eventsThisStream++;
             lastEventAt = now;
             // The second event (content_block_start) is the first one a failover peek lets through.
-            if (eventsThisStream == 2) {
+            if (eventsThisStream == 2 && measured) {
                 stats.firstContentEventMicros.add((now - sentAt) / 1000);
             }
         }
@@ -109,7 +117,9 @@ final class StreamConnection extends ChannelInboundHandlerAdapter {
             if (run.inWindow(now)) {
                 stats.streamsInWindow++;
             }
-            stats.streamMillis.add((now - sentAt) / 1_000_000);
+            if (measured) {
+                stats.streamMillis.add((now - sentAt) / 1_000_000);
+            }
             int expected = run.expectedEvents();
             if (eventsThisStream < expected) {
                 stats.lostEvents += expected - eventsThisStream;
