@@ -2,12 +2,15 @@ package io.claudelb.bench.load;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,8 @@ final class LoadRun {
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final CountDownLatch closed;
     private final Map<EventLoop, LoopStats> stats = new ConcurrentHashMap<>();
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private volatile boolean stopping;
 
     LoadRun(String path, ByteBuf body, HttpHeaders headers, int expectedEvents, long stallNanos, int connections) {
         this.path = path;
@@ -100,6 +105,20 @@ final class LoadRun {
 
     CountDownLatch closedLatch() {
         return closed;
+    }
+
+    /** Every open connection, so the end of the run can close the ones still streaming. */
+    ChannelGroup connections() {
+        return connections;
+    }
+
+    /** The client is about to close the connections still streaming after the drain. */
+    void stop() {
+        stopping = true;
+    }
+
+    boolean stopping() {
+        return stopping;
     }
 
     /** All loops' stats folded together; call only after the loops have stopped. */

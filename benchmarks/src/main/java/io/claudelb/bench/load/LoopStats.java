@@ -19,6 +19,7 @@ final class LoopStats {
     long statusErrors;
     long closedMidStream;
     long timeouts;
+    long cutAtEnd;
 
     void merge(LoopStats other) {
         firstByteMicros.addAll(other.firstByteMicros);
@@ -35,5 +36,6 @@ final class LoopStats {
         statusErrors += other.statusErrors;
         closedMidStream += other.closedMidStream;
         timeouts += other.timeouts;
+        cutAtEnd += other.cutAtEnd;
     }
 }

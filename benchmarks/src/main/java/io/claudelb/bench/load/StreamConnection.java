@@ -14,7 +14,8 @@ import io.netty.util.ReferenceCountUtil;
  * One keep-alive client connection of {@link PacedStreamLoad}: sends a streaming request, times the response's
  * first byte, each SSE event (an event ends at a blank line) and the gaps between events, checks the event count
  * when the response ends, and sends the next request on the same connection until the run's deadline. Every stream
- * counts for lost events and stalls; only streams started inside the hold window feed the time distributions. Lives on one
+ * counts for lost events and stalls; gaps are sampled while the hold window is open, first-byte and stream times
+ * only from streams started inside it. Lives on one
  * event loop and writes only that loop's {@link LoopStats}.
  */
 final class StreamConnection extends ChannelInboundHandlerAdapter {
@@ -25,7 +26,7 @@ final class StreamConnection extends ChannelInboundHandlerAdapter {
     private boolean streaming;
     private boolean failedStatus;
     private boolean firstByteSeen;
-    /** Whether this stream started inside the hold window: only those feed the latency distributions. */
+    /** Whether this stream started inside the hold window: only those feed the first-byte and stream times. */
     private boolean measured;
     private long sentAt;
     private long lastEventAt;
@@ -88,7 +89,7 @@ final class StreamConnection extends ChannelInboundHandlerAdapter {
         for (int i = 0; i < counter.events; i++) {
             if (eventsThisStream > 0) {
                 long gap = now - lastEventAt;
-                if (measured) {
+                if (run.inWindow(now)) {
                     stats.gapMicros.add(gap / 1000);
                 }
                 if (gap > run.stallNanos()) {
@@ -138,7 +139,11 @@ final class StreamConnection extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
             if (streaming) {
+                // Counted here, not again as a stream closed mid-way.
+                streaming = false;
+                run.streamEnded();
                 stats.timeouts++;
+                stats.lostEvents += Math.max(0, run.expectedEvents() - eventsThisStream);
             }
             ctx.close();
             return;
@@ -151,8 +156,12 @@ final class StreamConnection extends ChannelInboundHandlerAdapter {
         if (streaming) {
             streaming = false;
             run.streamEnded();
-            stats.closedMidStream++;
-            stats.lostEvents += Math.max(0, run.expectedEvents() - eventsThisStream);
+            if (run.stopping()) {
+                stats.cutAtEnd++;
+            } else {
+                stats.closedMidStream++;
+                stats.lostEvents += Math.max(0, run.expectedEvents() - eventsThisStream);
+            }
         }
         run.connectionClosed();
         ctx.fireChannelInactive();
