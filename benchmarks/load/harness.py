@@ -247,6 +247,8 @@ upstreams:
       max_connections: {self.nofile()}
       max_pending_acquires: {self.nofile()}
       idle_timeout: 2s      # so a hold test's thousands of pooled connections are gone before the next one
+    timeouts:
+      connect: 60s          # nginx's proxy_connect_timeout default: a busy mock's accept queue can take seconds
 routes:
   - match: "*"
     targets: [ {{ upstream: mock, model: claude-bench-upstream }} ]   # every request's model is rewritten
