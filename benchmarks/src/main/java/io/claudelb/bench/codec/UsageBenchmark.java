@@ -1,0 +1,64 @@
+package io.claudelb.bench.codec;
+
+import io.claudelb.bench.fixtures.AnthropicStream;
+import io.claudelb.codec.usage.Usage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Usage extraction ({@link Usage}) from the two payloads a stream's tap decodes, {@code message_start} (usage under
+ * {@code message}) and {@code message_delta} (cumulative usage, stop reason), and from a whole non-streaming
+ * Message body in a direct buffer ({@link Usage#fromMessageJson}), which skips the content array.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Xms1g", "-Xmx1g"})
+public class UsageBenchmark {
+    private ByteBuf message;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        byte[] bytes = AnthropicStream.messageJson();
+        message = Unpooled.directBuffer(bytes.length).writeBytes(bytes);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        message.release();
+    }
+
+    @Benchmark
+    public Usage messageStart() {
+        Usage usage = new Usage();
+        usage.applyMessageStart(AnthropicStream.MESSAGE_START_DATA);
+        return usage;
+    }
+
+    @Benchmark
+    public Usage messageDelta() {
+        Usage usage = new Usage();
+        usage.applyMessageDelta(AnthropicStream.MESSAGE_DELTA_DATA);
+        return usage;
+    }
+
+    @Benchmark
+    public Usage messageJson() {
+        return Usage.fromMessageJson(message);
+    }
+}
