@@ -166,8 +166,10 @@ class Harness:
                                      "-g", "daemon off;"], "nginx.out", core=1)
         self.wait_port(self.ports["nginx"], nginx, "nginx")
         self.write_lb_conf()
+        # GC log: pauses are one source of tail latency (reported with the memory figures).
+        opts = f"-Xlog:gc:file={self.work}/claude-lb-gc.log:uptime {self.args.lb_java_opts}".strip()
         lb = self.start("claude-lb", [self.launcher, "--config", self.work + "/claude-lb.yaml"], "claude-lb.log",
-                        env={"JAVA_OPTS": self.args.lb_java_opts} if self.args.lb_java_opts else None, core=1)
+                        env={"JAVA_OPTS": opts}, core=1)
         self.wait_port(self.ports["claude-lb"], lb, "claude-lb")
         # One request through each path proves the wiring before anything is measured.
         for target in TARGETS:
@@ -318,6 +320,24 @@ logging:
                   "lb_fds": self.fd_count(lb)}
         self.results["d"].setdefault("samples", []).append(sample)
         return sample
+
+    def gc_pauses(self):
+        """Counts claude-lb's GC pauses from its -Xlog:gc file (forced full GCs of the memory samples apart)."""
+        pauses, forced = [], 0
+        try:
+            with open(os.path.join(self.work, "claude-lb-gc.log")) as f:
+                for line in f:
+                    m = re.search(r"Pause (.*?) \d+M->\d+M\(\d+M\) ([\d.]+)ms", line)
+                    if not m:
+                        continue
+                    if "System.gc()" in m.group(1):
+                        forced += 1
+                    else:
+                        pauses.append(float(m.group(2)))
+        except OSError:
+            return None
+        return {"count": len(pauses), "total_ms": round(sum(pauses), 1),
+                "max_ms": round(max(pauses), 2) if pauses else 0.0, "forced_full": forced}
 
     def fd_count(self, pid):
         try:
@@ -544,6 +564,7 @@ logging:
             self.results["machine"]["loadavg_end"] = os.getloadavg()
         finally:
             self.stop_all()
+        self.results["d"]["gc"] = self.gc_pauses()
         self.results["elapsed_s"] = round(time.time() - self.t0)
         self.results["commands"] = self.commands
         return self.results

@@ -266,6 +266,10 @@ def render(res):
         w(f"Soak ({growth['minutes']:.1f} min of SSE and 50 KB-request load at 64 connections, "
           f"{growth['requests']} requests, {growth['errors']} errors): live heap {growth['live']:+.1f} MiB, "
           f"RSS {growth['rss']:+.1f} MiB from first to last sample.\n")
+    gc = d.get("gc")
+    if gc:
+        w(f"GC over the whole run (from `-Xlog:gc`): {gc['count']} pauses, {gc['total_ms']} ms in total, longest "
+          f"{gc['max_ms']} ms (plus {gc['forced_full']} full GCs forced by the live-heap samples).\n")
     w("RSS includes the launcher's fixed heap (-Xms = -Xmx, pre-touched), so it mostly shows the heap size chosen; "
       "live heap after a full GC is what the proxy really keeps.\n")
 
