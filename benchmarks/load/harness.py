@@ -57,6 +57,27 @@ def log(msg):
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
+def gc_pauses(path):
+    """Counts claude-lb's GC pauses from its -Xlog:gc file (the full GCs forced by memory samples apart)."""
+    pauses, forced = [], 0
+    try:
+        with open(path) as f:
+            for line in f:
+                m = re.search(r"Pause (.*?) \d+M->\d+M\(\d+M\) ([\d.]+)ms", line)
+                if not m:
+                    continue
+                if "System.gc()" in m.group(1) or "Diagnostic Command" in m.group(1):
+                    forced += 1
+                else:
+                    pauses.append(float(m.group(2)))
+    except OSError:
+        return None
+    ordered = sorted(pauses)
+    p99 = ordered[max(0, -(-len(ordered) * 99 // 100) - 1)] if ordered else 0.0
+    return {"count": len(pauses), "total_ms": round(sum(pauses), 1), "p99_ms": round(p99, 2),
+            "max_ms": round(max(pauses), 2) if pauses else 0.0, "forced_full": forced}
+
+
 class Harness:
     def __init__(self, args):
         self.args = args
@@ -166,8 +187,10 @@ class Harness:
                                      "-g", "daemon off;"], "nginx.out", core=1)
         self.wait_port(self.ports["nginx"], nginx, "nginx")
         self.write_lb_conf()
+        # GC log: pauses are one source of tail latency (reported with the memory figures).
+        opts = f"-Xlog:gc:file={self.work}/claude-lb-gc.log:uptime {self.args.lb_java_opts}".strip()
         lb = self.start("claude-lb", [self.launcher, "--config", self.work + "/claude-lb.yaml"], "claude-lb.log",
-                        env={"JAVA_OPTS": self.args.lb_java_opts} if self.args.lb_java_opts else None, core=1)
+                        env={"JAVA_OPTS": opts}, core=1)
         self.wait_port(self.ports["claude-lb"], lb, "claude-lb")
         # One request through each path proves the wiring before anything is measured.
         for target in TARGETS:
@@ -319,6 +342,10 @@ logging:
         self.results["d"].setdefault("samples", []).append(sample)
         return sample
 
+    def gc_pauses(self):
+        return gc_pauses(os.path.join(self.work, "claude-lb-gc.log"))
+
+
     def fd_count(self, pid):
         try:
             return len(os.listdir(f"/proc/{pid}/fd"))
@@ -408,9 +435,9 @@ logging:
         extra = None
         result = None
         for line in p.stdout:
-            if line.startswith("HOLD") and during is not None:
-                # Every connection streams now: sample memory halfway through the hold.
-                time.sleep(seconds / 2)
+            if line.startswith("HOLD_END") and during is not None:
+                # The hold is over but every stream is still connected (the client drains for a few seconds):
+                # sample memory now, so the forced full GC of the live-heap figure cannot disturb the hold.
                 extra = during()
             elif line.startswith("{"):
                 result = line
@@ -449,8 +476,8 @@ logging:
                         during = lambda lvl=n: self.memory(f"holding {lvl} streams")
                     elif target == "nginx":
                         during = lambda: {"nginx_rss_kib": self.rss_kib(self.proxy_pids("nginx"))}
-                    # Streams still running 1 s after the hold are cut by the client (not counted as lost).
-                    r, mem = self.run_streams(target, n, self.mode["hold_s"], ramp, hold_pace_ms(n), 1, during)
+                    # Streams still running 3 s after the hold are cut by the client (not counted as lost).
+                    r, mem = self.run_streams(target, n, self.mode["hold_s"], ramp, hold_pace_ms(n), 3, during)
                     r.update(repeat=repeat, level=level, held=n, memory=mem)
                     self.results["c_hold"].append(r)
         time.sleep(2)
@@ -544,6 +571,7 @@ logging:
             self.results["machine"]["loadavg_end"] = os.getloadavg()
         finally:
             self.stop_all()
+        self.results["d"]["gc"] = self.gc_pauses()
         self.results["elapsed_s"] = round(time.time() - self.t0)
         self.results["commands"] = self.commands
         return self.results

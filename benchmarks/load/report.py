@@ -228,7 +228,7 @@ def render(res):
     w("The pace is slowed for large counts so all streams together stay at 40,000 events/s (2,000 streams at "
       "50 ms, where the baselines' nginx held every stream on this machine kind): this measures how many streams "
       "a proxy holds (sockets, memory, scheduling), not event throughput. A stall is a gap over 10 paces; streams "
-      "still running 1 s after the hold are cut by the client and not counted as lost; streams/s and first content "
+      "still running 3 s after the hold are cut by the client and not counted as lost; streams/s and first content "
       "count only streams started in the hold, so slow-paced levels may show \"-\".\n")
     w("| streams | pace ms | target | all streaming after s | held (peak / lowest in hold) | streams/s | lost events | "
       "stalls | errors | gap p99 ms | first content p99 ms |\n|---|---|---|---|---|---|---|---|---|---|---|")
@@ -259,13 +259,20 @@ def render(res):
           f"{sample.get('lb_fds')} | {fmt(mib(sample['nginx_rss_kib']))} |")
     w("")
     if per_stream:
-        w("Per active stream (memory under the hold minus idle before it, divided by the streams held): "
+        w("Per active stream (memory at the end of the hold, all streams still connected, minus idle before the "
+          "holds, divided by the streams held): "
           + "; ".join(f"{n} streams: claude-lb live heap {kib:.1f} KiB, RSS {rss:.1f} KiB; nginx RSS {ng:.1f} KiB"
                       for n, kib, rss, ng in per_stream_full(res)) + ".\n")
     if growth:
         w(f"Soak ({growth['minutes']:.1f} min of SSE and 50 KB-request load at 64 connections, "
           f"{growth['requests']} requests, {growth['errors']} errors): live heap {growth['live']:+.1f} MiB, "
           f"RSS {growth['rss']:+.1f} MiB from first to last sample.\n")
+    gc = d.get("gc")
+    if gc:
+        w(f"claude-lb's GC over the whole run (`-Xlog:gc`, launcher flags: G1, fixed heap): {gc['count']} pauses, "
+          f"{gc['total_ms']} ms in total, p99 {gc.get('p99_ms', '-')} ms, longest {gc['max_ms']} ms (plus "
+          f"{gc['forced_full']} full GCs forced by the live-heap samples). A long young pause stalls every stream "
+          "on the event loop; the longest ones come while thousands of streams are held.\n")
     w("RSS includes the launcher's fixed heap (-Xms = -Xmx, pre-touched), so it mostly shows the heap size chosen; "
       "live heap after a full GC is what the proxy really keeps.\n")
 

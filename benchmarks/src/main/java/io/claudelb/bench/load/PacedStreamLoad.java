@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * the stall threshold), connect/status errors, streams closed mid-way, timeouts, and the peak and lowest number of
  * streams in flight during the hold. The hold window (the {@code --duration-s}) opens once all N connections stream
  * at the same time, or {@code --reach-timeout-s} after the ramp if they never do (then
- * {@code all_streaming_after_s} is -1); a line {@code HOLD N} on stdout marks that moment. Progress goes to stderr
+ * {@code all_streaming_after_s} is -1); lines {@code HOLD N} and {@code HOLD_END N} on stdout mark its start and
+ * end. Progress goes to stderr
  * once a second.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.claudelb.bench.load.PacedStreamLoad --url http://127.0.0.1:P/v1/messages
@@ -140,6 +141,10 @@ public final class PacedStreamLoad {
                 nextProgress = progress(err, start, run, nextProgress);
                 Thread.sleep(20);
             }
+            // Tells a driving script the hold is over while every stream is still connected: the place for
+            // measurements that would disturb the hold itself (a forced full GC in the proxy).
+            System.out.println("HOLD_END " + o.connections);
+            System.out.flush();
             // Streams in flight at the deadline may finish (no new ones start) for up to --drain-s; the client then
             // closes what is left, and those streams count as cut at the end, not as lost.
             if (!run.closedLatch().await(o.drainSeconds, TimeUnit.SECONDS)) {
