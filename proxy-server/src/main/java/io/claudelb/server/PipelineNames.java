@@ -8,8 +8,9 @@ package io.claudelb.server;
  * <ol>
  *   <li>{@link #CONN_LIMIT}: refuses connections above {@code server.max_connections}</li>
  *   <li>{@link #REQUEST_TIMEOUT}: a request whose bytes do not all arrive within {@code header_read_timeout} gets 408</li>
- *   <li>{@link #IDLE}: closes a connection idle (no read, no write) for {@code idle_timeout} when no exchange runs</li>
  *   <li>{@link #HTTP_CODEC}: HttpServerCodec with header validation</li>
+ *   <li>{@link #IDLE}: closes a connection idle (no read, no write) for {@code idle_timeout} when no exchange runs;
+ *       above the codec, so it sees messages, not encoded buffers</li>
  *   <li>{@link #KEEP_ALIVE}: HttpServerKeepAliveHandler</li>
  *   <li>{@link #BODY_AGGREGATOR}: bounded request aggregation, 413 {@code request_too_large} above the cap</li>
  *   <li>{@link #PIPELINING}: holds a pipelined request until the answer before it is complete</li>

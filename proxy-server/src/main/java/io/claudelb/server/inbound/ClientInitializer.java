@@ -35,11 +35,13 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline p = ch.pipeline();
         p.addLast(PipelineNames.CONN_LIMIT, connLimit);
         p.addLast(PipelineNames.REQUEST_TIMEOUT, new RequestTimeoutHandler(settings.headerReadTimeout().toNanos()));
-        p.addLast(PipelineNames.IDLE, new IdleStateHandler(0, 0, settings.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
         p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(16 * 1024)
                 .setMaxHeaderSize(64 * 1024)
                 .setValidateHeaders(true)));
+        // Above the codec, the idle handler sees one write per relayed chunk, not the codec's three buffers.
+        p.addLast(PipelineNames.IDLE,
+                new IdleStateHandler(0, 0, settings.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
         p.addLast(PipelineNames.KEEP_ALIVE, new HttpServerKeepAliveHandler());
         p.addLast(PipelineNames.BODY_AGGREGATOR, new BodyAggregator(settings.maxRequestBytes()));
         p.addLast(PipelineNames.PIPELINING, new PipeliningGate());
