@@ -7,10 +7,9 @@ package io.claudelb.server;
  * <p>Inbound (client) pipeline, in order:
  * <ol>
  *   <li>{@link #CONN_LIMIT}: refuses connections above {@code server.max_connections}</li>
- *   <li>{@link #REQUEST_TIMEOUT}: a request whose bytes do not all arrive within {@code header_read_timeout} gets 408</li>
+ *   <li>{@link #CLIENT_TIMEOUTS}: closes a connection waiting {@code idle_timeout} for its next request; a request
+ *       whose bytes do not all arrive within {@code header_read_timeout} gets 408</li>
  *   <li>{@link #HTTP_CODEC}: HttpServerCodec with header validation</li>
- *   <li>{@link #IDLE}: closes a connection idle (no read, no write) for {@code idle_timeout} when no exchange runs;
- *       above the codec, so it sees messages, not encoded buffers</li>
  *   <li>{@link #KEEP_ALIVE}: HttpServerKeepAliveHandler</li>
  *   <li>{@link #BODY_AGGREGATOR}: bounded request aggregation, 413 {@code request_too_large} above the cap</li>
  *   <li>{@link #PIPELINING}: holds a pipelined request until the answer before it is complete</li>
@@ -20,13 +19,12 @@ package io.claudelb.server;
  * </ol>
  *
  * <p>Backend (upstream) pipeline, in order: {@link #PROXY} (HTTP CONNECT, if configured), {@link #TLS} (https),
- * {@link #HTTP_CODEC} (HttpClientCodec), {@link #POOL_IDLE} (only while pooled), {@link #RELAY} (only during an
- * exchange, inserted before {@link #POOL_GUARD}), {@link #POOL_GUARD} (closes a pooled channel on unexpected data).
+ * {@link #HTTP_CODEC} (HttpClientCodec), {@link #RECEIVER} (hands what the connection reads to the exchange or token
+ * call using it; closes a pooled channel on unexpected data). The pipeline never changes per request.
  */
 public final class PipelineNames {
     public static final String CONN_LIMIT = "conn-limit";
-    public static final String REQUEST_TIMEOUT = "request-timeout";
-    public static final String IDLE = "idle";
+    public static final String CLIENT_TIMEOUTS = "client-timeouts";
     public static final String HTTP_CODEC = "http-codec";
     public static final String KEEP_ALIVE = "keep-alive";
     public static final String BODY_AGGREGATOR = "body-aggregator";
@@ -37,9 +35,7 @@ public final class PipelineNames {
 
     public static final String PROXY = "proxy";
     public static final String TLS = "tls";
-    public static final String POOL_IDLE = "pool-idle";
-    public static final String RELAY = "relay";
-    public static final String POOL_GUARD = "pool-guard";
+    public static final String RECEIVER = "receiver";
 
     private PipelineNames() {
     }

@@ -10,8 +10,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /** Builds the inbound pipeline in the order {@link PipelineNames} documents. */
 public final class ClientInitializer extends ChannelInitializer<Channel> {
@@ -34,14 +32,12 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
         clients.add(ch);
         ChannelPipeline p = ch.pipeline();
         p.addLast(PipelineNames.CONN_LIMIT, connLimit);
-        p.addLast(PipelineNames.REQUEST_TIMEOUT, new RequestTimeoutHandler(settings.headerReadTimeout().toNanos()));
+        p.addLast(PipelineNames.CLIENT_TIMEOUTS, new ClientTimeouts(settings.headerReadTimeout().toNanos(),
+                settings.idleTimeout().toNanos()));
         p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(16 * 1024)
                 .setMaxHeaderSize(64 * 1024)
                 .setValidateHeaders(true)));
-        // Above the codec, the idle handler sees one write per relayed chunk, not the codec's three buffers.
-        p.addLast(PipelineNames.IDLE,
-                new IdleStateHandler(0, 0, settings.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
         p.addLast(PipelineNames.KEEP_ALIVE, new HttpServerKeepAliveHandler());
         p.addLast(PipelineNames.BODY_AGGREGATOR, new BodyAggregator(settings.maxRequestBytes()));
         p.addLast(PipelineNames.PIPELINING, new PipeliningGate());

@@ -21,14 +21,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * {@code exchange}: runs one {@link Exchange} at a time for its client connection; requests arrive one at a time
  * because {@link PipeliningGate} holds a pipelined request until the answer before it is complete. It forwards the
- * client's writability and disconnect to the running exchange, closes an idle connection only when no exchange runs,
- * and during shutdown closes the connection as soon as its exchange ends.
+ * client's writability and disconnect to the running exchange, and during shutdown closes the connection as soon as
+ * its exchange ends.
  *
  * <p>Before an exchange starts, the route's candidates are narrowed ({@link RouteNarrowing}): a forced upstream
  * that is not a target answers 404, a caller who may use no target answers 401, and a {@code count_tokens} request
@@ -167,7 +166,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
 
     /** The answer is complete: the next request's bytes start its own read timer. */
     private void readyForNext() {
-        ctx.pipeline().get(RequestTimeoutHandler.class).readyForNext();
+        ctx.pipeline().get(ClientTimeouts.class).readyForNext(ctx);
     }
 
     @Override
@@ -176,17 +175,6 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
             current.onClientWritable();
         }
         ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            if (current == null) {
-                ctx.close();
-            }
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

@@ -40,7 +40,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
-        ctx.pipeline().get(RequestTimeoutHandler.class).requestReceived();
+        ctx.pipeline().get(ClientTimeouts.class).requestReceived();
         boolean forwarded = false;
         try {
             if (request.decoderResult().isFailure()) {
@@ -89,7 +89,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
     /** Answers locally and lets the connection take the next request. */
     private static void reply(ChannelHandlerContext ctx, FullHttpResponse response) {
         ctx.writeAndFlush(response);
-        ctx.pipeline().get(RequestTimeoutHandler.class).readyForNext();
+        ctx.pipeline().get(ClientTimeouts.class).readyForNext(ctx);
     }
 
     static String path(String uri) {

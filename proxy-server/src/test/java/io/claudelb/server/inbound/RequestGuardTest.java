@@ -26,7 +26,7 @@ class RequestGuardTest {
 
     private void start(GatewayConfig config) {
         Gateway gateway = Gateways.of(config);
-        ch = new EmbeddedChannel(new RequestTimeoutHandler(TimeUnit.SECONDS.toNanos(30)),
+        ch = new EmbeddedChannel(new ClientTimeouts(TimeUnit.SECONDS.toNanos(30), TimeUnit.MINUTES.toNanos(10)),
                 new RequestGuard(gateway, new LocalEndpoints(gateway, "test")));
     }
 

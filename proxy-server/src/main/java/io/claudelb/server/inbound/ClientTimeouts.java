@@ -1,0 +1,131 @@
+package io.claudelb.server.inbound;
+
+import io.claudelb.server.local.LocalResponses;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code client-timeouts}: the two clocks of a client connection, from where it stands between requests.
+ * <ul>
+ *   <li><b>waiting</b> (connected, or the last answer complete): after {@code idle_timeout} with no new request the
+ *       connection is closed;</li>
+ *   <li><b>receiving</b> (the first byte of a request read, the request not yet complete): a request slower than
+ *       {@code header_read_timeout} gets 408 and the connection is closed, so slow-loris clients cannot pin memory;</li>
+ *   <li><b>answering</b> (the request guard has the whole request, until the exchange handler or a local answer says
+ *       the answer is complete): no clock runs, however long a stream lasts.</li>
+ * </ul>
+ *
+ * <p>Sits before the HTTP codec and watches raw reads; it never touches writes, so a relayed chunk costs it nothing
+ * (Netty's {@code IdleStateHandler} would add a promise and a listener to every write). The idle clock is one task per
+ * {@code idle_timeout} per connection that re-arms itself from the time waiting began, not a timer per request; the
+ * read clock is only armed when a request does not arrive in one read batch.
+ */
+public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
+    private enum State { WAITING, RECEIVING, ANSWERING }
+
+    private final long headerReadNanos;
+    private final long idleNanos;
+    private State state = State.WAITING;
+    private long since;
+    private ScheduledFuture<?> idleCheck;
+    private ScheduledFuture<?> readTimer;
+
+    public ClientTimeouts(long headerReadNanos, long idleNanos) {
+        this.headerReadNanos = headerReadNanos;
+        this.idleNanos = idleNanos;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        since = now(ctx);
+        idleCheck = ctx.executor().schedule(() -> checkIdle(ctx), idleNanos, TimeUnit.NANOSECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (state == State.WAITING) {
+            state = State.RECEIVING;
+            since = now(ctx);
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (state == State.RECEIVING && readTimer == null) {
+            long left = headerReadNanos - (now(ctx) - since);
+            readTimer = ctx.executor().schedule(() -> expireRead(ctx), Math.max(0, left), TimeUnit.NANOSECONDS);
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    /** The request is complete: no clock runs until its answer is. */
+    public void requestReceived() {
+        state = State.ANSWERING;
+        cancelReadTimer();
+    }
+
+    /** The answer is complete: the connection waits for the next request, its idle clock running from now. */
+    public void readyForNext(ChannelHandlerContext ctx) {
+        state = State.WAITING;
+        since = now(ctx);
+        cancelReadTimer();
+    }
+
+    private void checkIdle(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
+            idleCheck = null;
+            return;
+        }
+        long quiet = now(ctx) - since;
+        if (state == State.WAITING && quiet >= idleNanos) {
+            idleCheck = null;
+            ctx.close();
+            return;
+        }
+        long next = state == State.WAITING ? idleNanos - quiet : idleNanos;
+        idleCheck = ctx.executor().schedule(() -> checkIdle(ctx), next, TimeUnit.NANOSECONDS);
+    }
+
+    private void expireRead(ChannelHandlerContext ctx) {
+        readTimer = null;
+        if (state == State.RECEIVING && ctx.channel().isActive()) {
+            ctx.channel().writeAndFlush(LocalResponses.error(ctx.alloc(), 408, "invalid_request_error",
+                    "The request did not arrive completely in time.")).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static long now(ChannelHandlerContext ctx) {
+        return ctx.executor().ticker().nanoTime();
+    }
+
+    private void cancelReadTimer() {
+        if (readTimer != null) {
+            readTimer.cancel(false);
+            readTimer = null;
+        }
+    }
+
+    private void cancelAll() {
+        cancelReadTimer();
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+            idleCheck = null;
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelAll();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelAll();
+        ctx.fireChannelInactive();
+    }
+}

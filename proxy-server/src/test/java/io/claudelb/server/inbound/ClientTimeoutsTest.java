@@ -1,0 +1,96 @@
+package io.claudelb.server.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ClientTimeoutsTest {
+    private static final long HEADER_READ = TimeUnit.SECONDS.toNanos(30);
+    private static final long IDLE = TimeUnit.MINUTES.toNanos(10);
+
+    private final ClientTimeouts timeouts = new ClientTimeouts(HEADER_READ, IDLE);
+    private final EmbeddedChannel ch = new EmbeddedChannel(timeouts);
+    private final ChannelHandlerContext ctx = ch.pipeline().context(timeouts);
+
+    private void read(String bytes) {
+        ch.writeInbound(Unpooled.copiedBuffer(bytes, StandardCharsets.US_ASCII));
+        ch.releaseInbound();
+    }
+
+    private void advance(long amount, TimeUnit unit) {
+        ch.advanceTimeBy(amount, unit);
+        ch.runScheduledPendingTasks();
+    }
+
+    @Test
+    void aRequestThatTricklesPastTheReadTimeoutGets408AndIsClosed() {
+        read("POST /v1/mess");
+        advance(29, TimeUnit.SECONDS);
+        read("ages HTTP/1.1\r\n");
+        assertThat(ch.outboundMessages()).isEmpty();
+
+        advance(2, TimeUnit.SECONDS);
+        FullHttpResponse res = ch.readOutbound();
+        try {
+            assertThat(res.status().code()).isEqualTo(408);
+        } finally {
+            res.release();
+        }
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void noClockRunsWhileTheAnswerIsUnderWayHoweverLong() {
+        read("POST / HTTP/1.1\r\n\r\n");
+        timeouts.requestReceived();
+        advance(3, TimeUnit.HOURS);
+        assertThat(ch.outboundMessages()).isEmpty();
+        assertThat(ch.isOpen()).isTrue();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aConnectionWaitingForItsNextRequestIsClosedAfterTheIdleTimeoutCountedFromTheLastAnswer() {
+        read("POST / HTTP/1.1\r\n\r\n");
+        timeouts.requestReceived();
+        advance(9, TimeUnit.MINUTES);
+        // A stream that ends just before an idle check would be due must still get a whole idle_timeout after it.
+        timeouts.readyForNext(ctx);
+        advance(9, TimeUnit.MINUTES);
+        assertThat(ch.isOpen()).isTrue();
+
+        advance(1, TimeUnit.MINUTES);
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(ch.outboundMessages()).isEmpty();
+    }
+
+    @Test
+    void aNewConnectionThatNeverSendsARequestIsClosedAfterTheIdleTimeout() {
+        advance(9, TimeUnit.MINUTES);
+        assertThat(ch.isOpen()).isTrue();
+        advance(1, TimeUnit.MINUTES);
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void eachRequestOnAKeptAliveConnectionStartsItsOwnReadClock() {
+        read("POST / HTTP/1.1\r\n\r\n");
+        timeouts.requestReceived();
+        timeouts.readyForNext(ctx);
+        advance(5, TimeUnit.MINUTES);
+        read("POST / HT");
+        advance(29, TimeUnit.SECONDS);
+        read("TP/1.1\r\n\r\n");
+        timeouts.requestReceived();
+        advance(1, TimeUnit.HOURS);
+        assertThat(ch.outboundMessages()).isEmpty();
+        assertThat(ch.isOpen()).isTrue();
+        ch.finishAndReleaseAll();
+    }
+}
