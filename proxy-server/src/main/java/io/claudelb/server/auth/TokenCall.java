@@ -1,11 +1,9 @@
 package io.claudelb.server.auth;
 
-import io.claudelb.server.PipelineNames;
 import io.claudelb.server.backend.BackendPool;
+import io.claudelb.server.backend.BackendReceiver;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
@@ -19,12 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One token request on one pooled backend connection: installed as {@code relay} before {@code pool-guard} for the
+ * One token request on one pooled backend connection: attached to the connection's {@link BackendReceiver} for the
  * call, it writes the request, reads the (small, bounded) answer, gives the connection back to its pool (reusable
  * only when the answer was read completely on a keep-alive connection) and completes the promise with the parsed
  * answer. Confined to the connection's event loop; owns the buffered body until it is parsed.
  */
-final class TokenCall extends ChannelInboundHandlerAdapter {
+final class TokenCall implements BackendReceiver.Listener {
     /** A token answer is a few hundred bytes; anything this large is not one. */
     static final int MAX_BODY = 64 * 1024;
 
@@ -46,7 +44,7 @@ final class TokenCall extends ChannelInboundHandlerAdapter {
 
     /** Sends {@code request} (ownership passes to the channel) and reads until the answer is complete. */
     void start(FullHttpRequest request, long timeoutNanos) {
-        channel.pipeline().addBefore(PipelineNames.POOL_GUARD, PipelineNames.RELAY, this);
+        BackendReceiver.of(channel).attach(this);
         timeout = channel.eventLoop().schedule(() -> fail("no answer within "
                 + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s", null), timeoutNanos, TimeUnit.NANOSECONDS);
         channel.writeAndFlush(request).addListener(f -> {
@@ -58,7 +56,7 @@ final class TokenCall extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    public void onRead(Object msg) {
         try {
             if (done) {
                 return;
@@ -68,7 +66,7 @@ final class TokenCall extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 head = response;
-                body = ctx.alloc().compositeBuffer();
+                body = channel.alloc().compositeBuffer();
             }
             if (msg instanceof HttpContent content && body != null) {
                 if (body.readableBytes() + content.content().readableBytes() > MAX_BODY) {
@@ -86,21 +84,15 @@ final class TokenCall extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
+    public void onReadComplete() {
         if (!done) {
-            ctx.read();
+            channel.read();
         }
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        fail("the connection closed before the answer was complete", null);
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail("the connection failed", cause);
+    public void onClosed(Throwable cause) {
+        fail(cause == null ? "the connection closed before the answer was complete" : "the connection failed", cause);
     }
 
     private void finish() {
@@ -133,9 +125,6 @@ final class TokenCall extends ChannelInboundHandlerAdapter {
         if (body != null) {
             body.release();
             body = null;
-        }
-        if (channel.pipeline().context(this) != null) {
-            channel.pipeline().remove(this);
         }
         pool.release(channel, reusable);
     }

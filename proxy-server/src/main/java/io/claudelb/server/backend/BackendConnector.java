@@ -67,7 +67,7 @@ public final class BackendConnector {
                         // splits lines, so no CR/LF can reach a value).
                         ch.pipeline().addLast(PipelineNames.HTTP_CODEC,
                                 new HttpClientCodec(new HttpDecoderConfig().setValidateHeaders(false), false, false));
-                        ch.pipeline().addLast(PipelineNames.POOL_GUARD, PoolGuard.INSTANCE);
+                        ch.pipeline().addLast(PipelineNames.RECEIVER, new BackendReceiver());
                     }
                 });
         InetSocketAddress target = proxy != null

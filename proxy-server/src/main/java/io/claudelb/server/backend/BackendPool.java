@@ -96,10 +96,14 @@ public final class BackendPool {
 
     /**
      * Gives a channel back. {@code reusable} is true only when the response was read completely and the upstream did
-     * not ask to close; anything else is closed, never pooled.
+     * not ask to close; anything else is closed, never pooled. The channel's user is detached either way.
      */
     public void release(Channel ch, boolean reusable) {
         assert loop.inEventLoop();
+        BackendReceiver receiver = BackendReceiver.of(ch);
+        if (receiver != null) {
+            receiver.detach();
+        }
         if (!reusable || closed || !ch.isActive() || expired(ch, clock.nanoTime())) {
             ch.close();
             return;

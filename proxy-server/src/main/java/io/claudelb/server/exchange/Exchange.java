@@ -13,12 +13,12 @@ import io.claudelb.core.health.FailureKind;
 import io.claudelb.core.health.RetryAfter;
 import io.claudelb.core.route.RouteDecision;
 import io.claudelb.core.route.Target;
-import io.claudelb.server.PipelineNames;
 import io.claudelb.server.Snapshot;
 import io.claudelb.server.auth.AccessToken;
 import io.claudelb.server.auth.CallerCredential;
 import io.claudelb.server.auth.TokenSource;
 import io.claudelb.server.backend.BackendPool;
+import io.claudelb.server.backend.BackendReceiver;
 import io.claudelb.server.local.LocalResponses;
 import io.claudelb.server.log.AccessRecord;
 import io.netty.buffer.ByteBuf;
@@ -226,7 +226,7 @@ public final class Exchange {
         }
         HttpRequest head = UpstreamRequests.head(request, target.upstream(), upstreamPath(),
                 accessToken == null ? null : accessToken.value(), caller, body.readableBytes());
-        backend.pipeline().addBefore(PipelineNames.POOL_GUARD, PipelineNames.RELAY, new ResponseRelay(this, attempt));
+        BackendReceiver.of(backend).attach(new ResponseRelay(this, attempt));
         phase = Phase.AWAITING_HEAD;
         backend.write(head, backend.voidPromise());
         backend.writeAndFlush(new DefaultLastHttpContent(body), backend.voidPromise());
@@ -697,9 +697,6 @@ public final class Exchange {
         readPaused = false;
         if (ch == null) {
             return;
-        }
-        if (ch.pipeline().get(PipelineNames.RELAY) != null) {
-            ch.pipeline().remove(PipelineNames.RELAY);
         }
         pool.release(ch, reusable);
     }

@@ -1,16 +1,15 @@
 package io.claudelb.server.exchange;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.claudelb.server.backend.BackendReceiver;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The backend-side handler of one attempt, inserted before {@code pool-guard} while the exchange uses the
- * connection and removed before the connection goes back to the pool. It hands every response object to its
- * {@link Exchange}, which owns them from then on.
+ * What one attempt of an {@link Exchange} attaches to its backend connection's {@link BackendReceiver}: it hands
+ * every response object to the exchange, which owns them from then on, tagged with the attempt so that a late event
+ * of an abandoned attempt is recognised and dropped.
  */
-final class ResponseRelay extends ChannelInboundHandlerAdapter {
+final class ResponseRelay implements BackendReceiver.Listener {
     private final Exchange exchange;
     private final int attempt;
 
@@ -20,7 +19,7 @@ final class ResponseRelay extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    public void onRead(Object msg) {
         if (msg instanceof HttpObject object) {
             exchange.onBackendRead(attempt, object);
         } else {
@@ -29,19 +28,12 @@ final class ResponseRelay extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
+    public void onReadComplete() {
         exchange.onBackendReadComplete(attempt);
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        exchange.onBackendClosed(attempt, null);
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    public void onClosed(Throwable cause) {
         exchange.onBackendClosed(attempt, cause);
-        ctx.close();
     }
 }
