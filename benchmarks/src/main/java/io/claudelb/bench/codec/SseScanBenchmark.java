@@ -51,7 +51,7 @@ public class SseScanBenchmark {
         }
 
         @Override
-        public void onEvent(String eventName, String data) {
+        public void onEvent(String eventName, byte[] data, int length) {
             // counted by the scanner
         }
     };

@@ -4,6 +4,7 @@ import io.claudelb.bench.fixtures.AnthropicStream;
 import io.claudelb.codec.usage.Usage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,6 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Xms1g", "-Xmx1g"})
 public class UsageBenchmark {
+    private static final byte[] MESSAGE_START = AnthropicStream.MESSAGE_START_DATA.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] MESSAGE_DELTA = AnthropicStream.MESSAGE_DELTA_DATA.getBytes(StandardCharsets.UTF_8);
     private ByteBuf message;
 
     @Setup(Level.Trial)
@@ -46,14 +49,14 @@ public class UsageBenchmark {
     @Benchmark
     public Usage messageStart() {
         Usage usage = new Usage();
-        usage.applyMessageStart(AnthropicStream.MESSAGE_START_DATA);
+        usage.apply(MESSAGE_START, MESSAGE_START.length);
         return usage;
     }
 
     @Benchmark
     public Usage messageDelta() {
         Usage usage = new Usage();
-        usage.applyMessageDelta(AnthropicStream.MESSAGE_DELTA_DATA);
+        usage.apply(MESSAGE_DELTA, MESSAGE_DELTA.length);
         return usage;
     }
 

@@ -26,8 +26,8 @@ public final class ErrorBodyReader {
      * Reads an {@code event: error} payload for a decision that needs an answer: never null, the type defaults to
      * {@value #FALLBACK_TYPE} and the message to an empty string.
      */
-    public static ErrorInfo readEvent(String data) {
-        ErrorInfo info = read(data);
+    public static ErrorInfo readEvent(byte[] data, int length) {
+        ErrorInfo info = data == null ? null : read(data, length);
         String type = info == null || info.type() == null ? FALLBACK_TYPE : info.type();
         String message = info == null || info.message() == null ? "" : info.message();
         return new ErrorInfo(type, message);
@@ -39,6 +39,15 @@ public final class ErrorBodyReader {
             return null;
         }
         try (JsonParser parser = JsonParsers.over(json)) {
+            return read(parser);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Reads an error from UTF-8 JSON in {@code data[0, length)}; null when it holds no error object. */
+    public static ErrorInfo read(byte[] data, int length) {
+        try (JsonParser parser = JsonParsers.over(data, 0, length)) {
             return read(parser);
         } catch (IOException e) {
             return null;

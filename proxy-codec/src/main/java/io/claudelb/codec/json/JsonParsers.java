@@ -40,7 +40,12 @@ public final class JsonParsers {
         return FACTORY.createParser(in);
     }
 
-    /** A parser over already-decoded text (for example an SSE {@code data:} payload). */
+    /** A byte-based parser over {@code length} bytes of {@code data} from {@code offset} (UTF-8 JSON). */
+    public static JsonParser over(byte[] data, int offset, int length) throws IOException {
+        return FACTORY.createParser(Objects.requireNonNull(data, "data"), offset, length);
+    }
+
+    /** A parser over already-decoded text (a header value, a string inside JSON). */
     public static JsonParser over(String json) throws IOException {
         return FACTORY.createParser(Objects.requireNonNull(json, "json"));
     }

@@ -1,7 +1,8 @@
 package io.claudelb.codec.sse;
 
 /**
- * Receives the events an {@link SseScanner} finds. Called on the thread that calls {@code scan}, in stream order.
+ * Receives the events an {@link SseScanner} finds. Called on the thread that calls {@code scan}, in stream order;
+ * a listener must not call {@code scan} (of any scanner) from these callbacks.
  */
 public interface SseListener {
 
@@ -17,8 +18,10 @@ public interface SseListener {
      * One dispatched event (a blank line ended a block with at least one {@code data:} line).
      *
      * @param eventName the event's last {@code event:} value, or null when it had none (or an empty one)
-     * @param data      the {@code data:} lines joined with {@code \n}; null when {@link #wantsData} said no, or
-     *                  when the data exceeded the scanner's limit
+     * @param data      the {@code data:} lines joined with {@code \n}, UTF-8, in {@code data[0, length)}; the
+     *                  scanner's own array, valid only during this call (copy what must outlive it). Null when
+     *                  {@link #wantsData} said no, or when the data exceeded the scanner's limit
+     * @param length    the data's length in bytes (0 when {@code data} is null)
      */
-    void onEvent(String eventName, String data);
+    void onEvent(String eventName, byte[] data, int length);
 }

@@ -97,8 +97,8 @@ public final class StreamPeek {
         return errorMessage;
     }
 
-    private void decideError(String data) {
-        ErrorInfo info = ErrorBodyReader.readEvent(data);
+    private void decideError(byte[] data, int length) {
+        ErrorInfo info = ErrorBodyReader.readEvent(data, length);
         errorType = info.type();
         errorMessage = info.message();
         verdict = Verdict.ERROR;
@@ -112,30 +112,32 @@ public final class StreamPeek {
         }
 
         @Override
-        public void onEvent(String eventName, String data) {
+        public void onEvent(String eventName, byte[] data, int length) {
             if (verdict != Verdict.UNDECIDED) {
                 return;
             }
-            String type = eventName != null ? eventName : typeOf(data);
+            String type = eventName != null ? eventName : typeOf(data, length);
             if ("ping".equals(type)) {
                 return;
             }
             if ("message_start".equals(type)) {
                 messageStartSeen = true;
             } else if ("error".equals(type)) {
-                decideError(data);
+                decideError(data, length);
+                scanner.stop();
             } else {
                 verdict = Verdict.COMMIT;
+                scanner.stop();
             }
         }
     }
 
     /** The top-level {@code type} of an event's JSON data, or null. */
-    private static String typeOf(String data) {
+    private static String typeOf(byte[] data, int length) {
         if (data == null) {
             return null;
         }
-        try (JsonParser parser = JsonParsers.over(data)) {
+        try (JsonParser parser = JsonParsers.over(data, 0, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }

@@ -30,22 +30,26 @@ public final class Usage {
     private boolean reported;
 
     /**
-     * Applies a {@code message_start} payload: {@code {"type":"message_start","message":{"model":..,"usage":{..}}}}.
+     * Applies a {@code message_start} payload, {@code {"type":"message_start","message":{"model":..,"usage":{..}}}},
+     * or a {@code message_delta} payload,
+     * {@code {"type":"message_delta","delta":{"stop_reason":..},"usage":{"output_tokens":..}}}: the UTF-8 JSON in
+     * {@code data[0, length)}, read in place.
      *
-     * @return false when the payload was not well-formed JSON (whatever was read before the fault is kept)
+     * @return false when the payload was null or not well-formed JSON (whatever was read before the fault is kept)
      */
-    public boolean applyMessageStart(String dataJson) {
-        return apply(dataJson);
-    }
-
-    /**
-     * Applies a {@code message_delta} payload:
-     * {@code {"type":"message_delta","delta":{"stop_reason":..},"usage":{"output_tokens":..}}}.
-     *
-     * @return false when the payload was not well-formed JSON (whatever was read before the fault is kept)
-     */
-    public boolean applyMessageDelta(String dataJson) {
-        return apply(dataJson);
+    public boolean apply(byte[] data, int length) {
+        if (data == null) {
+            return false;
+        }
+        try (JsonParser parser = JsonParsers.over(data, 0, length)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            readObject(parser);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -105,22 +109,6 @@ public final class Usage {
         return "Usage[input=" + inputTokens + ", output=" + outputTokens + ", cacheCreation="
                 + cacheCreationInputTokens + ", cacheRead=" + cacheReadInputTokens + ", stopReason=" + stopReason
                 + ", model=" + model + "]";
-    }
-
-    /** Reads one payload: a Message, a message_start or a message_delta, all handled by {@link #readObject}. */
-    private boolean apply(String dataJson) {
-        if (dataJson == null) {
-            return false;
-        }
-        try (JsonParser parser = JsonParsers.over(dataJson)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return false;
-            }
-            readObject(parser);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /**

@@ -24,16 +24,15 @@ public final class UsageTap implements SseListener {
     }
 
     @Override
-    public void onEvent(String eventName, String data) {
+    public void onEvent(String eventName, byte[] data, int length) {
         if (eventName == null) {
             return;
         }
         switch (eventName) {
-            case "message_start" -> usage.applyMessageStart(data);
-            case "message_delta" -> usage.applyMessageDelta(data);
+            case "message_start", "message_delta" -> usage.apply(data, length);
             case "message_stop" -> completed = true;
             case "error" -> {
-                ErrorInfo info = ErrorBodyReader.readEvent(data);
+                ErrorInfo info = ErrorBodyReader.readEvent(data, length);
                 errorType = info.type();
                 errorMessage = info.message();
             }

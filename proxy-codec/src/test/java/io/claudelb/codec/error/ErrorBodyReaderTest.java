@@ -59,8 +59,13 @@ class ErrorBodyReaderTest {
 
     @Test
     void readEventNeverGivesNull() {
-        assertThat(ErrorBodyReader.readEvent(null)).isEqualTo(new ErrorInfo("api_error", ""));
-        assertThat(ErrorBodyReader.readEvent("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\"}}"))
+        assertThat(ErrorBodyReader.readEvent(null, 0)).isEqualTo(new ErrorInfo("api_error", ""));
+        assertThat(readEvent("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\"}}"))
                 .isEqualTo(new ErrorInfo("overloaded_error", ""));
+    }
+
+    private static ErrorInfo readEvent(String data) {
+        byte[] bytes = data.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return ErrorBodyReader.readEvent(bytes, bytes.length);
     }
 }

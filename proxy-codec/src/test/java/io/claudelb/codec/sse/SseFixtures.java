@@ -134,8 +134,9 @@ final class SseFixtures {
         }
 
         @Override
-        public void onEvent(String eventName, String data) {
-            events.add(new Event(eventName, data));
+        public void onEvent(String eventName, byte[] data, int length) {
+            events.add(new Event(eventName, data == null ? null
+                    : new String(data, 0, length, java.nio.charset.StandardCharsets.UTF_8)));
         }
     }
 }

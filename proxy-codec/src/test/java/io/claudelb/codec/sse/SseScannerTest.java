@@ -151,6 +151,28 @@ class SseScannerTest {
     }
 
     @Test
+    void aDirectChunkLargerThanTheScratchBlockReadsAsOneStream() {
+        StringBuilder stream = new StringBuilder();
+        List<Event> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            String data = "{\"n\":" + i + ",\"text\":\"" + "x".repeat(150 + i) + "\"}";
+            stream.append("event: content_block_delta\r\ndata: ").append(data).append("\r\n\r\n");
+            expected.add(new Event("content_block_delta", data));
+        }
+        assertThat(stream.length()).as("spans several 8 KiB scratch blocks").isGreaterThan(3 * 8 * 1024);
+        for (Kind kind : Kind.values()) {
+            Recorder recorder = new Recorder();
+            ByteBuf chunk = TestBuffers.of(kind, stream.toString());
+            try {
+                new SseScanner(recorder, MAX).scan(chunk);
+            } finally {
+                chunk.release();
+            }
+            assertThat(recorder.events).as(kind.name()).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void refusesANonPositiveLimit() {
         assertThatThrownBy(() -> new SseScanner(new Recorder(), 0)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -51,7 +51,9 @@ class UsageTapTest {
     @Test
     void notesAnInBandError() {
         UsageTap tap = new UsageTap();
-        tap.onEvent("error", "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
+        byte[] data = "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+        tap.onEvent("error", data, data.length);
         assertThat(tap.errorType()).isEqualTo("overloaded_error");
         assertThat(tap.errorMessage()).isEqualTo("Overloaded");
         assertThat(tap.completed()).isFalse();

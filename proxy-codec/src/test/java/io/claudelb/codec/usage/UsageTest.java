@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.claudelb.codec.json.TestBuffers;
 import io.claudelb.codec.json.TestBuffers.Kind;
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class UsageTest {
@@ -15,11 +16,17 @@ class UsageTest {
             + "{\"ephemeral_5m_input_tokens\":1200,\"ephemeral_1h_input_tokens\":0},\"output_tokens\":1,"
             + "\"service_tier\":\"standard\"}}}";
 
+    /** Applies a payload given as text, the way the tap hands over an event's bytes. */
+    private static boolean apply(Usage usage, String json) {
+        byte[] data = json == null ? null : json.getBytes(StandardCharsets.UTF_8);
+        return usage.apply(data, data == null ? 0 : data.length);
+    }
+
     @Test
     void messageStartThenCumulativeDeltas() {
         Usage usage = new Usage();
         assertThat(usage.reported()).isFalse();
-        assertThat(usage.applyMessageStart(START)).isTrue();
+        assertThat(apply(usage, START)).isTrue();
         assertThat(usage.inputTokens()).isEqualTo(2095);
         assertThat(usage.cacheCreationInputTokens()).isEqualTo(1200);
         assertThat(usage.cacheReadInputTokens()).isEqualTo(48000);
@@ -28,9 +35,9 @@ class UsageTest {
         assertThat(usage.stopReason()).isNull();
         assertThat(usage.reported()).isTrue();
 
-        assertThat(usage.applyMessageDelta("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":null},"
+        assertThat(apply(usage, "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":null},"
                 + "\"usage\":{\"output_tokens\":40}}")).isTrue();
-        assertThat(usage.applyMessageDelta("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+        assertThat(apply(usage, "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
                 + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":89}}")).isTrue();
         assertThat(usage.outputTokens()).as("replaced, not added").isEqualTo(89);
         assertThat(usage.inputTokens()).isEqualTo(2095);
@@ -40,9 +47,9 @@ class UsageTest {
     @Test
     void deltaCountsWinWhenPresentAndNullsAreIgnored() {
         Usage usage = new Usage();
-        usage.applyMessageStart("{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":0,"
+        apply(usage, "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":0,"
                 + "\"output_tokens\":0}}}");
-        usage.applyMessageDelta("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\"},\"usage\":"
+        apply(usage, "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\"},\"usage\":"
                 + "{\"input_tokens\":310,\"cache_creation_input_tokens\":null,\"cache_read_input_tokens\":7,"
                 + "\"output_tokens\":12,\"server_tool_use\":{\"web_search_requests\":1}}}");
         assertThat(usage.inputTokens()).isEqualTo(310);
@@ -55,12 +62,12 @@ class UsageTest {
     @Test
     void malformedPayloadsAreIgnored() {
         Usage usage = new Usage();
-        assertThat(usage.applyMessageStart(null)).isFalse();
-        assertThat(usage.applyMessageStart("not json")).isFalse();
-        assertThat(usage.applyMessageDelta("[1,2]")).isFalse();
-        assertThat(usage.applyMessageDelta("{\"usage\":{\"output_tokens\":5},\"delta\":")).isFalse();
+        assertThat(apply(usage, null)).isFalse();
+        assertThat(apply(usage, "not json")).isFalse();
+        assertThat(apply(usage, "[1,2]")).isFalse();
+        assertThat(apply(usage, "{\"usage\":{\"output_tokens\":5},\"delta\":")).isFalse();
         assertThat(usage.outputTokens()).as("read before the fault").isEqualTo(5);
-        assertThat(usage.applyMessageDelta("{\"usage\":{\"output_tokens\":99999999999999999999999}}")).isFalse();
+        assertThat(apply(usage, "{\"usage\":{\"output_tokens\":99999999999999999999999}}")).isFalse();
         assertThat(usage.outputTokens()).isEqualTo(5);
     }
 
