@@ -110,6 +110,7 @@ public final class Exchange {
     private BoundedBody collected;
     private ResponseTranslation translation = ResponseTranslation.IDENTITY;
     private PeekWindow peek;
+    private final RelayBatch batch;
     private SseScanner tap;
     private SseTail sseTail;
     private UsageTap usage;
@@ -140,6 +141,7 @@ public final class Exchange {
         this.record = record;
         this.listener = listener;
         this.retry = snapshot.config().retry();
+        this.batch = new RelayBatch(client.alloc());
     }
 
     /** Starts the first attempt. The exchange owns {@code request} from here on. */
@@ -491,17 +493,38 @@ public final class Exchange {
         schedule(idleNanos());
     }
 
+    /**
+     * Passes one response chunk on. Its bytes join the read batch's {@link #batch}, written as one chunk when the
+     * batch ends ({@link #writeBatch}): the HTTP encoder then frames (hex length, CRLF) and queues once per upstream
+     * read instead of once per upstream chunk. The bytes themselves are never copied (a composite of the chunks).
+     */
     private void relay(HttpContent content) {
-        bytesToClient += content.content().readableBytes();
+        ByteBuf bytes = content.content();
+        bytesToClient += bytes.readableBytes();
         if (tap != null) {
-            tap.scan(content.content());
-            sseTail.track(content.content());
+            tap.scan(bytes);
+            sseTail.track(bytes);
         }
-        boolean last = content instanceof LastHttpContent;
-        client.write(content, client.voidPromise());
-        if (last) {
-            client.flush();
-            finish(true, HttpUtil.isKeepAlive(head));
+        if (!(content instanceof LastHttpContent last)) {
+            batch.add(bytes);
+            return;
+        }
+        if (last.trailingHeaders().isEmpty()) {
+            batch.add(bytes);
+            client.write(batch.takeAsLast(), client.voidPromise());
+        } else {
+            writeBatch();
+            client.write(content, client.voidPromise());
+        }
+        client.flush();
+        finish(true, HttpUtil.isKeepAlive(head));
+    }
+
+    /** Writes what this read batch relayed so far (nothing if it relayed nothing); the caller flushes. */
+    private void writeBatch() {
+        HttpContent chunk = batch.take();
+        if (chunk != null) {
+            client.write(chunk, client.voidPromise());
         }
     }
 
@@ -511,6 +534,7 @@ public final class Exchange {
         }
         switch (phase) {
             case RELAYING -> {
+                writeBatch();
                 client.flush();
                 if (client.channel().isWritable()) {
                     backend.read();
@@ -554,6 +578,7 @@ public final class Exchange {
                 // Outside a read batch nothing else flushes: without this the held events would wait for the next
                 // upstream read, which may be seconds away (that is why the peek gave up).
                 commit();
+                writeBatch();
                 client.flush();
             }
             case BUFFERING_ERROR, COLLECTING, RELAYING -> {
@@ -583,6 +608,7 @@ public final class Exchange {
         record.failure(kind);
         snapshot.balancer().onFailure(target, FailureKind.MID_STREAM, 0);
         returnBackend(false);
+        writeBatch();
         if (eventStream) {
             // The upstream may have stopped inside an event: close it off first so ours parses as an error event.
             String separator = sseTail == null ? "" : sseTail.separator();
@@ -669,6 +695,7 @@ public final class Exchange {
 
     private void end(boolean keepConnection) {
         ReferenceCountUtil.release(request);
+        batch.release();
         record.bytes(bytesToClient);
         if (usage != null) {
             record.usage(usage.usage());
@@ -702,6 +729,7 @@ public final class Exchange {
     }
 
     private void discardHeld() {
+        batch.release();
         if (peek != null) {
             peek.release();
             peek = null;
