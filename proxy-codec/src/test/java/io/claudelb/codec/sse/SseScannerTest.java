@@ -173,6 +173,29 @@ class SseScannerTest {
     }
 
     @Test
+    void findsTheFirstLineEndAtEveryPositionOfAWord() {
+        for (int length = 0; length <= 40; length++) {
+            for (int at = 0; at <= length; at++) {
+                for (byte end : new byte[] {'\n', '\r'}) {
+                    byte[] buf = new byte[length + 3];
+                    java.util.Arrays.fill(buf, (byte) 'a');
+                    buf[1] = (byte) 0x8A; // high bytes and near-misses around the match must not be taken for it
+                    if (length > 3) {
+                        buf[3] = (byte) 0x0B;
+                    }
+                    if (at < length) {
+                        buf[1 + at] = end;
+                        buf[Math.min(buf.length - 1, 2 + at)] = '\n';
+                    }
+                    int expected = at < length ? 1 + at : 1 + length;
+                    assertThat(SseScanner.lineEnd(buf, 1, 1 + length)).as("length %d at %d", length, at)
+                            .isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
     void refusesANonPositiveLimit() {
         assertThatThrownBy(() -> new SseScanner(new Recorder(), 0)).isInstanceOf(IllegalArgumentException.class);
     }
