@@ -269,11 +269,11 @@ def render(res):
           f"RSS {growth['rss']:+.1f} MiB from first to last sample.\n")
     gc = d.get("gc")
     if gc:
-        w(f"claude-lb's GC over the whole run (`-Xlog:gc`, launcher flags: G1, fixed heap): {gc['count']} pauses, "
+        w(f"claude-lb's GC over the whole run (`-Xlog:gc`, launcher flags: G1, -Xms128m, -Xmx512m): {gc['count']} pauses, "
           f"{gc['total_ms']} ms in total, p99 {gc.get('p99_ms', '-')} ms, longest {gc['max_ms']} ms (plus "
           f"{gc['forced_full']} full GCs forced by the live-heap samples). A long young pause stalls every stream "
           "on the event loop; the longest ones come while thousands of streams are held.\n")
-    w("RSS includes the launcher's fixed heap (-Xms = -Xmx, pre-touched), so it mostly shows the heap size chosen; "
+    w("RSS includes the Java heap as far as the JVM has grown it (from -Xms128m up to CLAUDE_LB_HEAP) and keeps it; "
       "live heap after a full GC is what the proxy really keeps.\n")
 
     # ----- profile
