@@ -1,5 +1,7 @@
 package io.claudelb.codec.openai;
 
+import io.claudelb.codec.sse.SseListener;
+import io.claudelb.codec.sse.SseScanner;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -37,7 +39,8 @@ public final class OpenAiStreamTranslator {
     private final String requestedModel;
     private final String messageId;
     private final int inputTokenEstimate;
-    private final SseEventSplitter splitter;
+    private final SseScanner events;
+    private final int maxEventBytes;
     private final ContentBlockSequencer blocks;
 
     private ByteBuf out;
@@ -66,7 +69,18 @@ public final class OpenAiStreamTranslator {
         this.requestedModel = Objects.requireNonNull(requestedModel, "requestedModel");
         this.messageId = Objects.requireNonNull(messageId, "messageId");
         this.inputTokenEstimate = Math.max(0, inputTokenEstimate);
-        this.splitter = new SseEventSplitter(maxEventBytes);
+        this.maxEventBytes = maxEventBytes;
+        this.events = new SseScanner(new SseListener() {
+            @Override
+            public boolean wantsData(String eventName) {
+                return true;
+            }
+
+            @Override
+            public void onEvent(String eventName, byte[] data, int length) {
+                OpenAiStreamTranslator.this.onEvent(eventName, data, length);
+            }
+        }, maxEventBytes);
         this.blocks = new ContentBlockSequencer(messageId);
     }
 
@@ -75,7 +89,12 @@ public final class OpenAiStreamTranslator {
         if (terminated || !openAiSseBytes.isReadable()) {
             return Unpooled.EMPTY_BUFFER;
         }
-        return produce(() -> splitter.feed(openAiSseBytes, this::onEvent));
+        return produce(() -> {
+            events.scan(openAiSseBytes);
+            if (events.overflowing() && !terminated) {
+                throw oversized();
+            }
+        });
     }
 
     /**
@@ -87,7 +106,7 @@ public final class OpenAiStreamTranslator {
             return Unpooled.EMPTY_BUFFER;
         }
         return produce(() -> {
-            splitter.finish(this::onEvent);
+            events.finish();
             if (!terminated) {
                 if (finished) {
                     complete();
@@ -111,6 +130,11 @@ public final class OpenAiStreamTranslator {
     /** True once {@code message_stop} or {@code event: error} was produced. */
     public boolean isTerminated() {
         return terminated;
+    }
+
+    private TranslationException oversized() {
+        return new TranslationException("OpenAI-compatible upstream sent a stream event larger than " + maxEventBytes
+                + " bytes");
     }
 
     private ByteBuf produce(Runnable work) {
@@ -139,6 +163,9 @@ public final class OpenAiStreamTranslator {
     private void onEvent(String eventName, byte[] data, int length) {
         if (terminated) {
             return;
+        }
+        if (data == null) {
+            throw oversized();
         }
         try {
             if (isDone(data, length)) {

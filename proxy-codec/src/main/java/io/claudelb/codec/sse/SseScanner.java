@@ -40,6 +40,8 @@ public final class SseScanner {
     private static final int MIN_DATA_CAPACITY = 256;
     /** A data array grown past this by one big event is dropped after dispatch rather than kept for the stream. */
     private static final int RETAINED_DATA_CAPACITY = 64 * 1024;
+    /** What {@link #finish} feeds: ends a pending line, then dispatches a pending event (one blank line). */
+    private static final byte[] END_OF_STREAM = {'\n', '\n'};
     private static final byte[] EVENT = ascii("event");
     private static final byte[] DATA = ascii("data");
     private static final String[] KNOWN_NAMES = {
@@ -151,6 +153,23 @@ public final class SseScanner {
      */
     public void stop() {
         stopped = true;
+    }
+
+    /**
+     * The stream ended: an unterminated last line counts as ended and an event still open is dispatched. This is
+     * lenient (the WHATWG rules drop an unfinished event): for a consumer that must not lose a provider's last
+     * chunk when it omits the final blank line. The relay's tap never calls it.
+     */
+    public void finish() {
+        scan(END_OF_STREAM, 0, END_OF_STREAM.length);
+    }
+
+    /**
+     * Whether the event being read already holds more wanted data than {@code maxDataBytes}: it will be dispatched
+     * with null data. For a consumer that must give up at once rather than at the event's end.
+     */
+    public boolean overflowing() {
+        return overflow;
     }
 
     /** Total bytes passed to {@link #scan}. */

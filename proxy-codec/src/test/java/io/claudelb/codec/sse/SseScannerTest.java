@@ -196,6 +196,37 @@ class SseScannerTest {
     }
 
     @Test
+    void finishDispatchesAnEventTheStreamLeftOpenAndNothingMore() {
+        for (String tail : new String[] {"data: [DONE]", "data: [DONE]\n", "data: [DONE]\r", "data: [DONE]\r\n"}) {
+            Recorder recorder = new Recorder();
+            SseScanner scanner = new SseScanner(recorder, MAX);
+            feed(scanner, "\n\n\nevent: ignored\n\ndata: first\n\n" + tail);
+            assertThat(recorder.events).as(tail).containsExactly(new Event(null, "first"));
+            scanner.finish();
+            assertThat(recorder.events).as(tail).containsExactly(new Event(null, "first"), new Event(null, "[DONE]"));
+        }
+        Recorder complete = new Recorder();
+        SseScanner scanner = new SseScanner(complete, MAX);
+        feed(scanner, "data: a\n\n");
+        scanner.finish();
+        assertThat(complete.events).containsExactly(new Event(null, "a"));
+    }
+
+    @Test
+    void overflowingIsKnownBeforeTheEventEndsAndClearsAfterIt() {
+        Recorder recorder = new Recorder();
+        SseScanner scanner = new SseScanner(recorder, 16);
+        feed(scanner, "data: 0123456789\n");
+        assertThat(scanner.overflowing()).isFalse();
+        feed(scanner, "data: 0123456789");
+        assertThat(scanner.overflowing()).isTrue();
+        feed(scanner, "\n\ndata: small\n\n");
+        assertThat(scanner.overflowing()).isFalse();
+        assertThat(recorder.events).containsExactly(new Event(null, null), new Event(null, "small"));
+        assertThat(scanner.oversizedEvents()).isEqualTo(1);
+    }
+
+    @Test
     void refusesANonPositiveLimit() {
         assertThatThrownBy(() -> new SseScanner(new Recorder(), 0)).isInstanceOf(IllegalArgumentException.class);
     }
