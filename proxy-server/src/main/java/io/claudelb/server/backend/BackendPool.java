@@ -108,6 +108,11 @@ public final class BackendPool {
             ch.close();
             return;
         }
+        // Keep a read pending while the connection is reused or pooled. With auto-read off, a connection without a
+        // pending read has its epoll interest in input dropped after each read batch and set again on the next
+        // request's read(): two epoll_ctl calls per exchange. Pending, the next exchange's read() is free, and
+        // anything the upstream sends while the connection is pooled reaches the receiver, which closes it.
+        ch.read();
         Waiter waiter;
         while ((waiter = waiters.pollFirst()) != null) {
             waiter.timeout.cancel(false);

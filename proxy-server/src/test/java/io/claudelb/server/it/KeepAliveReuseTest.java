@@ -93,4 +93,24 @@ class KeepAliveReuseTest {
         Await.until("the closed upstream connections are gone", () -> proxy.openBackendConnections() == 0,
                 Duration.ofSeconds(5));
     }
+
+    @Test
+    void bytesAnUpstreamSendsOnAPooledConnectionCloseItInsteadOfAnsweringTheNextRequest() throws Exception {
+        raw = RawUpstream.start();
+        proxy = ProxyServer.start(TestConfigs.proxy().ioThreads(1).anthropic("raw", raw.baseUrl()).build(),
+                NanoClock.SYSTEM, "test");
+        Response first = RawHttpClient.exchange(proxy.port(),
+                RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", false)));
+        assertThat(first.status).isEqualTo(200);
+
+        // A stray answer while the connection sits in the pool: read then, it must not become the next answer.
+        raw.sendUnasked("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 9\r\n\r\n{\"x\":\"y\"}");
+        Await.until("the pooled connection is closed", () -> raw.connectionsEnded() == 1, Duration.ofSeconds(5));
+
+        Response second = RawHttpClient.exchange(proxy.port(),
+                RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", false)));
+        assertThat(second.status).isEqualTo(200);
+        assertThat(second.bodyText()).contains("raw upstream");
+        assertThat(raw.requests()).extracting(RawUpstream.Received::connection).containsExactly(1, 2);
+    }
 }

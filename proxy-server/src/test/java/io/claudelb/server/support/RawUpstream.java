@@ -38,6 +38,7 @@ public final class RawUpstream implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger connectionsEnded = new AtomicInteger();
     private final Thread acceptor;
 
     private RawUpstream(ServerSocket server, String extraHeaders) {
@@ -71,6 +72,21 @@ public final class RawUpstream implements AutoCloseable {
 
     public int connectionsAccepted() {
         return connections.get();
+    }
+
+    /** Connections the other side closed (or that ended otherwise). */
+    public int connectionsEnded() {
+        return connectionsEnded.get();
+    }
+
+    /** Writes {@code bytes} on every open connection now, unasked: a misbehaving upstream. */
+    public void sendUnasked(String bytes) throws IOException {
+        for (Socket s : sockets) {
+            if (!s.isClosed()) {
+                s.getOutputStream().write(bytes.getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+            }
+        }
     }
 
     private void acceptLoop() {
@@ -114,6 +130,8 @@ public final class RawUpstream implements AutoCloseable {
             }
         } catch (IOException e) {
             // The peer closed the connection (or close() did): this connection is over.
+        } finally {
+            connectionsEnded.incrementAndGet();
         }
     }
 
