@@ -8,31 +8,19 @@ import io.claudelb.codec.json.RequestInspector;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Request inspection alone ({@link RequestInspector#inspect}: model, stream, metadata.user_id, provider, in one
  * pass that skips everything else), on the 2 KB request of the load harness and on the Claude Code bodies of
  * {@link ModelRewriteBenchmark}; the difference between the two benchmarks is the rewrite's own cost.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Xms1g", "-Xmx1g"})
-public class RequestInspectBenchmark {
+public class RequestInspectBenchmark extends CodecBenchmark {
     @Param({"2KB", "10KB", "50KB", "1MB"})
     public String size;
 

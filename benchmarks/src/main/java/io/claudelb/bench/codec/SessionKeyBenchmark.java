@@ -4,30 +4,18 @@ import io.claudelb.bench.fixtures.ClaudeCodeRequest;
 import io.claudelb.codec.session.SessionIds;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Session-key extraction for affinity ({@link SessionIds#fromUserId}) from the {@code metadata.user_id} that
  * inspection returned, in both forms Claude Code sends: the legacy {@code user_..._account_..._session_<uuid>} and
  * the JSON object serialised into a string (2.1.78+), which needs a small parse.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Xms1g", "-Xmx1g"})
-public class SessionKeyBenchmark {
+public class SessionKeyBenchmark extends CodecBenchmark {
     @Param({"legacy", "json"})
     public String form;
 

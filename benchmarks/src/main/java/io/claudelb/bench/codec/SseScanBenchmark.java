@@ -9,18 +9,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The relay's SSE tap over one whole response: the standard 56-event, ~7.5 KB stream (the load harness's) in a
@@ -35,13 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code peekUntilCommit}: the failover peek ({@link StreamPeek}) up to its verdict (content_block_start).
  * </ul>
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Xms1g", "-Xmx1g"})
-public class SseScanBenchmark {
+public class SseScanBenchmark extends CodecBenchmark {
     /** The relay's limit on a tapped event's data. */
     private static final int MAX_TAPPED_EVENT = 64 * 1024;
     private static final SseListener NO_DATA = new SseListener() {

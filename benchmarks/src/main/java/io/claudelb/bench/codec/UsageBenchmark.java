@@ -7,30 +7,18 @@ import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Usage extraction ({@link Usage}) from the two payloads a stream's tap decodes, {@code message_start} (usage under
  * {@code message}) and {@code message_delta} (cumulative usage, stop reason), and from a whole non-streaming
  * Message body in a direct buffer ({@link Usage#fromMessageJson}), which skips the content array.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Xms1g", "-Xmx1g"})
-public class UsageBenchmark {
+public class UsageBenchmark extends CodecBenchmark {
     private static final byte[] MESSAGE_START = AnthropicStream.MESSAGE_START_DATA.getBytes(StandardCharsets.UTF_8);
     private static final byte[] MESSAGE_DELTA = AnthropicStream.MESSAGE_DELTA_DATA.getBytes(StandardCharsets.UTF_8);
     private ByteBuf message;

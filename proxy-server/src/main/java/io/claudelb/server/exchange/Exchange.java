@@ -39,12 +39,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One client request relayed to upstreams: the state machine of steps 4-10 of architecture.md's "path of one
@@ -103,12 +101,7 @@ public final class Exchange {
     private long attemptStartNanos;
     private long lastReadNanos;
     private boolean readPaused;
-    private ScheduledFuture<?> timer;
-    /** When the scheduled {@link #timer} fires (loop ticker time). */
-    private long timerDeadline;
-    /** Whether {@link #onTimer} has something to do, and from when (loop ticker time). */
-    private boolean armed;
-    private long deadline;
+    private final ExchangeTimer timer;
     private HttpResponse head;
     private boolean eventStream;
     private BoundedBody errorBody;
@@ -147,6 +140,7 @@ public final class Exchange {
         this.listener = listener;
         this.retry = snapshot.config().retry();
         this.batch = new RelayBatch(client.alloc());
+        this.timer = new ExchangeTimer(client.channel().eventLoop(), this::onTimer);
     }
 
     /** Starts the first attempt. The exchange owns {@code request} from here on. */
@@ -572,17 +566,9 @@ public final class Exchange {
     }
 
     private void onTimer() {
-        timer = null;
-        if (phase == Phase.DONE || !armed) {
+        if (phase == Phase.DONE) {
             return;
         }
-        long left = deadline - loop().ticker().nanoTime();
-        if (left > 0) {
-            // Armed again for later since this task was scheduled (see schedule): wait the rest.
-            startTimer(left);
-            return;
-        }
-        armed = false;
         long now = shared.clock().nanoTime();
         switch (phase) {
             case AWAITING_HEAD -> attemptFailed(FailureKind.READ_TIMEOUT, 0, false);
@@ -706,7 +692,7 @@ public final class Exchange {
     }
 
     private void end(boolean keepConnection) {
-        removeTimer();
+        timer.remove();
         ReferenceCountUtil.release(request);
         batch.release();
         record.bytes(bytesToClient);
@@ -761,45 +747,12 @@ public final class Exchange {
         return target.upstream().timeouts().idle().toNanos();
     }
 
-    /**
-     * Arms the exchange's one timer to call {@link #onTimer} in {@code nanos}. Each phase change re-arms it, several
-     * times per exchange: a scheduled task is only replaced when the new deadline is earlier; a later one is reached
-     * by letting the task fire and wait the rest. The scheduler's priority queue then sees about one insertion and
-     * one removal per exchange instead of one per phase.
-     */
     private void schedule(long nanos) {
-        armed = true;
-        deadline = loop().ticker().nanoTime() + nanos;
-        if (timer != null && timerDeadline <= deadline) {
-            return;
-        }
-        if (timer != null) {
-            timer.cancel(false);
-        }
-        startTimer(nanos);
+        timer.arm(nanos);
     }
 
-    private void startTimer(long nanos) {
-        timerDeadline = deadline;
-        timer = loop().schedule(this::onTimer, nanos, TimeUnit.NANOSECONDS);
-    }
-
-    /** Nothing is to happen at the deadline any more; the scheduled task (if any) stays until the exchange ends. */
     private void cancelTimer() {
-        armed = false;
-    }
-
-    /** The exchange is over: the task goes, so the scheduler holds no reference to it. */
-    private void removeTimer() {
-        armed = false;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
-
-    private EventLoop loop() {
-        return client.channel().eventLoop();
+        timer.disarm();
     }
 
     /** Request id, for logs and the response header. */

@@ -28,6 +28,7 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
 
     private final long headerReadNanos;
     private final long idleNanos;
+    private ChannelHandlerContext ctx;
     private State state = State.WAITING;
     private long since;
     private ScheduledFuture<?> idleCheck;
@@ -39,9 +40,14 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        since = now(ctx);
-        idleCheck = ctx.executor().schedule(() -> checkIdle(ctx), idleNanos, TimeUnit.NANOSECONDS);
+        since = now();
+        idleCheck = ctx.executor().schedule(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
         ctx.fireChannelActive();
     }
 
@@ -49,7 +55,7 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (state == State.WAITING) {
             state = State.RECEIVING;
-            since = now(ctx);
+            since = now();
         }
         ctx.fireChannelRead(msg);
     }
@@ -57,8 +63,8 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (state == State.RECEIVING && readTimer == null) {
-            long left = headerReadNanos - (now(ctx) - since);
-            readTimer = ctx.executor().schedule(() -> expireRead(ctx), Math.max(0, left), TimeUnit.NANOSECONDS);
+            long left = headerReadNanos - (now() - since);
+            readTimer = ctx.executor().schedule(this::expireRead, Math.max(0, left), TimeUnit.NANOSECONDS);
         }
         ctx.fireChannelReadComplete();
     }
@@ -70,28 +76,28 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     }
 
     /** The answer is complete: the connection waits for the next request, its idle clock running from now. */
-    public void readyForNext(ChannelHandlerContext ctx) {
+    public void readyForNext() {
         state = State.WAITING;
-        since = now(ctx);
+        since = now();
         cancelReadTimer();
     }
 
-    private void checkIdle(ChannelHandlerContext ctx) {
+    private void checkIdle() {
         if (!ctx.channel().isActive()) {
             idleCheck = null;
             return;
         }
-        long quiet = now(ctx) - since;
+        long quiet = now() - since;
         if (state == State.WAITING && quiet >= idleNanos) {
             idleCheck = null;
             ctx.close();
             return;
         }
         long next = state == State.WAITING ? idleNanos - quiet : idleNanos;
-        idleCheck = ctx.executor().schedule(() -> checkIdle(ctx), next, TimeUnit.NANOSECONDS);
+        idleCheck = ctx.executor().schedule(this::checkIdle, next, TimeUnit.NANOSECONDS);
     }
 
-    private void expireRead(ChannelHandlerContext ctx) {
+    private void expireRead() {
         readTimer = null;
         if (state == State.RECEIVING && ctx.channel().isActive()) {
             ctx.channel().writeAndFlush(LocalResponses.error(ctx.alloc(), 408, "invalid_request_error",
@@ -99,7 +105,7 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static long now(ChannelHandlerContext ctx) {
+    private long now() {
         return ctx.executor().ticker().nanoTime();
     }
 

@@ -166,7 +166,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
 
     /** The answer is complete: the next request's bytes start its own read timer. */
     private void readyForNext() {
-        ctx.pipeline().get(ClientTimeouts.class).readyForNext(ctx);
+        ctx.pipeline().get(ClientTimeouts.class).readyForNext();
     }
 
     @Override

@@ -89,7 +89,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
     /** Answers locally and lets the connection take the next request. */
     private static void reply(ChannelHandlerContext ctx, FullHttpResponse response) {
         ctx.writeAndFlush(response);
-        ctx.pipeline().get(ClientTimeouts.class).readyForNext(ctx);
+        ctx.pipeline().get(ClientTimeouts.class).readyForNext();
     }
 
     static String path(String uri) {

@@ -3,7 +3,6 @@ package io.claudelb.server.inbound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,6 @@ class ClientTimeoutsTest {
 
     private final ClientTimeouts timeouts = new ClientTimeouts(HEADER_READ, IDLE);
     private final EmbeddedChannel ch = new EmbeddedChannel(timeouts);
-    private final ChannelHandlerContext ctx = ch.pipeline().context(timeouts);
 
     private void read(String bytes) {
         ch.writeInbound(Unpooled.copiedBuffer(bytes, StandardCharsets.US_ASCII));
@@ -61,7 +59,7 @@ class ClientTimeoutsTest {
         timeouts.requestReceived();
         advance(9, TimeUnit.MINUTES);
         // A stream that ends just before an idle check would be due must still get a whole idle_timeout after it.
-        timeouts.readyForNext(ctx);
+        timeouts.readyForNext();
         advance(9, TimeUnit.MINUTES);
         assertThat(ch.isOpen()).isTrue();
 
@@ -82,7 +80,7 @@ class ClientTimeoutsTest {
     void eachRequestOnAKeptAliveConnectionStartsItsOwnReadClock() {
         read("POST / HTTP/1.1\r\n\r\n");
         timeouts.requestReceived();
-        timeouts.readyForNext(ctx);
+        timeouts.readyForNext();
         advance(5, TimeUnit.MINUTES);
         read("POST / HT");
         advance(29, TimeUnit.SECONDS);
