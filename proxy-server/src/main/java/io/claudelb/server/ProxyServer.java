@@ -6,12 +6,15 @@ import io.claudelb.core.config.ServerSettings;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.backend.BackendConnector;
 import io.claudelb.server.backend.BackendPools;
-import io.claudelb.server.exchange.ExchangeSettings;
+import io.claudelb.server.exchange.ExchangeServices;
+import io.claudelb.server.gateway.Gateway;
 import io.claudelb.server.inbound.ClientInitializer;
 import io.claudelb.server.inbound.ExchangeHandler;
 import io.claudelb.server.inbound.RequestGuard;
 import io.claudelb.server.local.LocalEndpoints;
 import io.claudelb.server.log.AccessLog;
+import io.claudelb.server.observe.ExchangeObservers;
+import io.claudelb.server.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -54,8 +57,10 @@ public final class ProxyServer implements AutoCloseable {
         int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(threads, "claude-lb-io");
         this.pools = new BackendPools(new BackendConnector(transport, WATER_MARK), clock);
+        ExchangeObservers observers = new ExchangeObservers();
+        observers.add(new AccessLog(config.logging().accessLog()));
         this.gateway = new Gateway(config, clock, System::currentTimeMillis,
-                c -> new ExchangeSettings(pools, clock, System::currentTimeMillis, new AccessLog(c.logging().accessLog())));
+                new ExchangeServices(pools, clock, System::currentTimeMillis, observers));
         LocalEndpoints local = new LocalEndpoints(gateway, version);
         RequestGuard guard = new RequestGuard(gateway, local);
         ServerBootstrap b = new ServerBootstrap()
@@ -174,6 +179,7 @@ public final class ProxyServer implements AutoCloseable {
         }
         pools.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        gateway.controlPlane().close();
         log.info("claude-lb stopped");
     }
 

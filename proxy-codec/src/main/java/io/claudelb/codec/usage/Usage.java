@@ -25,6 +25,9 @@ public final class Usage {
     private long outputTokens;
     private long cacheCreationInputTokens;
     private long cacheReadInputTokens;
+    /** The {@code cache_creation} breakdown by TTL; -1 until reported. */
+    private long cacheWrite5m = -1;
+    private long cacheWrite1h = -1;
     private String stopReason;
     private String model;
     private boolean reported;
@@ -89,6 +92,22 @@ public final class Usage {
         return cacheReadInputTokens;
     }
 
+    /**
+     * Cache writes with the 5-minute TTL: {@code usage.cache_creation.ephemeral_5m_input_tokens}, or, when the
+     * answer gave no breakdown, every cache write (5 minutes is the default TTL).
+     */
+    public long cacheWrite5mTokens() {
+        if (cacheWrite5m < 0 && cacheWrite1h < 0) {
+            return cacheCreationInputTokens;
+        }
+        return Math.max(0, cacheWrite5m);
+    }
+
+    /** Cache writes with the 1-hour TTL: {@code usage.cache_creation.ephemeral_1h_input_tokens}, else 0. */
+    public long cacheWrite1hTokens() {
+        return Math.max(0, cacheWrite1h);
+    }
+
     /** The last non-null {@code stop_reason} seen, or null. */
     public String stopReason() {
         return stopReason;
@@ -107,7 +126,8 @@ public final class Usage {
     @Override
     public String toString() {
         return "Usage[input=" + inputTokens + ", output=" + outputTokens + ", cacheCreation="
-                + cacheCreationInputTokens + ", cacheRead=" + cacheReadInputTokens + ", stopReason=" + stopReason
+                + cacheCreationInputTokens + " (5m=" + cacheWrite5mTokens() + ", 1h=" + cacheWrite1hTokens() + ")"
+                + ", cacheRead=" + cacheReadInputTokens + ", stopReason=" + stopReason
                 + ", model=" + model + "]";
     }
 
@@ -140,8 +160,12 @@ public final class Usage {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
+            if (value == JsonToken.START_OBJECT && "cache_creation".equals(name)) {
+                readCacheCreation(parser);
+                continue;
+            }
             if (value != JsonToken.VALUE_NUMBER_INT) {
-                // null, nested objects (cache_creation, server_tool_use) and anything unexpected.
+                // null, other nested objects (server_tool_use) and anything unexpected.
                 parser.skipChildren();
                 continue;
             }
@@ -155,6 +179,21 @@ public final class Usage {
                 }
             }
             reported = true;
+        }
+    }
+
+    /** {@code cache_creation: {ephemeral_5m_input_tokens, ephemeral_1h_input_tokens}}. */
+    private void readCacheCreation(JsonParser parser) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (value != JsonToken.VALUE_NUMBER_INT) {
+                parser.skipChildren();
+            } else if ("ephemeral_5m_input_tokens".equals(name)) {
+                cacheWrite5m = count(parser);
+            } else if ("ephemeral_1h_input_tokens".equals(name)) {
+                cacheWrite1h = count(parser);
+            }
         }
     }
 

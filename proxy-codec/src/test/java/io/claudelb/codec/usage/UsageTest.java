@@ -45,6 +45,23 @@ class UsageTest {
     }
 
     @Test
+    void cacheWritesAreSplitByTtl() {
+        Usage usage = new Usage();
+        apply(usage, "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":5,"
+                + "\"cache_creation_input_tokens\":3000,\"cache_creation\":{\"ephemeral_5m_input_tokens\":1000,"
+                + "\"ephemeral_1h_input_tokens\":2000},\"output_tokens\":1}}}");
+        assertThat(usage.cacheWrite5mTokens()).isEqualTo(1000);
+        assertThat(usage.cacheWrite1hTokens()).isEqualTo(2000);
+        assertThat(usage.inputTokens()).as("the nested object does not disturb the rest").isEqualTo(5);
+
+        Usage noBreakdown = new Usage();
+        apply(noBreakdown, "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":5,"
+                + "\"cache_creation_input_tokens\":700,\"output_tokens\":1}}}");
+        assertThat(noBreakdown.cacheWrite5mTokens()).as("5 minutes is the default TTL").isEqualTo(700);
+        assertThat(noBreakdown.cacheWrite1hTokens()).isZero();
+    }
+
+    @Test
     void deltaCountsWinWhenPresentAndNullsAreIgnored() {
         Usage usage = new Usage();
         apply(usage, "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":0,"

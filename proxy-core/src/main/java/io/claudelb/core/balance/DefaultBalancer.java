@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The balancer of one config snapshot: session affinity first, then the route's strategy, over the targets that
  * are eligible (not tried in this exchange, breaker admits, no retry-after cooldown). Outcomes go to the shared
- * {@link HealthRegistry}, which outlives this object: a reload builds a new DefaultBalancer over the same registry
- * (after {@link HealthRegistry#reconcile}), so breakers, cooldowns, counters and session bindings carry over.
+ * {@link BalancerState}, which outlives this object: a reload builds a new DefaultBalancer over the same registry
+ * (after {@link BalancerState#reconcile}), so breakers, cooldowns, counters and session bindings carry over.
  *
  * <p>Affinity: with {@code session} the key is {@link io.claudelb.core.balance.SelectionContext#sessionKey()}, with
  * {@code client_key} the client's name; a request without one is balanced freely. A bound upstream that is a
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class DefaultBalancer implements Balancer {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultBalancer.class);
 
-    private final HealthRegistry health;
+    private final BalancerState health;
     private final NanoClock clock;
     private final AffinityMode affinityMode;
     private final Map<Strategy, TargetPicker> pickers = new EnumMap<>(Strategy.class);
@@ -44,7 +44,7 @@ public final class DefaultBalancer implements Balancer {
      * @param random for the {@code random} strategy; must be safe to call from every event loop
      *               ({@code ThreadLocalRandom.current()} is)
      */
-    public DefaultBalancer(GatewayConfig config, HealthRegistry health, NanoClock clock, RandomGenerator random) {
+    public DefaultBalancer(GatewayConfig config, BalancerState health, NanoClock clock, RandomGenerator random) {
         this.health = health;
         this.clock = clock;
         this.affinityMode = config.balancing().affinity();
@@ -55,11 +55,11 @@ public final class DefaultBalancer implements Balancer {
     }
 
     /** Production wiring: the registry's clock and a thread-local random. */
-    public static DefaultBalancer create(GatewayConfig config, HealthRegistry health) {
+    public static DefaultBalancer create(GatewayConfig config, BalancerState health) {
         return new DefaultBalancer(config, health, health.clock(), ThreadLocalRandom.current());
     }
 
-    public HealthRegistry health() {
+    public BalancerState health() {
         return health;
     }
 

@@ -10,7 +10,7 @@ import io.claudelb.core.stats.UpstreamStats;
 
 /**
  * Everything the balancer knows about one upstream at run time: its breaker, its retry-after cooldown and its
- * counters. Owned by {@link HealthRegistry}, keyed by name, kept across config reloads while the name stays.
+ * counters. Owned by {@link BalancerState}, keyed by name, kept across config reloads while the name stays.
  * Thread-safe; all time readings are passed in, so one selection sees one instant.
  */
 public final class UpstreamHealth {

@@ -29,12 +29,12 @@ class AffinityTest {
     private final UpstreamConfig c = upstream("c");
     private final RouteDecision route = decision("*", Strategy.LEAST_REQUESTS, a, b, c);
 
-    private HealthRegistry health;
+    private BalancerState health;
     private DefaultBalancer balancer;
 
     private void build(BalancingSettings balancing) {
         GatewayConfig config = config(balancing, Fixtures.health(2, 1), a, b, c);
-        health = new HealthRegistry(config, clock, () -> 0L);
+        health = new BalancerState(config, clock, () -> 0L);
         balancer = new DefaultBalancer(config, health, clock, new SplittableRandom(1));
     }
 

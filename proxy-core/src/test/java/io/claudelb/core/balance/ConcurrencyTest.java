@@ -41,7 +41,7 @@ class ConcurrencyTest {
     private final UpstreamConfig c = upstream("c", 1, 0);
     private final GatewayConfig config = config(Fixtures.balancing(AffinityMode.SESSION), Fixtures.health(3, 2),
             a, b, c);
-    private final HealthRegistry health = new HealthRegistry(config, clock, () -> 0L);
+    private final BalancerState health = new BalancerState(config, clock, () -> 0L);
     private final DefaultBalancer balancer = new DefaultBalancer(config, health, clock, ThreadLocalRandom.current());
     private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
 

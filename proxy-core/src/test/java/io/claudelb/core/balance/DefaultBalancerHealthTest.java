@@ -30,7 +30,7 @@ class DefaultBalancerHealthTest {
     private final UpstreamConfig a = upstream("a", 1, 1);
     private final UpstreamConfig b = upstream("b", 2, 2);
     private final GatewayConfig config = config(Fixtures.balancing(AffinityMode.NONE), Fixtures.health(3, 1), a, b);
-    private final HealthRegistry health = new HealthRegistry(config, clock, wallClock::get);
+    private final BalancerState health = new BalancerState(config, clock, wallClock::get);
     private final DefaultBalancer balancer = new DefaultBalancer(config, health, clock, new SplittableRandom(7));
     private final RouteDecision route = decision("*", Strategy.PRIORITY, a, b);
     private final Target ta = target(a);

@@ -33,7 +33,7 @@ class StrategyTest {
     private final UpstreamConfig c = upstream("c", 1, 1);
     private final GatewayConfig config = config(Fixtures.balancing(AffinityMode.NONE), Fixtures.health(2, 1),
             a, b, c);
-    private final HealthRegistry health = new HealthRegistry(config, clock, () -> 0L);
+    private final BalancerState health = new BalancerState(config, clock, () -> 0L);
     private final DefaultBalancer balancer = new DefaultBalancer(config, health, clock, new SplittableRandom(42));
 
     private List<String> picks(RouteDecision decision, int n) {

@@ -2,8 +2,8 @@ package io.claudelb.server.backend;
 
 import io.claudelb.core.config.OutboundProxy;
 import io.claudelb.core.config.UpstreamConfig;
-import io.claudelb.server.PipelineNames;
-import io.claudelb.server.Transport;
+import io.claudelb.server.transport.PipelineNames;
+import io.claudelb.server.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

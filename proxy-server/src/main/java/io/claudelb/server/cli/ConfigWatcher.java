@@ -1,7 +1,7 @@
 package io.claudelb.server.cli;
 
 import io.claudelb.core.config.ConfigException;
-import io.claudelb.server.Gateway;
+import io.claudelb.server.gateway.Gateway;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;

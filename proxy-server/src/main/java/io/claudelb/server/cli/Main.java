@@ -1,7 +1,6 @@
 package io.claudelb.server.cli;
 
 import io.claudelb.core.config.ConfigException;
-import io.claudelb.server.Version;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

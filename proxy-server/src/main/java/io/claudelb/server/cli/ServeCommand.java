@@ -3,7 +3,6 @@ package io.claudelb.server.cli;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.ProxyServer;
-import io.claudelb.server.Version;
 import io.claudelb.server.log.LoggingSetup;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

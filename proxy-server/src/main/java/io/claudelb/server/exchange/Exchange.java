@@ -13,14 +13,15 @@ import io.claudelb.core.health.FailureKind;
 import io.claudelb.core.health.RetryAfter;
 import io.claudelb.core.route.RouteDecision;
 import io.claudelb.core.route.Target;
-import io.claudelb.server.Snapshot;
+import io.claudelb.server.gateway.ConfigSnapshot;
 import io.claudelb.server.auth.AccessToken;
 import io.claudelb.server.auth.CallerCredential;
 import io.claudelb.server.auth.TokenSource;
 import io.claudelb.server.backend.BackendPool;
 import io.claudelb.server.backend.BackendReceiver;
 import io.claudelb.server.local.LocalResponses;
-import io.claudelb.server.log.AccessRecord;
+import io.claudelb.server.observe.ExchangeRecord;
+import io.claudelb.server.observe.Outcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -79,8 +80,8 @@ public final class Exchange {
 
     private enum Phase { CONNECTING, AWAITING_HEAD, BUFFERING_ERROR, COLLECTING, PEEKING, RELAYING, DONE }
 
-    private final ExchangeSettings shared;
-    private final Snapshot snapshot;
+    private final ExchangeServices shared;
+    private final ConfigSnapshot snapshot;
     private final ChannelHandlerContext client;
     private final FullHttpRequest request;
     private final RequestInfo info;
@@ -89,7 +90,7 @@ public final class Exchange {
     private final CallerCredential caller;
     private final boolean countTokens;
     private final ExchangeListener listener;
-    private final AccessRecord record;
+    private final ExchangeRecord record;
     private final RetrySettings retry;
     private final Set<String> tried = new HashSet<>(4);
 
@@ -124,9 +125,9 @@ public final class Exchange {
      * @param caller      the caller's own upstream credential, for {@code passthrough} upstreams
      * @param countTokens true for {@code /v1/messages/count_tokens}, false for {@code /v1/messages}
      */
-    public Exchange(ExchangeSettings shared, Snapshot snapshot, ChannelHandlerContext client, FullHttpRequest request,
+    public Exchange(ExchangeServices shared, ConfigSnapshot snapshot, ChannelHandlerContext client, FullHttpRequest request,
                     RequestInfo info, RouteDecision decision, SelectionContext selection, CallerCredential caller,
-                    boolean countTokens, AccessRecord record, ExchangeListener listener) {
+                    boolean countTokens, ExchangeRecord record, ExchangeListener listener) {
         this.shared = shared;
         this.snapshot = snapshot;
         this.client = client;
@@ -161,7 +162,7 @@ public final class Exchange {
         tried.add(next.name());
         snapshot.balancer().onStart(next);
         attemptStartNanos = shared.clock().nanoTime();
-        record.upstream(next.name(), next.model());
+        record.attemptStarted(next.name(), next.model());
         pool = shared.pools().pool(client.channel().eventLoop(), next.upstream());
         phase = Phase.CONNECTING;
         int thisAttempt = attempt;
@@ -299,7 +300,6 @@ public final class Exchange {
         cancelTimer();
         head = res;
         int status = res.status().code();
-        record.status(status, lastReadNanos - record.startNanos());
         eventStream = ClientHeads.isEventStream(res);
         if (status >= 400) {
             phase = Phase.BUFFERING_ERROR;
@@ -373,7 +373,7 @@ public final class Exchange {
             // The only attempt: the upstream's own answer (status, retry-after, message) is the most useful reply.
             // Not a 401/403 though: that is about claude-lb's credential, and would tell the client its key is bad.
             failures++;
-            record.failure(kind);
+            record.attemptFailed(kind);
             snapshot.balancer().onFailure(target, kind, retryAfter);
             forwardError();
             finish(true, reusable);
@@ -437,7 +437,7 @@ public final class Exchange {
         failures++;
         lastFailure = kind;
         allOverload &= kind.isOverload();
-        record.failure(kind);
+        record.attemptFailed(kind);
         snapshot.balancer().onFailure(target, kind, retryAfterNanos);
         snapshot.balancer().onEnd(target, 0);
         discardHeld();
@@ -603,7 +603,8 @@ public final class Exchange {
      */
     private void failMidStream(FailureKind kind) {
         cancelTimer();
-        record.failure(kind);
+        record.attemptFailed(kind);
+        record.outcome(Outcome.FAILED_MID_STREAM);
         snapshot.balancer().onFailure(target, FailureKind.MID_STREAM, 0);
         returnBackend(false);
         writeBatch();
@@ -633,7 +634,7 @@ public final class Exchange {
             return;
         }
         // Whenever the phase is not DONE an attempt is running (onStart was called), so it must end.
-        record.clientAborted();
+        record.outcome(Outcome.CLIENT_ABORTED);
         cancelTimer();
         discardHeld();
         returnBackend(false);
@@ -662,7 +663,7 @@ public final class Exchange {
         phase = Phase.DONE;
         FullHttpResponse res = AllFailedAnswer.build(client.alloc(), decision.requestedModel(), failures, allOverload,
                 lastFailure, snapshot.balancer().nanosUntilRecovery(decision), record.requestId());
-        record.status(res.status().code(), shared.clock().nanoTime() - record.startNanos());
+        record.answeredLocally(res.status().code(), shared.clock().nanoTime() - record.startNanos());
         client.writeAndFlush(res);
         end(true);
     }
@@ -680,7 +681,7 @@ public final class Exchange {
         discardHeld();
         FullHttpResponse res = LocalResponses.error(client.alloc(), status, type, message);
         res.headers().set(LocalResponses.REQUEST_ID, record.requestId());
-        record.status(status, shared.clock().nanoTime() - record.startNanos());
+        record.answeredLocally(status, shared.clock().nanoTime() - record.startNanos());
         client.writeAndFlush(res);
         finish(true, backendReusable);
     }
@@ -688,6 +689,7 @@ public final class Exchange {
     /** The upstream's status and headers with a whole body of known length. */
     private void writeWhole(ByteBuf body) {
         bytesToClient += body.readableBytes();
+        record.answered(head.status().code(), shared.clock().nanoTime() - record.startNanos());
         client.writeAndFlush(ClientHeads.whole(head, translation, target.name(), record.requestId(), body));
     }
 
@@ -699,16 +701,17 @@ public final class Exchange {
         if (usage != null) {
             record.usage(usage.usage());
             if (usage.errorType() != null) {
-                record.inBandError();
+                record.inBandError(usage.errorType());
             }
         }
-        shared.accessLog().log(record, shared.clock().nanoTime());
+        shared.observers().exchangeEnded(record.toEvent(shared.clock().nanoTime()));
         listener.exchangeDone(this, keepConnection);
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private HttpResponse clientHead(HttpResponse upstream) {
+        record.answered(upstream.status().code(), shared.clock().nanoTime() - record.startNanos());
         return ClientHeads.relayed(upstream, translation, target.name(), record.requestId());
     }
 

@@ -1,8 +1,8 @@
 package io.claudelb.server.inbound;
 
 import io.claudelb.core.config.ServerSettings;
-import io.claudelb.server.Gateway;
-import io.claudelb.server.PipelineNames;
+import io.claudelb.server.gateway.Gateway;
+import io.claudelb.server.transport.PipelineNames;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;

@@ -7,14 +7,14 @@ import io.claudelb.codec.session.SessionIds;
 import io.claudelb.core.balance.SelectionContext;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.route.RouteDecision;
-import io.claudelb.server.Gateway;
-import io.claudelb.server.Snapshot;
+import io.claudelb.server.gateway.Gateway;
+import io.claudelb.server.gateway.ConfigSnapshot;
 import io.claudelb.server.auth.CallerCredential;
 import io.claudelb.server.exchange.Exchange;
 import io.claudelb.server.exchange.ExchangeListener;
 import io.claudelb.server.local.LocalResponses;
 import io.claudelb.server.local.TokenCountEstimates;
-import io.claudelb.server.log.AccessRecord;
+import io.claudelb.server.observe.ExchangeRecord;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -66,10 +66,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
 
     private void begin(ProxyRequest proxyRequest) {
         FullHttpRequest request = proxyRequest.request();
-        Snapshot snapshot = gateway.snapshot();
-        String requestId = LocalResponses.newRequestId();
-        AccessRecord record = new AccessRecord(requestId, proxyRequest.receivedNanos(), request.method().name(),
-                RequestGuard.path(request.uri()), proxyRequest.clientName());
+        ConfigSnapshot snapshot = gateway.snapshot();
+        ExchangeRecord record = proxyRequest.record();
         RequestInfo info;
         try {
             info = RequestInspector.inspect(request.content());
@@ -78,7 +76,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
                     e.getMessage()));
             return;
         }
-        record.request(info.model(), info.stream());
+        record.request(info.model(), info.stream(), proxyRequest.countTokens());
         RouteDecision decision = snapshot.router().route(info.model());
         if (decision == null) {
             answerLocally(request, record, LocalResponses.error(ctx.alloc(), 404, "not_found_error",
@@ -123,8 +121,9 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
         if (session == null) {
             session = proxyRequest.clientName();
         }
+        record.session(session);
         SelectionContext selection = new SelectionContext(session, proxyRequest.clientName());
-        current = new Exchange(gateway.exchangeSettings(), snapshot, ctx, request, info, decision, selection, caller,
+        current = new Exchange(gateway.exchangeServices(), snapshot, ctx, request, info, decision, selection, caller,
                 proxyRequest.countTokens(), record, this);
         current.start();
     }
@@ -141,12 +140,12 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
                 : "x-api-key or Authorization.");
     }
 
-    private void answerLocally(FullHttpRequest request, AccessRecord record, FullHttpResponse response) {
-        record.status(response.status().code(), gateway.clock().nanoTime() - record.startNanos());
+    private void answerLocally(FullHttpRequest request, ExchangeRecord record, FullHttpResponse response) {
+        record.answeredLocally(response.status().code(), gateway.clock().nanoTime() - record.startNanos());
         response.headers().set(LocalResponses.REQUEST_ID, record.requestId());
         ReferenceCountUtil.release(request);
         ctx.writeAndFlush(response);
-        gateway.exchangeSettings().accessLog().log(record, gateway.clock().nanoTime());
+        gateway.exchangeServices().observers().exchangeEnded(record.toEvent(gateway.clock().nanoTime()));
         readyForNext();
     }
 

@@ -2,9 +2,11 @@ package io.claudelb.server.inbound;
 
 import io.claudelb.codec.http.HeaderRules;
 import io.claudelb.core.config.GatewayConfig;
-import io.claudelb.server.Gateway;
+import io.claudelb.server.gateway.Gateway;
 import io.claudelb.server.local.LocalEndpoints;
 import io.claudelb.server.local.LocalResponses;
+import io.claudelb.server.observe.ExchangeRecord;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,6 +15,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code request-guard}: decides what each complete request is. Malformed HTTP gets 400; exempt local endpoints
@@ -44,8 +48,8 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
         boolean forwarded = false;
         try {
             if (request.decoderResult().isFailure()) {
-                ctx.writeAndFlush(LocalResponses.error(ctx.alloc(), 400, "invalid_request_error",
-                        "Malformed HTTP request.")).addListener(ChannelFutureListener.CLOSE);
+                write(ctx, record(request, path(request.uri()), null), LocalResponses.error(ctx.alloc(), 400,
+                        "invalid_request_error", "Malformed HTTP request.")).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
             GatewayConfig config = gateway.snapshot().config();
@@ -60,7 +64,8 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
                     && !LocalEndpoints.usesAdminKey(path)) {
                 clientName = ClientKeys.match(config.clients(), HeaderRules.clientCredential(request.headers()));
                 if (clientName == null) {
-                    reply(ctx, LocalResponses.error(ctx.alloc(), 401, "authentication_error",
+                    reply(ctx, record(request, path, null), LocalResponses.error(ctx.alloc(), 401,
+                            "authentication_error",
                             "Invalid or missing API key. Send a claude-lb client key as x-api-key or "
                                     + "Authorization: Bearer."));
                     return;
@@ -70,15 +75,16 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
             boolean countTokens = path.equals(COUNT_TOKENS);
             if (messages || countTokens) {
                 if (!HttpMethod.POST.equals(request.method())) {
-                    reply(ctx, LocalResponses.error(ctx.alloc(), 405, "invalid_request_error",
+                    reply(ctx, record(request, path, clientName), LocalResponses.error(ctx.alloc(), 405,
+                            "invalid_request_error",
                             "Method " + request.method() + " is not allowed on " + path + "; use POST."));
                     return;
                 }
                 forwarded = true;
-                ctx.fireChannelRead(new ProxyRequest(request, clientName, gateway.clock().nanoTime(), countTokens));
+                ctx.fireChannelRead(new ProxyRequest(request, record(request, path, clientName), countTokens));
                 return;
             }
-            reply(ctx, local.answer(ctx.alloc(), request, path, clientName));
+            reply(ctx, record(request, path, clientName), local.answer(ctx.alloc(), request, path, clientName));
         } finally {
             if (!forwarded) {
                 ReferenceCountUtil.release(request);
@@ -86,10 +92,40 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Answers locally and lets the connection take the next request. */
-    private static void reply(ChannelHandlerContext ctx, FullHttpResponse response) {
-        ctx.writeAndFlush(response);
+    private ExchangeRecord record(FullHttpRequest request, String path, String clientName) {
+        return new ExchangeRecord(LocalResponses.newRequestId(), gateway.clock().nanoTime(),
+                gateway.wallClock().getAsLong(), request.method().name(), path, clientName);
+    }
+
+    private void reply(ChannelHandlerContext ctx, ExchangeRecord record, FullHttpResponse response) {
+        reply(ctx, record, CompletableFuture.completedFuture(response));
+    }
+
+    /**
+     * Answers locally once the answer is ready (at once, or from the control plane's thread for work that must not
+     * run on an event loop), then lets the connection take the next request. The pipelining gate holds any later
+     * request until this answer is written.
+     */
+    private void reply(ChannelHandlerContext ctx, ExchangeRecord record, CompletionStage<FullHttpResponse> answer) {
+        CompletableFuture<FullHttpResponse> future = answer.toCompletableFuture();
+        if (future.isDone() && ctx.executor().inEventLoop()) {
+            write(ctx, record, future.join());
+        } else {
+            future.whenComplete((res, failure) -> ctx.executor().execute(() -> write(ctx, record,
+                    failure == null ? res : LocalResponses.error(ctx.alloc(), 500, "api_error",
+                            "claude-lb could not answer this request."))));
+        }
+    }
+
+    private ChannelFuture write(ChannelHandlerContext ctx, ExchangeRecord record, FullHttpResponse response) {
+        response.headers().set(LocalResponses.REQUEST_ID, record.requestId());
+        record.answeredLocally(response.status().code(), gateway.clock().nanoTime() - record.startNanos());
+        record.bytes(response.content().readableBytes());
+        // Written on a closed channel, the response is released by the failed write.
+        ChannelFuture written = ctx.writeAndFlush(response);
         ctx.pipeline().get(ClientTimeouts.class).readyForNext();
+        gateway.exchangeServices().observers().exchangeEnded(record.toEvent(gateway.clock().nanoTime()));
+        return written;
     }
 
     static String path(String uri) {

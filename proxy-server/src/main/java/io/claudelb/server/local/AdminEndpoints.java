@@ -2,7 +2,7 @@ package io.claudelb.server.local;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.claudelb.codec.http.HeaderRules;
-import io.claudelb.core.balance.HealthRegistry;
+import io.claudelb.core.balance.BalancerState;
 import io.claudelb.core.config.ConfigException;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.config.RouteConfig;
@@ -11,7 +11,7 @@ import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.health.FailureKind;
 import io.claudelb.core.stats.StatsSnapshot;
 import io.claudelb.core.stats.UpstreamSnapshot;
-import io.claudelb.server.Gateway;
+import io.claudelb.server.gateway.Gateway;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -38,7 +38,7 @@ final class AdminEndpoints {
      * total_errors, circuit_open}) plus claude-lb's per-upstream figures.
      */
     FullHttpResponse stats(ByteBufAllocator alloc) {
-        StatsSnapshot stats = gateway.health().snapshot();
+        StatsSnapshot stats = gateway.balancerState().snapshot();
         return LocalResponses.json(200, JsonBodies.write(alloc, g -> {
             g.writeStartObject();
             g.writeNumberField("affinity_entries", stats.affinityEntries());
@@ -87,7 +87,7 @@ final class AdminEndpoints {
     /** {@code /providers}: seed B's shape (a superset), from the current config and health. */
     FullHttpResponse providers(ByteBufAllocator alloc) {
         GatewayConfig config = gateway.snapshot().config();
-        StatsSnapshot stats = gateway.health().snapshot();
+        StatsSnapshot stats = gateway.balancerState().snapshot();
         long healthy = stats.upstreams().stream().filter(UpstreamSnapshot::available).count();
         return LocalResponses.json(200, JsonBodies.write(alloc, g -> {
             g.writeStartObject();
@@ -139,7 +139,7 @@ final class AdminEndpoints {
         if (denied != null) {
             return denied;
         }
-        HealthRegistry health = gateway.health();
+        BalancerState health = gateway.balancerState();
         if (path.equals("/reset")) {
             health.resetAll();
             return LocalResponses.json(alloc, 200, "{\"status\":\"reset\",\"upstreams\":" + health.names().size() + "}");
@@ -158,13 +158,10 @@ final class AdminEndpoints {
 
     /**
      * {@code POST /reload} (and seed B's {@code POST /providers/reload}): re-reads the config file and swaps it in
-     * atomically; an invalid file changes nothing and the answer names the key. Admin key required.
+     * atomically; an invalid file changes nothing and the answer names the key. The caller has checked the admin
+     * key ({@link #checkAdminKey}) and runs this on the control plane: it reads and parses a file.
      */
-    FullHttpResponse reload(ByteBufAllocator alloc, FullHttpRequest request) {
-        FullHttpResponse denied = checkAdminKey(alloc, request);
-        if (denied != null) {
-            return denied;
-        }
+    FullHttpResponse reload(ByteBufAllocator alloc) {
         GatewayConfig next;
         try {
             next = gateway.reloadFromSource();
@@ -174,14 +171,14 @@ final class AdminEndpoints {
         } catch (IllegalStateException e) {
             return LocalResponses.error(alloc, 409, "invalid_request_error", "Reload is not available: " + e.getMessage());
         }
-        long healthy = gateway.health().snapshot().upstreams().stream().filter(UpstreamSnapshot::available).count();
+        long healthy = gateway.balancerState().snapshot().upstreams().stream().filter(UpstreamSnapshot::available).count();
         return LocalResponses.json(alloc, 200, "{\"status\":\"success\",\"message\":\"Configuration reloaded\","
                 + "\"providers_count\":" + next.upstreams().size() + ",\"healthy_providers\":" + healthy
                 + ",\"routes\":" + next.routes().size() + "}");
     }
 
     /** Null when the request carries the admin key; otherwise the refusal to send. */
-    private FullHttpResponse checkAdminKey(ByteBufAllocator alloc, FullHttpRequest request) {
+    FullHttpResponse checkAdminKey(ByteBufAllocator alloc, FullHttpRequest request) {
         GatewayConfig config = gateway.snapshot().config();
         if (config.admin().apiKey().isEmpty()) {
             return LocalResponses.error(alloc, 403, "permission_error",

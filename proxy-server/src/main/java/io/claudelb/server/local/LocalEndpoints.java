@@ -1,11 +1,13 @@
 package io.claudelb.server.local;
 
-import io.claudelb.server.Gateway;
+import io.claudelb.server.gateway.Gateway;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.time.temporal.ChronoUnit;
 
 /**
@@ -49,7 +51,18 @@ public final class LocalEndpoints {
     /**
      * @param clientName the authenticated client key's name, or null
      */
-    public FullHttpResponse answer(ByteBufAllocator alloc, FullHttpRequest request, String path, String clientName) {
+    public CompletionStage<FullHttpResponse> answer(ByteBufAllocator alloc, FullHttpRequest request, String path,
+                                                    String clientName) {
+        if (isReload(path) && HttpMethod.POST.equals(request.method())) {
+            // Reading and validating a config file is I/O and CPU that must not hold an event loop.
+            FullHttpResponse denied = admin.checkAdminKey(alloc, request);
+            return denied != null ? CompletableFuture.completedFuture(denied)
+                    : gateway.controlPlane().submit(() -> admin.reload(alloc));
+        }
+        return CompletableFuture.completedFuture(answerNow(alloc, request, path));
+    }
+
+    private FullHttpResponse answerNow(ByteBufAllocator alloc, FullHttpRequest request, String path) {
         HttpMethod method = request.method();
         if (HttpMethod.HEAD.equals(method) && (path.equals("/") || path.equals("/api/hello"))) {
             return LocalResponses.empty(200);
@@ -78,9 +91,6 @@ public final class LocalEndpoints {
         if (path.equals("/providers") && get) {
             return admin.providers(alloc);
         }
-        if (isReload(path) && HttpMethod.POST.equals(method)) {
-            return admin.reload(alloc, request);
-        }
         if (usesAdminKey(path) && HttpMethod.POST.equals(method)) {
             return admin.reset(alloc, request, path);
         }
@@ -88,6 +98,6 @@ public final class LocalEndpoints {
     }
 
     private long availableUpstreams() {
-        return gateway.health().snapshot().upstreams().stream().filter(u -> u.available()).count();
+        return gateway.balancerState().snapshot().upstreams().stream().filter(u -> u.available()).count();
     }
 }

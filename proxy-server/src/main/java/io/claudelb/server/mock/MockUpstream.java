@@ -1,6 +1,6 @@
 package io.claudelb.server.mock;
 
-import io.claudelb.server.Transport;
+import io.claudelb.server.transport.Transport;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

@@ -3,7 +3,7 @@ package io.claudelb.server.inbound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.core.config.GatewayConfig;
-import io.claudelb.server.Gateway;
+import io.claudelb.server.gateway.Gateway;
 import io.claudelb.server.local.LocalEndpoints;
 import io.claudelb.server.support.Gateways;
 import io.claudelb.server.support.Json;

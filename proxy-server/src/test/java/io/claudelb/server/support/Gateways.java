@@ -2,12 +2,12 @@ package io.claudelb.server.support;
 
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.time.NanoClock;
-import io.claudelb.server.Gateway;
-import io.claudelb.server.Transport;
+import io.claudelb.server.gateway.Gateway;
+import io.claudelb.server.transport.Transport;
 import io.claudelb.server.backend.BackendConnector;
 import io.claudelb.server.backend.BackendPools;
-import io.claudelb.server.exchange.ExchangeSettings;
-import io.claudelb.server.log.AccessLog;
+import io.claudelb.server.exchange.ExchangeServices;
+import io.claudelb.server.observe.ExchangeObservers;
 import io.netty.channel.WriteBufferWaterMark;
 
 /** A {@link Gateway} for handler tests that never open a backend connection. */
@@ -22,6 +22,6 @@ public final class Gateways {
     public static Gateway of(GatewayConfig config, NanoClock clock) {
         BackendPools pools = new BackendPools(new BackendConnector(Transport.NIO, WriteBufferWaterMark.DEFAULT), clock);
         return new Gateway(config, clock, System::currentTimeMillis,
-                c -> new ExchangeSettings(pools, clock, System::currentTimeMillis, new AccessLog(false)));
+                new ExchangeServices(pools, clock, System::currentTimeMillis, new ExchangeObservers()));
     }
 }

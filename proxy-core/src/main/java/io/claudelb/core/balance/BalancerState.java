@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
  * the whole process; each config snapshot gets its own {@link DefaultBalancer} over it, and a reload calls
  * {@link #reconcile} so names that stay keep their state (with the new thresholds) and removed names are dropped.
  */
-public final class HealthRegistry {
+public final class BalancerState {
     private final NanoClock clock;
     private final LongSupplier wallClockMillis;
     private final Map<String, UpstreamHealth> upstreams = new ConcurrentHashMap<>();
@@ -35,7 +35,7 @@ public final class HealthRegistry {
      * @param clock           monotonic time for breakers, cooldowns and affinity expiry
      * @param wallClockMillis wall time, for "last failure" on /stats
      */
-    public HealthRegistry(GatewayConfig config, NanoClock clock, LongSupplier wallClockMillis) {
+    public BalancerState(GatewayConfig config, NanoClock clock, LongSupplier wallClockMillis) {
         this.clock = clock;
         this.wallClockMillis = wallClockMillis;
         this.affinity = new AffinityTable(config.balancing(), clock, new AffinityTable.Listener() {
@@ -59,7 +59,7 @@ public final class HealthRegistry {
     }
 
     /** Production: the system clocks. */
-    public HealthRegistry(GatewayConfig config) {
+    public BalancerState(GatewayConfig config) {
         this(config, NanoClock.SYSTEM, System::currentTimeMillis);
     }
 

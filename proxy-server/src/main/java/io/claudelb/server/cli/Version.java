@@ -1,4 +1,4 @@
-package io.claudelb.server;
+package io.claudelb.server.cli;
 
 import java.io.IOException;
 import java.io.InputStream;

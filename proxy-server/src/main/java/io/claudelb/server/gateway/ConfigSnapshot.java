@@ -1,4 +1,4 @@
-package io.claudelb.server;
+package io.claudelb.server.gateway;
 
 import io.claudelb.core.balance.Balancer;
 import io.claudelb.core.config.GatewayConfig;
@@ -9,5 +9,5 @@ import io.claudelb.core.route.Router;
  * Everything derived from one config: an exchange captures the snapshot current when it starts and finishes on it,
  * so a reload never changes the rules under a running stream.
  */
-public record Snapshot(GatewayConfig config, Router router, Balancer balancer, FailureClassifier classifier) {
+public record ConfigSnapshot(GatewayConfig config, Router router, Balancer balancer, FailureClassifier classifier) {
 }

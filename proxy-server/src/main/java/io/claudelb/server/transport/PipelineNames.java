@@ -1,4 +1,4 @@
-package io.claudelb.server;
+package io.claudelb.server.transport;
 
 /**
  * Every handler name of claude-lb's two pipelines, in order. One place, so logs, tests and per-exchange insertions

@@ -1,4 +1,4 @@
-package io.claudelb.server;
+package io.claudelb.server.transport;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;

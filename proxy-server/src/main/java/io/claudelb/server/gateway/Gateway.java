@@ -1,49 +1,44 @@
-package io.claudelb.server;
+package io.claudelb.server.gateway;
 
 import io.claudelb.core.balance.DefaultBalancer;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.health.FailureClassifier;
-import io.claudelb.core.balance.HealthRegistry;
+import io.claudelb.core.balance.BalancerState;
 import io.claudelb.core.route.Router;
 import io.claudelb.core.time.NanoClock;
-import io.claudelb.server.exchange.ExchangeSettings;
+import io.claudelb.server.exchange.ExchangeServices;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The running gateway's state that outlives one config: the current {@link Snapshot} (swapped atomically on reload),
+ * The running gateway's state that outlives one config: the current {@link ConfigSnapshot} (swapped atomically on reload),
  * the health registry (carried over by upstream name), clocks, and what exchanges share.
  */
 public final class Gateway {
     private final NanoClock clock;
     private final LongSupplier wallClock;
-    private final HealthRegistry health;
-    private final ExchangeSettings exchangeSettings;
-    private volatile Snapshot snapshot;
+    private final BalancerState health;
+    private final ExchangeServices exchangeServices;
+    private final ControlPlane controlPlane = new ControlPlane();
+    private volatile ConfigSnapshot snapshot;
     private volatile Supplier<GatewayConfig> reloadSource;
 
-    public Gateway(GatewayConfig config, NanoClock clock, LongSupplier wallClock, ExchangeSettingsFactory settings) {
+    public Gateway(GatewayConfig config, NanoClock clock, LongSupplier wallClock, ExchangeServices services) {
         this.clock = clock;
         this.wallClock = wallClock;
-        this.health = new HealthRegistry(config, clock, wallClock);
+        this.health = new BalancerState(config, clock, wallClock);
         this.snapshot = build(config);
-        this.exchangeSettings = settings.create(config);
+        this.exchangeServices = services;
     }
 
-    /** Creates what exchanges share once the first config is known. */
-    @FunctionalInterface
-    public interface ExchangeSettingsFactory {
-        ExchangeSettings create(GatewayConfig config);
-    }
-
-    private Snapshot build(GatewayConfig config) {
+    private ConfigSnapshot build(GatewayConfig config) {
         health.reconcile(config);
-        return new Snapshot(config, new Router(config),
+        return new ConfigSnapshot(config, new Router(config),
                 DefaultBalancer.create(config, health),
                 new FailureClassifier(config.health()));
     }
 
-    public Snapshot snapshot() {
+    public ConfigSnapshot snapshot() {
         return snapshot;
     }
 
@@ -78,12 +73,17 @@ public final class Gateway {
         return next;
     }
 
-    public HealthRegistry health() {
+    public BalancerState balancerState() {
         return health;
     }
 
-    public ExchangeSettings exchangeSettings() {
-        return exchangeSettings;
+    public ExchangeServices exchangeServices() {
+        return exchangeServices;
+    }
+
+    /** The thread for work that must not run on an event loop (reloads, file reads, admin queries). */
+    public ControlPlane controlPlane() {
+        return controlPlane;
     }
 
     public NanoClock clock() {
