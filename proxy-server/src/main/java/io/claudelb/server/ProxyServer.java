@@ -6,7 +6,7 @@ import io.claudelb.core.config.ServerSettings;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.backend.BackendConnector;
 import io.claudelb.server.backend.BackendPools;
-import io.claudelb.server.exchange.ExchangeServices;
+import io.claudelb.server.gateway.ExchangeServices;
 import io.claudelb.server.gateway.Gateway;
 import io.claudelb.server.inbound.ClientInitializer;
 import io.claudelb.server.inbound.ExchangeHandler;
@@ -41,6 +41,8 @@ public final class ProxyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
     /** Client and backend channels: pause reading upstream above 256 KiB queued for a client, resume below 64 KiB. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+    /** How long streams cut at the end of the shutdown grace get to flush their closing error event. */
+    private static final long CUT_FLUSH_MILLIS = 1_000;
 
     private final Gateway gateway;
     private final EventLoopGroup group;
@@ -173,8 +175,15 @@ public final class ProxyServer implements AutoCloseable {
                     TimeUnit.MILLISECONDS);
         }
         if (!clients.isEmpty()) {
-            log.warn("shutdown grace of {} s over: closing {} connection(s) still streaming", grace.toSeconds(),
+            log.warn("shutdown grace of {} s over: cutting {} connection(s) still streaming", grace.toSeconds(),
                     clients.size());
+            // Each running stream ends with an error event (a waiting request gets a 503), then its connection
+            // closes behind it; whatever is still open a moment later is closed outright.
+            for (Channel ch : clients) {
+                ExchangeHandler handler = ch.pipeline().get(ExchangeHandler.class);
+                ch.eventLoop().execute(handler != null ? handler::cutByShutdown : ch::close);
+            }
+            clients.newCloseFuture().awaitUninterruptibly(CUT_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
             clients.close().awaitUninterruptibly();
         }
         pools.closeAll();

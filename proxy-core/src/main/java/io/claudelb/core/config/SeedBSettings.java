@@ -103,9 +103,8 @@ final class SeedBSettings {
         String host = s.has("host") ? s.required("host") : DEFAULT_HOST;
         int port = s.integer("port", DEFAULT_PORT);
         ServerSettings d = ServerSettings.DEFAULTS;
-        ServerSettings server = ctx.build(s.path(), () -> new ServerSettings(host, port, d.maxRequestBytes(),
-                d.idleTimeout(), d.headerReadTimeout(), d.shutdownGrace(), d.ioThreads(), d.maxConnections(),
-                d.allowUnauthenticatedRemote(), exempt == null ? d.authExemptPaths() : exempt));
+        ServerSettings server = ctx.build(s.path(), () -> ServerSettings.builder().host(host).port(port)
+                .authExemptPaths(exempt == null ? d.authExemptPaths() : exempt).build());
         String where = s.has("host") || s.has("port") ? "settings.host/port -> server.listen" : "server.listen";
         String note = where + ": " + host + ":" + port
                 + (s.has("host") && s.has("port") ? "" : " (seed B's default " + DEFAULT_HOST + ":" + DEFAULT_PORT

@@ -17,14 +17,17 @@ import java.util.Objects;
  * @param maxConnections          client connections above this are refused at accept
  * @param allowUnauthenticatedRemote listen on a non-loopback address even though no client key is configured
  * @param authExemptPaths         paths that need no client key
+ * @param writeStallTimeout       a client that takes no bytes of a relayed answer this long loses it (the upstream
+ *                                connection is freed); zero means never
  */
 public record ServerSettings(String host, int port, long maxRequestBytes, Duration idleTimeout,
                              Duration headerReadTimeout, Duration shutdownGrace, int ioThreads, int maxConnections,
-                             boolean allowUnauthenticatedRemote, List<String> authExemptPaths) {
+                             boolean allowUnauthenticatedRemote, List<String> authExemptPaths,
+                             Duration writeStallTimeout) {
 
     public static final ServerSettings DEFAULTS = new ServerSettings("127.0.0.1", 8000, 32L * 1024 * 1024,
             Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(30), 0, 16_384, false,
-            List.of("/health"));
+            List.of("/health"), Duration.ofMinutes(5));
 
     public ServerSettings {
         Objects.requireNonNull(host, "host");
@@ -35,11 +38,110 @@ public record ServerSettings(String host, int port, long maxRequestBytes, Durati
         Checks.notNegative("shutdown_grace", shutdownGrace);
         Checks.range("io_threads", ioThreads, 0, 1024);
         Checks.range("max_connections", maxConnections, 1, 10_000_000);
+        Checks.notNegative("write_stall_timeout", writeStallTimeout);
         authExemptPaths = List.copyOf(authExemptPaths);
     }
 
     public ServerSettings withListen(String newHost, int newPort) {
-        return new ServerSettings(newHost, newPort, maxRequestBytes, idleTimeout, headerReadTimeout, shutdownGrace,
-                ioThreads, maxConnections, allowUnauthenticatedRemote, authExemptPaths);
+        return toBuilder().host(newHost).port(newPort).build();
+    }
+
+    /** A builder starting from {@link #DEFAULTS}. */
+    public static Builder builder() {
+        return DEFAULTS.toBuilder();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Server settings by name; {@link #build()} validates them. */
+    public static final class Builder {
+        private String host;
+        private int port;
+        private long maxRequestBytes;
+        private Duration idleTimeout;
+        private Duration headerReadTimeout;
+        private Duration shutdownGrace;
+        private int ioThreads;
+        private int maxConnections;
+        private boolean allowUnauthenticatedRemote;
+        private List<String> authExemptPaths;
+        private Duration writeStallTimeout;
+
+        private Builder(ServerSettings s) {
+            host = s.host;
+            port = s.port;
+            maxRequestBytes = s.maxRequestBytes;
+            idleTimeout = s.idleTimeout;
+            headerReadTimeout = s.headerReadTimeout;
+            shutdownGrace = s.shutdownGrace;
+            ioThreads = s.ioThreads;
+            maxConnections = s.maxConnections;
+            allowUnauthenticatedRemote = s.allowUnauthenticatedRemote;
+            authExemptPaths = s.authExemptPaths;
+            writeStallTimeout = s.writeStallTimeout;
+        }
+
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder maxRequestBytes(long value) {
+            maxRequestBytes = value;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration value) {
+            idleTimeout = value;
+            return this;
+        }
+
+        public Builder headerReadTimeout(Duration value) {
+            headerReadTimeout = value;
+            return this;
+        }
+
+        public Builder shutdownGrace(Duration value) {
+            shutdownGrace = value;
+            return this;
+        }
+
+        public Builder ioThreads(int value) {
+            ioThreads = value;
+            return this;
+        }
+
+        public Builder maxConnections(int value) {
+            maxConnections = value;
+            return this;
+        }
+
+        public Builder allowUnauthenticatedRemote(boolean value) {
+            allowUnauthenticatedRemote = value;
+            return this;
+        }
+
+        public Builder authExemptPaths(List<String> value) {
+            authExemptPaths = value;
+            return this;
+        }
+
+        public Builder writeStallTimeout(Duration value) {
+            writeStallTimeout = value;
+            return this;
+        }
+
+        public ServerSettings build() {
+            return new ServerSettings(host, port, maxRequestBytes, idleTimeout, headerReadTimeout, shutdownGrace,
+                    ioThreads, maxConnections, allowUnauthenticatedRemote, authExemptPaths, writeStallTimeout);
+        }
     }
 }

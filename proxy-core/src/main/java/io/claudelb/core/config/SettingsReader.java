@@ -28,7 +28,7 @@ final class SettingsReader {
     static ServerSettings server(ConfigNode n, ReadContext ctx) {
         n.allowOnly(List.of("listen", "host", "port", "max_request_bytes", "idle_timeout", "header_read_timeout",
                 "shutdown_grace", "io_threads", "max_connections", "allow_unauthenticated_remote",
-                "auth_exempt_paths"));
+                "auth_exempt_paths", "write_stall_timeout"));
         ServerSettings d = ServerSettings.DEFAULTS;
         String host = d.host();
         int port = d.port();
@@ -59,8 +59,11 @@ final class SettingsReader {
         int maxConnections = n.integer("max_connections", d.maxConnections());
         boolean remote = n.bool("allow_unauthenticated_remote", d.allowUnauthenticatedRemote());
         List<String> paths = exempt == null ? d.authExemptPaths() : exempt;
-        return ctx.build(n.path(), () -> new ServerSettings(h, p, maxRequestBytes, idle, headerRead, grace,
-                ioThreads, maxConnections, remote, paths));
+        Duration stall = n.duration("write_stall_timeout", d.writeStallTimeout());
+        return ctx.build(n.path(), () -> ServerSettings.builder().host(h).port(p).maxRequestBytes(maxRequestBytes)
+                .idleTimeout(idle).headerReadTimeout(headerRead).shutdownGrace(grace).ioThreads(ioThreads)
+                .maxConnections(maxConnections).allowUnauthenticatedRemote(remote).authExemptPaths(paths)
+                .writeStallTimeout(stall).build());
     }
 
     /** {@code host:port}, {@code [ipv6]:port}, or a bare port (on {@code defaultHost}). */

@@ -27,6 +27,11 @@ public enum FailureKind {
     CONFIGURED_STATUS(502, "api_error", true, true),
     /** An error body matching {@code health.failure_body_patterns}. */
     BODY_PATTERN(502, "api_error", true, true),
+    /**
+     * The upstream's bytes are not HTTP, or break its limits: a malformed status line, a head larger than the
+     * upstream's {@code max_header_bytes}, a bad chunk. The connection is never pooled again.
+     */
+    PROTOCOL_ERROR(502, "api_error", true, true),
     /** An {@code event: error} inside a 200 stream, within the peek window. */
     IN_BAND_ERROR(529, "overloaded_error", true, true),
     /** The upstream failed after bytes reached the client: counted, never retried. */

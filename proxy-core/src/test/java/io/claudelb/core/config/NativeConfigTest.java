@@ -106,8 +106,10 @@ class NativeConfigTest {
                   rules: [ { contains: Opus, model: my-opus } ]
                   fallback: my-default
                 """);
-        assertThat(c.server()).isEqualTo(new ServerSettings("::1", 8100, 1024 * 1024, Duration.ofMinutes(2),
-                Duration.ofSeconds(5), Duration.ZERO, 2, 100, true, List.of("/health", "/v1/models")));
+        assertThat(c.server()).isEqualTo(ServerSettings.builder().host("::1").port(8100).maxRequestBytes(1024 * 1024)
+                .idleTimeout(Duration.ofMinutes(2)).headerReadTimeout(Duration.ofSeconds(5))
+                .shutdownGrace(Duration.ZERO).ioThreads(2).maxConnections(100).allowUnauthenticatedRemote(true)
+                .authExemptPaths(List.of("/health", "/v1/models")).build());
         assertThat(c.admin().apiKey().reveal()).isEqualTo("adm");
         assertThat(c.clients()).extracting(ClientKey::name).containsExactly("alice", "bob");
         assertThat(c.clients().get(1).key().reveal()).isEqualTo("k2");

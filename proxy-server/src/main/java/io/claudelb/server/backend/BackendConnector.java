@@ -18,6 +18,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * can take more. A failed handshake is logged with its reason (an untrusted CA and a wrong host name look the same
  * in /stats), then fails the connection with an {@link SSLException}, which the exchange counts as a TLS failure.
  */
-public final class BackendConnector {
+public final class BackendConnector implements Connector {
     private static final Logger LOG = LoggerFactory.getLogger(BackendConnector.class);
 
     private final Transport transport;
@@ -39,6 +40,19 @@ public final class BackendConnector {
     public BackendConnector(Transport transport, WriteBufferWaterMark waterMark) {
         this.transport = transport;
         this.waterMark = waterMark;
+    }
+
+    @Override
+    public Future<Channel> open(UpstreamConfig upstream, EventLoop loop, Consumer<Channel> opened) {
+        ChannelFuture connected = connect(upstream, loop);
+        opened.accept(connected.channel());
+        Future<Channel> ready = whenReady(connected, upstream);
+        ready.addListener(f -> {
+            if (!f.isSuccess()) {
+                connected.channel().close();
+            }
+        });
+        return ready;
     }
 
     ChannelFuture connect(UpstreamConfig upstream, EventLoop loop) {

@@ -3,9 +3,7 @@ package io.claudelb.server.backend;
 import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.time.NanoClock;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
@@ -30,7 +28,7 @@ public final class BackendPool {
 
     private final UpstreamConfig upstream;
     private final EventLoop loop;
-    private final BackendConnector connector;
+    private final Connector connector;
     private final NanoClock clock;
     private final PoolSettings settings;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
@@ -56,7 +54,7 @@ public final class BackendPool {
         }
     }
 
-    BackendPool(UpstreamConfig upstream, EventLoop loop, BackendConnector connector, NanoClock clock) {
+    BackendPool(UpstreamConfig upstream, EventLoop loop, Connector connector, NanoClock clock) {
         this.upstream = upstream;
         this.loop = loop;
         this.connector = connector;
@@ -127,17 +125,17 @@ public final class BackendPool {
 
     private void connect(Promise<Channel> promise) {
         open++;
-        ChannelFuture connected = connector.connect(upstream, loop);
-        Channel ch = connected.channel();
-        ch.attr(CREATED_AT).set(clock.nanoTime());
-        ch.closeFuture().addListener(f -> onClosed(ch));
-        connector.whenReady(connected, upstream).addListener(f -> {
+        Future<Channel> ready = connector.open(upstream, loop, ch -> {
+            ch.attr(CREATED_AT).set(clock.nanoTime());
+            ch.closeFuture().addListener(f -> onClosed(ch));
+        });
+        ready.addListener(f -> {
             if (f.isSuccess()) {
+                Channel ch = ready.getNow();
                 if (!promise.trySuccess(ch)) {
                     release(ch, true);
                 }
             } else {
-                ch.close();
                 promise.tryFailure(f.cause());
             }
         });

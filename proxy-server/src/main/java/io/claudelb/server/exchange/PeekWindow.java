@@ -1,7 +1,6 @@
 package io.claudelb.server.exchange;
 
 import io.claudelb.codec.sse.StreamPeek;
-import io.claudelb.core.health.FailureKind;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -37,9 +36,9 @@ final class PeekWindow {
         return decided ? Outcome.COMMIT : Outcome.HOLD;
     }
 
-    /** The failure an in-band error stands for: a rate limit is a 429, anything else an in-band overload. */
-    FailureKind failureKind() {
-        return "rate_limit_error".equals(peek.errorType()) ? FailureKind.HTTP_429 : FailureKind.IN_BAND_ERROR;
+    /** The {@code error.type} of the in-band error that failed the peek, or null. */
+    String errorType() {
+        return peek.errorType();
     }
 
     /** The held chunks, in order; the caller owns them now. */

@@ -1,12 +1,11 @@
 package io.claudelb.server.gateway;
 
+import io.claudelb.core.balance.BalancerState;
 import io.claudelb.core.balance.DefaultBalancer;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.health.FailureClassifier;
-import io.claudelb.core.balance.BalancerState;
 import io.claudelb.core.route.Router;
 import io.claudelb.core.time.NanoClock;
-import io.claudelb.server.exchange.ExchangeServices;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 

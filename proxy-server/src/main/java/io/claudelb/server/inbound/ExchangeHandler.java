@@ -1,44 +1,34 @@
 package io.claudelb.server.inbound;
 
-import io.claudelb.codec.json.InvalidRequestException;
-import io.claudelb.codec.json.RequestInfo;
-import io.claudelb.codec.json.RequestInspector;
-import io.claudelb.codec.session.SessionIds;
-import io.claudelb.core.balance.SelectionContext;
-import io.claudelb.core.config.GatewayConfig;
-import io.claudelb.core.route.RouteDecision;
-import io.claudelb.server.gateway.Gateway;
+import io.claudelb.server.exchange.AttemptLoop;
 import io.claudelb.server.gateway.ConfigSnapshot;
-import io.claudelb.server.auth.CallerCredential;
-import io.claudelb.server.exchange.Exchange;
-import io.claudelb.server.exchange.ExchangeListener;
+import io.claudelb.server.gateway.Gateway;
 import io.claudelb.server.local.LocalResponses;
 import io.claudelb.server.local.TokenCountEstimates;
 import io.claudelb.server.observe.ExchangeRecord;
+import io.claudelb.server.routing.RequestRouting;
+import io.claudelb.server.routing.RoutedRequest;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * {@code exchange}: runs one {@link Exchange} at a time for its client connection; requests arrive one at a time
- * because {@link PipeliningGate} holds a pipelined request until the answer before it is complete. It forwards the
- * client's writability and disconnect to the running exchange, and during shutdown closes the connection as soon as
- * its exchange ends.
- *
- * <p>Before an exchange starts, the route's candidates are narrowed ({@link RouteNarrowing}): a forced upstream
- * that is not a target answers 404, a caller who may use no target answers 401, and a {@code count_tokens} request
- * that no target relays is answered here with a local estimate ({@link TokenCountEstimates}).
+ * {@code exchange}: runs one request at a time for its client connection (the {@link PipeliningGate} holds a
+ * pipelined request until the answer before it is complete). Each request is routed ({@link RequestRouting}: a
+ * refusal or a local token estimate is answered here), then relayed by an {@link AttemptLoop} whose answer goes to
+ * a {@link ClientSink} on this connection. The handler forwards the connection's writability and disconnect to the
+ * running exchange, and during shutdown closes the connection as soon as its exchange ends.
  */
-public final class ExchangeHandler extends ChannelInboundHandlerAdapter implements ExchangeListener {
-    private static final String SESSION_HEADER = "x-claude-code-session-id";
-
+public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private final Gateway gateway;
     private ChannelHandlerContext ctx;
-    private Exchange current;
+    private AttemptLoop current;
+    private ClientSink sink;
     private boolean draining;
 
     public ExchangeHandler(Gateway gateway) {
@@ -56,7 +46,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
             ctx.fireChannelRead(msg);
             return;
         }
-        if (current != null) {
+        if (sink != null) {
             // The pipelining gate lets one request through at a time: answering this one now would break order.
             ReferenceCountUtil.release(request.request());
             throw new IllegalStateException("a request reached the exchange while another was running");
@@ -66,82 +56,31 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
 
     private void begin(ProxyRequest proxyRequest) {
         FullHttpRequest request = proxyRequest.request();
-        ConfigSnapshot snapshot = gateway.snapshot();
         ExchangeRecord record = proxyRequest.record();
-        RequestInfo info;
-        try {
-            info = RequestInspector.inspect(request.content());
-        } catch (InvalidRequestException e) {
-            answerLocally(request, record, LocalResponses.error(ctx.alloc(), 400, "invalid_request_error",
-                    e.getMessage()));
-            return;
+        ConfigSnapshot snapshot = gateway.snapshot();
+        RequestRouting.Outcome routing = RequestRouting.route(snapshot, request, proxyRequest.clientName(),
+                proxyRequest.countTokens());
+        if (routing.info() != null) {
+            record.request(routing.info().model(), routing.info().stream(), proxyRequest.countTokens());
         }
-        record.request(info.model(), info.stream(), proxyRequest.countTokens());
-        RouteDecision decision = snapshot.router().route(info.model());
-        if (decision == null) {
-            answerLocally(request, record, LocalResponses.error(ctx.alloc(), 404, "not_found_error",
-                    "model: " + info.model() + " is not served by any route of this gateway."));
-            return;
+        if (routing instanceof RequestRouting.Refused refused) {
+            answerLocally(request, record, LocalResponses.error(ctx.alloc(), refused.status(), refused.errorType(),
+                    refused.message()));
+        } else if (routing instanceof RequestRouting.EstimateLocally) {
+            answerLocally(request, record, TokenCountEstimates.answer(ctx.alloc(), request.content()));
+        } else {
+            RoutedRequest routed = ((RequestRouting.Routed) routing).request();
+            record.session(routed.selection().sessionKey());
+            sink = new ClientSink(ctx, request.protocolVersion().equals(HttpVersion.HTTP_1_0), this::answered);
+            current = new AttemptLoop(gateway.exchangeServices(), snapshot, request, routed, record, sink,
+                    ctx.channel().eventLoop());
+            current.start();
         }
-        GatewayConfig config = snapshot.config();
-        String forced = RouteNarrowing.forcedUpstream(request.headers(), info);
-        if (forced != null) {
-            RouteDecision only = RouteNarrowing.force(decision, forced);
-            if (only == null) {
-                answerLocally(request, record, LocalResponses.error(ctx.alloc(), 404, "not_found_error",
-                        config.upstreamsByName().containsKey(forced)
-                                ? "Upstream '" + forced + "' does not serve model '" + info.model() + "'."
-                                : "No upstream named '" + forced + "'."));
-                return;
-            }
-            decision = only;
-        }
-        boolean authenticated = proxyRequest.clientName() != null;
-        CallerCredential caller = CallerCredential.of(request.headers(), authenticated);
-        RouteDecision usable = RouteNarrowing.usableBy(decision, config.requiresClientKey() && !authenticated,
-                caller);
-        if (usable == null) {
-            answerLocally(request, record, LocalResponses.error(ctx.alloc(), 401, "authentication_error",
-                    unusableMessage(decision, info.model(), authenticated)));
-            return;
-        }
-        decision = usable;
-        if (proxyRequest.countTokens()) {
-            RouteDecision counting = RouteNarrowing.countingTokens(decision);
-            if (counting == null) {
-                answerLocally(request, record, TokenCountEstimates.answer(ctx.alloc(), request.content()));
-                return;
-            }
-            decision = counting;
-        }
-        String session = request.headers().get(SESSION_HEADER);
-        if (session == null || session.isEmpty()) {
-            session = info.userId() == null ? null : SessionIds.fromUserId(info.userId());
-        }
-        if (session == null) {
-            session = proxyRequest.clientName();
-        }
-        record.session(session);
-        SelectionContext selection = new SelectionContext(session, proxyRequest.clientName());
-        current = new Exchange(gateway.exchangeServices(), snapshot, ctx, request, info, decision, selection, caller,
-                proxyRequest.countTokens(), record, this);
-        current.start();
-    }
-
-    /** Why no target of {@code decision} may serve this caller. */
-    private static String unusableMessage(RouteDecision decision, String model, boolean authenticated) {
-        if (!RouteNarrowing.hasPassthrough(decision)) {
-            return "Invalid or missing API key. Send a claude-lb client key as x-api-key or Authorization: Bearer.";
-        }
-        return "Model '" + model + "' is served with each caller's own credential: send it as "
-                + (authenticated
-                ? CallerCredential.UPSTREAM_API_KEY + " or " + CallerCredential.UPSTREAM_AUTHORIZATION
-                        + " (x-api-key and Authorization carry your claude-lb key)."
-                : "x-api-key or Authorization.");
     }
 
     private void answerLocally(FullHttpRequest request, ExchangeRecord record, FullHttpResponse response) {
         record.answeredLocally(response.status().code(), gateway.clock().nanoTime() - record.startNanos());
+        record.bytes(response.content().readableBytes());
         response.headers().set(LocalResponses.REQUEST_ID, record.requestId());
         ReferenceCountUtil.release(request);
         ctx.writeAndFlush(response);
@@ -149,11 +88,12 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
         readyForNext();
     }
 
-    @Override
-    public void exchangeDone(Exchange exchange, boolean keepConnection) {
-        if (exchange != current) {
+    /** The running exchange's answer is over (complete, or cut and to be closed). */
+    private void answered(ClientSink done, boolean keepConnection) {
+        if (done != sink) {
             return;
         }
+        sink = null;
         current = null;
         if (!keepConnection || draining) {
             // Close behind the bytes still queued for the client: a bare close() would discard them.
@@ -170,18 +110,20 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (current != null && ctx.channel().isWritable()) {
-            current.onClientWritable();
+        ClientSink s = sink;
+        if (s != null) {
+            s.writabilityChanged();
         }
         ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        Exchange running = current;
+        AttemptLoop running = current;
         current = null;
+        sink = null;
         if (running != null) {
-            running.onClientClosed();
+            running.cancel();
         }
         ctx.fireChannelInactive();
     }
@@ -189,12 +131,27 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
     /** Shutdown: close now if idle, else as soon as the running exchange ends. Call on the channel's loop. */
     public void drain() {
         draining = true;
-        if (current == null) {
+        if (sink == null) {
+            ctx.close();
+        }
+    }
+
+    /**
+     * The shutdown grace is over: a running stream ends with an error event (and is logged as cut by shutdown,
+     * not as a client abort), a request still waiting gets a 503; then the connection closes. Call on the
+     * channel's loop.
+     */
+    public void cutByShutdown() {
+        draining = true;
+        AttemptLoop running = current;
+        if (running != null) {
+            running.shutDown();
+        } else {
             ctx.close();
         }
     }
 
     public boolean busy() {
-        return current != null;
+        return sink != null;
     }
 }

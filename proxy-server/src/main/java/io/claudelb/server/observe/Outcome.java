@@ -10,6 +10,8 @@ public enum Outcome {
     FAILED_MID_STREAM,
     /** The client went away before its answer was complete. */
     CLIENT_ABORTED,
+    /** The client stopped reading for {@code server.write_stall_timeout}: the answer was cut, the connection closed. */
+    CLIENT_STALLED,
     /** The answer was still streaming when the shutdown grace ran out. */
     CUT_BY_SHUTDOWN;
 

@@ -14,13 +14,15 @@ package io.claudelb.server.transport;
  *   <li>{@link #BODY_AGGREGATOR}: bounded request aggregation, 413 {@code request_too_large} above the cap</li>
  *   <li>{@link #PIPELINING}: holds a pipelined request until the answer before it is complete</li>
  *   <li>{@link #REQUEST_GUARD}: method, path and client key; answers local endpoints itself</li>
- *   <li>{@link #EXCHANGE}: one exchange at a time per connection, relayed to an upstream</li>
+ *   <li>{@link #EXCHANGE}: one request at a time per connection: routed ({@code routing.RequestRouting}), relayed
+ *       by an {@code exchange.AttemptLoop} into the connection's {@code inbound.ClientSink}</li>
  *   <li>{@link #TAIL}: releases strays, logs with these names, closes once</li>
  * </ol>
  *
  * <p>Backend (upstream) pipeline, in order: {@link #PROXY} (HTTP CONNECT, if configured), {@link #TLS} (https),
- * {@link #HTTP_CODEC} (HttpClientCodec), {@link #RECEIVER} (hands what the connection reads to the exchange or token
- * call using it; closes a pooled channel on unexpected data). The pipeline never changes per request.
+ * {@link #HTTP_CODEC} (HttpClientCodec), {@link #RECEIVER} (hands what the connection reads to the
+ * {@code exchange.Attempt} or token call using it; closes a pooled channel on unexpected data). The pipeline never
+ * changes per request.
  */
 public final class PipelineNames {
     public static final String CONN_LIMIT = "conn-limit";

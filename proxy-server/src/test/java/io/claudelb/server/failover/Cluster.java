@@ -115,9 +115,8 @@ final class Cluster implements AutoCloseable {
         Cluster start() throws InterruptedException {
             Cluster cluster = new Cluster();
             try {
-                TestConfigs configs = TestConfigs.proxy().server(new ServerSettings("127.0.0.1", 0, 32L * 1024 * 1024,
-                        Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(1), 2, 1024, false,
-                        List.of("/health")));
+                TestConfigs configs = TestConfigs.proxy().server(ServerSettings.builder().host("127.0.0.1").port(0)
+                        .shutdownGrace(Duration.ofSeconds(1)).ioThreads(2).maxConnections(1024).build());
                 for (Member m : members) {
                     String url;
                     if (m.url != null) {

@@ -1,15 +1,16 @@
 package io.claudelb.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockBehaviour;
 import io.claudelb.server.mock.MockOptions;
+import io.claudelb.server.observe.ExchangeEvent;
+import io.claudelb.server.observe.Outcome;
 import io.claudelb.server.support.Await;
 import io.claudelb.server.support.MockAndProxy;
-import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.RawHttpClient.Response;
+import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.Requests;
 import io.claudelb.server.support.Sse;
 import java.io.IOException;
@@ -18,7 +19,9 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -80,8 +83,10 @@ class GracefulShutdownTest {
     }
 
     @Test
-    void streamStillRunningWhenTheGraceEndsIsCut() throws Exception {
+    void streamStillRunningWhenTheGraceEndsIsClosedWithAnErrorEventAndLoggedAsCutByShutdown() throws Exception {
         ProxyServer proxy = servers.proxy();
+        List<ExchangeEvent> ended = new CopyOnWriteArrayList<>();
+        proxy.gateway().exchangeServices().observers().add(ended::add);
         servers.mock().setBehaviour(servers.mock().behaviour().withTextEvents(200));
         try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
             client.send(RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", true)));
@@ -92,14 +97,18 @@ class GracefulShutdownTest {
             proxy.stop(Duration.ofMillis(300));
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
 
-            assertThatThrownBy(() -> {
-                while (client.readChunk(response) != null) {
-                    // until the proxy cuts it
-                }
-            }).isInstanceOf(IOException.class);
-            assertThat(response.complete).isFalse();
+            while (client.readChunk(response) != null) {
+                // until the proxy's last chunk
+            }
+            assertThat(response.complete).as("a proper last chunk, not a reset").isTrue();
             assertThat(response.bodyText()).doesNotContain("message_stop");
+            List<Sse.Event> events = Sse.parse(response.bodyText());
+            assertThat(events).filteredOn(e -> e.event().equals("error")).hasSize(1);
+            assertThat(events.get(events.size() - 1).event()).isEqualTo("error");
+            assertThat(events.get(events.size() - 1).data()).contains("shutting down");
+            assertThat(client.readByte()).as("then the connection closes").isEqualTo(-1);
         }
+        assertThat(ended).extracting(ExchangeEvent::outcome).containsExactly(Outcome.CUT_BY_SHUTDOWN);
     }
 
     private static boolean refused(int port) {

@@ -2,16 +2,24 @@ package io.claudelb.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.claudelb.core.config.ServerSettings;
+import io.claudelb.core.time.NanoClock;
+import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockBehaviour;
 import io.claudelb.server.mock.MockOptions;
+import io.claudelb.server.mock.MockUpstream;
+import io.claudelb.server.observe.ExchangeEvent;
+import io.claudelb.server.observe.Outcome;
 import io.claudelb.server.support.Await;
 import io.claudelb.server.support.MockAndProxy;
-import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.RawHttpClient.Response;
+import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.Requests;
 import io.claudelb.server.support.Sse;
 import io.claudelb.server.support.TestConfigs;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,6 +64,37 @@ class SlowClientBackpressureTest {
             assertThat(response.status).isEqualTo(200);
             assertThat(response.bodyBytes()).isEqualTo(direct);
             assertThat(Sse.names(response.bodyText())).last().isEqualTo("message_stop");
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingForTheWriteStallTimeoutLosesTheStreamAndFreesTheUpstream() throws Exception {
+        List<ExchangeEvent> ended = new CopyOnWriteArrayList<>();
+        try (MockUpstream mock = MockUpstream.start(MockOptions.defaults().withBehaviour(MockBehaviour.defaults()
+                .withTextEvents(4_096).withTextBytes(STREAM_TEXT_BYTES)));
+             ClosingProxy proxy = new ClosingProxy(ProxyServer.start(TestConfigs.proxy().ioThreads(1)
+                     .server(ServerSettings.builder().host("127.0.0.1").port(0).ioThreads(1)
+                             .writeStallTimeout(Duration.ofMillis(500)).build())
+                     .anthropic("up", mock.baseUrl()).build(), NanoClock.SYSTEM, "test"));
+             RawHttpClient stalled = RawHttpClient.connect(proxy.server.port(), 16 * 1024)) {
+            proxy.server.gateway().exchangeServices().observers().add(ended::add);
+            stalled.send(RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", true)));
+            // A client that never reads again must not hold its exchange and an upstream connection forever.
+            Await.until("the stalled exchange ends", () -> !ended.isEmpty(), Duration.ofSeconds(10));
+            assertThat(ended.get(0).outcome()).isEqualTo(Outcome.CLIENT_STALLED);
+            assertThat(ended.get(0).failures()).as("not the upstream's fault").isEmpty();
+            Await.until("the upstream connection is closed", () -> proxy.server.openBackendConnections() == 0,
+                    Duration.ofSeconds(5));
+            Response cut = stalled.readUntilFailure();
+            assertThat(cut.complete).isFalse();
+        }
+    }
+
+    /** Stops a proxy at the end of a try-with-resources block. */
+    private record ClosingProxy(ProxyServer server) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.stop(Duration.ofSeconds(1));
         }
     }
 }

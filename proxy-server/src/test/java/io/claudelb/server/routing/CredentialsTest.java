@@ -56,11 +56,9 @@ class CredentialsTest {
                 .route(route("mixed-*", to("passthrough", null, 0), to("api-key", null, 1)));
         if (clientKeys) {
             c.client("alice", "lb-key-alice");
-            ServerSettings s = ServerSettings.DEFAULTS.withListen("127.0.0.1", 0);
             // /v1/messages is open to callers who bring their own Anthropic credential; they reach passthrough only.
-            c.server(new ServerSettings(s.host(), s.port(), s.maxRequestBytes(), s.idleTimeout(),
-                    s.headerReadTimeout(), s.shutdownGrace(), s.ioThreads(), s.maxConnections(),
-                    s.allowUnauthenticatedRemote(), List.of("/health", "/v1/messages")));
+            c.server(ServerSettings.builder().host("127.0.0.1").port(0)
+                    .authExemptPaths(List.of("/health", "/v1/messages")).build());
         }
         return c.build();
     }

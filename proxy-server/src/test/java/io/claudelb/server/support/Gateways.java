@@ -2,12 +2,12 @@ package io.claudelb.server.support;
 
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.time.NanoClock;
-import io.claudelb.server.gateway.Gateway;
-import io.claudelb.server.transport.Transport;
 import io.claudelb.server.backend.BackendConnector;
 import io.claudelb.server.backend.BackendPools;
-import io.claudelb.server.exchange.ExchangeServices;
+import io.claudelb.server.gateway.ExchangeServices;
+import io.claudelb.server.gateway.Gateway;
 import io.claudelb.server.observe.ExchangeObservers;
+import io.claudelb.server.transport.Transport;
 import io.netty.channel.WriteBufferWaterMark;
 
 /** A {@link Gateway} for handler tests that never open a backend connection. */

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,15 +36,19 @@ public final class RawUpstream implements AutoCloseable {
 
     private final ServerSocket server;
     private final String extraHeaders;
+    /** Whole answers (head and body bytes) to give in turn instead of the fixed message; the last one repeats. */
+    private final List<byte[]> script;
+    private final AtomicInteger answered = new AtomicInteger();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger connectionsEnded = new AtomicInteger();
     private final Thread acceptor;
 
-    private RawUpstream(ServerSocket server, String extraHeaders) {
+    private RawUpstream(ServerSocket server, String extraHeaders, List<byte[]> script) {
         this.server = server;
         this.extraHeaders = extraHeaders;
+        this.script = script;
         this.acceptor = new Thread(this::acceptLoop, "raw-upstream-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -55,8 +60,25 @@ public final class RawUpstream implements AutoCloseable {
         for (String h : responseHeaders) {
             extra.append(h).append("\r\n");
         }
+        return listen(extra.toString(), null);
+    }
+
+    /**
+     * Listens on a free loopback port and answers the n-th request with the n-th of {@code answers}, raw bytes
+     * exactly as given (a broken status line, an oversized head, a bad chunk...); the last answer repeats. The
+     * connection stays open after each answer, so a proxy that pooled a broken connection would reuse it.
+     */
+    public static RawUpstream scripted(String... answers) {
+        List<byte[]> bytes = new ArrayList<>();
+        for (String a : answers) {
+            bytes.add(a.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        return listen("", List.copyOf(bytes));
+    }
+
+    private static RawUpstream listen(String extraHeaders, List<byte[]> script) {
         try {
-            return new RawUpstream(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), extra.toString());
+            return new RawUpstream(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), extraHeaders, script);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -120,6 +142,11 @@ public final class RawUpstream implements AutoCloseable {
                 int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
                 byte[] body = in.readNBytes(length);
                 received.add(new Received(connection, n, requestLine, headers, body));
+                if (script != null) {
+                    out.write(script.get(Math.min(answered.getAndIncrement(), script.size() - 1)));
+                    out.flush();
+                    continue;
+                }
                 byte[] payload = BODY.getBytes(StandardCharsets.UTF_8);
                 String head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: "
                         + payload.length + "\r\nrequest-id: req_raw_" + connection + "_" + n + "\r\n" + extraHeaders

@@ -84,26 +84,17 @@ public final class TestConfigs {
 
     /** Event loops of the proxy (1 makes which loop serves a connection, and so its backend pool, deterministic). */
     public TestConfigs ioThreads(int threads) {
-        ServerSettings s = server;
-        this.server = new ServerSettings(s.host(), s.port(), s.maxRequestBytes(), s.idleTimeout(),
-                s.headerReadTimeout(), s.shutdownGrace(), threads, s.maxConnections(), s.allowUnauthenticatedRemote(),
-                s.authExemptPaths());
+        this.server = server.toBuilder().ioThreads(threads).build();
         return this;
     }
 
     public TestConfigs maxRequestBytes(long bytes) {
-        ServerSettings s = server;
-        this.server = new ServerSettings(s.host(), s.port(), bytes, s.idleTimeout(), s.headerReadTimeout(),
-                s.shutdownGrace(), s.ioThreads(), s.maxConnections(), s.allowUnauthenticatedRemote(),
-                s.authExemptPaths());
+        this.server = server.toBuilder().maxRequestBytes(bytes).build();
         return this;
     }
 
     public TestConfigs shutdownGrace(Duration grace) {
-        ServerSettings s = server;
-        this.server = new ServerSettings(s.host(), s.port(), s.maxRequestBytes(), s.idleTimeout(),
-                s.headerReadTimeout(), grace, s.ioThreads(), s.maxConnections(), s.allowUnauthenticatedRemote(),
-                s.authExemptPaths());
+        this.server = server.toBuilder().shutdownGrace(grace).build();
         return this;
     }
 

@@ -1,4 +1,4 @@
-package io.claudelb.server.inbound;
+package io.claudelb.server.routing;
 
 import io.claudelb.codec.json.RequestInfo;
 import io.claudelb.core.config.AuthType;

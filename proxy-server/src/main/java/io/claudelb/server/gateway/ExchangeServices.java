@@ -1,4 +1,4 @@
-package io.claudelb.server.exchange;
+package io.claudelb.server.gateway;
 
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.auth.UpstreamTokens;
