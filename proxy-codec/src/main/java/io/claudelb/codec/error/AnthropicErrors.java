@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * Every error the proxy says itself, in Anthropic's shape: {@code {"type":"error","error":{"type":..,"message":..}}}
  * as a JSON body, or as one {@code event: error} SSE block to end a stream that has already started. Also the
- * status-to-type table for answers synthesised from an HTTP status.
+ * project's one status/error-type table, read both ways: the type of an answer synthesised from an HTTP status, and
+ * the status of an in-band error that must become a status line.
  *
  * <p>A null error type is written as {@code api_error}, a null message as an empty string. Returned buffers are
  * new and owned by the caller (normally handed straight to {@code write()}). Messages are JSON-escaped here;
@@ -21,6 +22,29 @@ public final class AnthropicErrors {
     private static final byte[] REQUEST_ID = ascii(",\"request_id\":");
     private static final byte[] EVENT_PREFIX = ascii("event: error\ndata: ");
     private static final byte[] EVENT_SUFFIX = ascii("\n\n");
+
+    /** One row of the status/error-type table. */
+    private record StatusType(int status, String type) {
+    }
+
+    /**
+     * The one status/error-type table, read both ways. A type's first row is the status the API answers it with;
+     * later rows are other statuses that map to the same type (422 and 503 are not the API's own, but mean the same).
+     */
+    private static final StatusType[] STATUS_TYPES = {
+        new StatusType(400, "invalid_request_error"),
+        new StatusType(401, "authentication_error"),
+        new StatusType(402, "billing_error"),
+        new StatusType(403, "permission_error"),
+        new StatusType(404, "not_found_error"),
+        new StatusType(413, "request_too_large"),
+        new StatusType(429, "rate_limit_error"),
+        new StatusType(500, ErrorBodyReader.FALLBACK_TYPE),
+        new StatusType(504, "timeout_error"),
+        new StatusType(529, "overloaded_error"),
+        new StatusType(422, "invalid_request_error"),
+        new StatusType(503, "overloaded_error"),
+    };
 
     private AnthropicErrors() {
     }
@@ -68,18 +92,27 @@ public final class AnthropicErrors {
      * {@code api_error}.
      */
     public static String typeForStatus(int status) {
-        return switch (status) {
-            case 400, 422 -> "invalid_request_error";
-            case 401 -> "authentication_error";
-            case 402 -> "billing_error";
-            case 403 -> "permission_error";
-            case 404 -> "not_found_error";
-            case 413 -> "request_too_large";
-            case 429 -> "rate_limit_error";
-            case 503, 529 -> "overloaded_error";
-            case 504 -> "timeout_error";
-            default -> status >= 400 && status < 500 ? "invalid_request_error" : "api_error";
-        };
+        for (StatusType row : STATUS_TYPES) {
+            if (row.status == status) {
+                return row.type;
+            }
+        }
+        return status >= 400 && status < 500 ? "invalid_request_error" : ErrorBodyReader.FALLBACK_TYPE;
+    }
+
+    /**
+     * The HTTP status the API answers an error type with (the inverse of {@link #typeForStatus}): for an
+     * {@code event: error} that must become a status line, e.g. a non-streaming answer assembled from a stream.
+     * {@code overloaded_error} is 529, {@code invalid_request_error} 400; a null or unknown type is 500, the status of
+     * {@code api_error}.
+     */
+    public static int statusForType(String errorType) {
+        for (StatusType row : STATUS_TYPES) {
+            if (row.type.equals(errorType)) {
+                return row.status;
+            }
+        }
+        return 500;
     }
 
     private static int jsonLength(String errorType, String message, String requestId) {

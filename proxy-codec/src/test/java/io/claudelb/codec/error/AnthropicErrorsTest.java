@@ -71,6 +71,31 @@ class AnthropicErrorsTest {
     }
 
     @Test
+    void statusForTypeIsTheApisStatusOfEachType() {
+        assertThat(AnthropicErrors.statusForType("invalid_request_error")).isEqualTo(400);
+        assertThat(AnthropicErrors.statusForType("authentication_error")).isEqualTo(401);
+        assertThat(AnthropicErrors.statusForType("billing_error")).isEqualTo(402);
+        assertThat(AnthropicErrors.statusForType("permission_error")).isEqualTo(403);
+        assertThat(AnthropicErrors.statusForType("not_found_error")).isEqualTo(404);
+        assertThat(AnthropicErrors.statusForType("request_too_large")).isEqualTo(413);
+        assertThat(AnthropicErrors.statusForType("rate_limit_error")).isEqualTo(429);
+        assertThat(AnthropicErrors.statusForType("api_error")).isEqualTo(500);
+        assertThat(AnthropicErrors.statusForType("timeout_error")).isEqualTo(504);
+        assertThat(AnthropicErrors.statusForType("overloaded_error")).isEqualTo(529);
+        assertThat(AnthropicErrors.statusForType("some_future_error")).isEqualTo(500);
+        assertThat(AnthropicErrors.statusForType(null)).isEqualTo(500);
+    }
+
+    @Test
+    void statusForTypeAndTypeForStatusAreOneTable() {
+        for (String type : new String[] {"invalid_request_error", "authentication_error", "billing_error",
+            "permission_error", "not_found_error", "request_too_large", "rate_limit_error", "api_error",
+            "timeout_error", "overloaded_error"}) {
+            assertThat(AnthropicErrors.typeForStatus(AnthropicErrors.statusForType(type))).as(type).isEqualTo(type);
+        }
+    }
+
+    @Test
     void typeForStatus() {
         assertThat(AnthropicErrors.typeForStatus(400)).isEqualTo("invalid_request_error");
         assertThat(AnthropicErrors.typeForStatus(422)).isEqualTo("invalid_request_error");
