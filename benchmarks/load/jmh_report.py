@@ -30,7 +30,8 @@ def main():
           f"Raw JMH output: `{os.path.basename(path)}`.\n")
     print("Score is the mean time per operation over all measurement iterations of all forks; error is JMH's "
           "99.9% confidence half-width. One operation: a whole 7.5 KB / 56-event stream (SseScan), one request "
-          "body (RequestInspect, ModelRewrite), one user_id (SessionKey), one payload (Usage).\n")
+          "body (RequestInspect, ModelRewrite), one user_id (SessionKey), one payload (Usage), one whole stream "
+          "assembled into its message or only tapped (StreamAssemble).\n")
     print("| benchmark | params | score | error | unit | forks x iterations |")
     print("|---|---|---|---|---|---|")
     for r in runs:
