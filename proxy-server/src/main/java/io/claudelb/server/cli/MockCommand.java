@@ -44,6 +44,10 @@ final class MockCommand implements Callable<Integer> {
     @Option(names = "--tool-use", description = "Add a tool_use block streamed as input_json_delta.")
     boolean toolUse;
 
+    @Option(names = "--web-search", description = "Add a server_tool_use (web_search), its web_search_tool_result "
+            + "and a citation on the text.")
+    boolean webSearch;
+
     @Option(names = "--error-status", defaultValue = "0", description = "Answer every request with this status.")
     int errorStatus;
 
@@ -71,6 +75,7 @@ final class MockCommand implements Callable<Integer> {
                 .withTextBytes(textBytes)
                 .withThinking(!noThinking)
                 .withToolUse(toolUse)
+                .withWebSearch(webSearch)
                 .withInBandError(inBandError);
         if (errorStatus > 0) {
             behaviour = behaviour.withErrorStatus(errorStatus).withRetryAfter(retryAfter);

@@ -26,6 +26,7 @@ final class BehaviourHeaders {
     static final String RESET_BEFORE_HEADERS = "x-mock-reset-before-headers";
     static final String OPENAI_TOOLS = "x-mock-openai-tools";
     static final String OPENAI_LATE_TOOL_IDS = "x-mock-openai-late-tool-ids";
+    static final String WEB_SEARCH = "x-mock-web-search";
 
     private static final AsciiString PREFIX = AsciiString.cached("x-mock-");
 
@@ -79,6 +80,9 @@ final class BehaviourHeaders {
         }
         if ((value = headers.get(OPENAI_LATE_TOOL_IDS)) != null) {
             b = b.withOpenAiLateToolIds(parseBoolean(OPENAI_LATE_TOOL_IDS, value));
+        }
+        if ((value = headers.get(WEB_SEARCH)) != null) {
+            b = b.withWebSearch(parseBoolean(WEB_SEARCH, value));
         }
         return b;
     }

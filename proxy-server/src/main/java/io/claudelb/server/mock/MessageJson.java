@@ -30,9 +30,18 @@ final class MessageJson {
                 g.writeStringField("signature", content.signature());
                 g.writeEndObject();
             }
+            if (content.webSearch()) {
+                MockWebSearch.writeToolUse(g);
+                MockWebSearch.writeResult(g);
+            }
             g.writeStartObject();
             g.writeStringField("type", "text");
             g.writeStringField("text", content.text());
+            if (content.webSearch()) {
+                g.writeArrayFieldStart("citations");
+                MockWebSearch.writeCitation(g);
+                g.writeEndArray();
+            }
             g.writeEndObject();
             if (content.toolUse()) {
                 writeToolUseStart(g);
@@ -88,6 +97,29 @@ final class MessageJson {
         return blockStart(index, g -> {
             writeToolUseStart(g);
             g.writeObjectFieldStart("input");
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
+    byte[] serverToolUseStart(int index) {
+        return blockStart(index, MockWebSearch::writeToolUseStart);
+    }
+
+    byte[] webSearchResultStart(int index) {
+        return blockStart(index, MockWebSearch::writeResult);
+    }
+
+    /** A {@code content_block_delta} carrying one citation. */
+    static byte[] citationDelta(int index) {
+        return JsonBytes.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("type", "content_block_delta");
+            g.writeNumberField("index", index);
+            g.writeObjectFieldStart("delta");
+            g.writeStringField("type", "citations_delta");
+            g.writeFieldName("citation");
+            MockWebSearch.writeCitation(g);
             g.writeEndObject();
             g.writeEndObject();
         });

@@ -9,8 +9,8 @@ import java.util.List;
  * of its default behaviour; a request with {@code x-mock-*} overrides gets a plan of its own.
  *
  * <p>Event order: {@code message_start}, the first block's {@code content_block_start}, {@code ping}, then for each
- * block (thinking, text, tool_use) its deltas and {@code content_block_stop} (later blocks also their start), then
- * {@code message_delta} and {@code message_stop}.
+ * block (thinking, with web search its server_tool_use and web_search_tool_result, text, tool_use) its deltas and
+ * {@code content_block_stop} (later blocks also their start), then {@code message_delta} and {@code message_stop}.
  */
 final class MessagePlan {
     /** {@code event: error} with overloaded_error, as the API sends it inside a 200 stream. */
@@ -43,8 +43,23 @@ final class MessagePlan {
             events.add(blockStop(index));
             index++;
         }
+        if (content.webSearch()) {
+            events.add(blockStart(writer.serverToolUseStart(index)));
+            addPingAfterFirstStart(events, index);
+            for (String fragment : MockWebSearch.QUERY_FRAGMENTS) {
+                events.add(delta(index, "input_json_delta", "partial_json", fragment));
+            }
+            events.add(blockStop(index));
+            index++;
+            events.add(blockStart(writer.webSearchResultStart(index)));
+            events.add(blockStop(index));
+            index++;
+        }
         events.add(blockStart(writer.textStart(index)));
         addPingAfterFirstStart(events, index);
+        if (content.webSearch()) {
+            events.add(MessageJson.sseEvent("content_block_delta", MessageJson.citationDelta(index)));
+        }
         for (String text : content.textDeltas()) {
             events.add(delta(index, "text_delta", "text", text));
         }
@@ -92,7 +107,8 @@ final class MessagePlan {
                 || other.textEvents() == behaviour.textEvents()
                 && other.effectiveTextBytes() == behaviour.effectiveTextBytes()
                 && other.thinking() == behaviour.thinking()
-                && other.toolUse() == behaviour.toolUse();
+                && other.toolUse() == behaviour.toolUse()
+                && other.webSearch() == behaviour.webSearch();
     }
 
     /** The non-streaming message body. */

@@ -37,6 +37,9 @@ import java.util.Objects;
  *     else none); their arguments arrive fragmented over several chunks
  * @param openAiLateToolIds Chat Completions mode: a streamed tool call's id and name arrive only in its second
  *     chunk, after an argument fragment (some providers do this), instead of in the first
+ * @param webSearch Messages mode: a server tool call ({@code server_tool_use} web_search, its input streamed as
+ *     {@code input_json_delta}), its {@code web_search_tool_result} (whole in {@code content_block_start}) and a
+ *     {@code citations_delta} on the text block come before the text, as the API answers with the web search tool
  */
 public record MockBehaviour(
         int status,
@@ -54,13 +57,14 @@ public record MockBehaviour(
         int failFirst,
         String fixedBody,
         int openAiToolCalls,
-        boolean openAiLateToolIds) {
+        boolean openAiLateToolIds,
+        boolean webSearch) {
 
     /** {@code resetAfterEvents} value meaning "never reset". */
     public static final int NEVER = -1;
 
     private static final MockBehaviour DEFAULTS = new MockBehaviour(200, Duration.ZERO, Duration.ZERO, 8, 160, true,
-            false, 0, null, false, NEVER, false, 0, null, 0, false);
+            false, 0, null, false, NEVER, false, 0, null, 0, false, false);
 
     public MockBehaviour {
         if (status < 100 || status > 599) {
@@ -118,102 +122,108 @@ public record MockBehaviour(
     public MockBehaviour withStatus(int value) {
         return new MockBehaviour(value, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
                 retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds);
+                openAiLateToolIds, webSearch);
     }
 
     public MockBehaviour withTimeToFirstByte(Duration value) {
         return new MockBehaviour(status, value, pace, textEvents, textBytes, thinking, toolUse, errorStatus, retryAfter,
                 inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds);
+                openAiLateToolIds, webSearch);
     }
 
     public MockBehaviour withPace(Duration value) {
         return new MockBehaviour(status, timeToFirstByte, value, textEvents, textBytes, thinking, toolUse, errorStatus,
                 retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds);
+                openAiLateToolIds, webSearch);
     }
 
     public MockBehaviour withTextEvents(int value) {
         return new MockBehaviour(status, timeToFirstByte, pace, value, textBytes, thinking, toolUse, errorStatus,
                 retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds);
+                openAiLateToolIds, webSearch);
     }
 
     public MockBehaviour withTextBytes(int value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, value, thinking, toolUse, errorStatus,
                 retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds);
+                openAiLateToolIds, webSearch);
     }
 
     public MockBehaviour withThinking(boolean value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, value, toolUse, errorStatus,
                 retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds);
+                openAiLateToolIds, webSearch);
     }
 
     public MockBehaviour withToolUse(boolean value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, value, errorStatus,
                 retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds);
+                openAiLateToolIds, webSearch);
     }
 
     public MockBehaviour withErrorStatus(int value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, value,
                 retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds);
+                openAiLateToolIds, webSearch);
     }
 
     public MockBehaviour withRetryAfter(String value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
                 value, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds);
+                openAiLateToolIds, webSearch);
     }
 
     public MockBehaviour withInBandError(boolean value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
                 retryAfter, value, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds);
+                openAiLateToolIds, webSearch);
     }
 
     public MockBehaviour withResetAfterEvents(int value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
                 retryAfter, inBandError, value, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds);
+                openAiLateToolIds, webSearch);
     }
 
     public MockBehaviour withResetBeforeHeaders(boolean value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
                 retryAfter, inBandError, resetAfterEvents, value, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds);
+                openAiLateToolIds, webSearch);
     }
 
     public MockBehaviour withFailFirst(int value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
                 retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, value, fixedBody, openAiToolCalls,
-                openAiLateToolIds);
+                openAiLateToolIds, webSearch);
     }
 
     public MockBehaviour withFixedBody(String value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
                 retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, value, openAiToolCalls,
-                openAiLateToolIds);
+                openAiLateToolIds, webSearch);
     }
 
     public MockBehaviour withOpenAiToolCalls(int value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
                 retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, value,
-                openAiLateToolIds);
+                openAiLateToolIds, webSearch);
     }
 
     public MockBehaviour withOpenAiLateToolIds(boolean value) {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
                 retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                value);
+                value, webSearch);
+    }
+
+    public MockBehaviour withWebSearch(boolean value) {
+        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
+                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
+                openAiLateToolIds, value);
     }
 
     /** The same behaviour with every injected failure removed (what a request past {@code failFirst} gets). */
     public MockBehaviour withoutFailures() {
         return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, 0, retryAfter,
-                false, NEVER, false, 0, fixedBody, openAiToolCalls, openAiLateToolIds);
+                false, NEVER, false, 0, fixedBody, openAiToolCalls, openAiLateToolIds, webSearch);
     }
 }

@@ -14,7 +14,8 @@ record MockContent(
         List<String> textDeltas,
         List<String> toolInputFragments,
         boolean thinking,
-        boolean toolUse) {
+        boolean toolUse,
+        boolean webSearch) {
 
     static final String TOOL_NAME = "get_weather";
     static final String TOOL_INPUT = "{\"location\":\"San Francisco, CA\",\"unit\":\"celsius\"}";
@@ -33,7 +34,7 @@ record MockContent(
 
     static MockContent of(MockBehaviour behaviour) {
         return new MockContent(THINKING, SIGNATURE, textDeltas(behaviour.textEvents(), behaviour.effectiveTextBytes()),
-                TOOL_FRAGMENTS, behaviour.thinking(), behaviour.toolUse());
+                TOOL_FRAGMENTS, behaviour.thinking(), behaviour.toolUse(), behaviour.webSearch());
     }
 
     /** {@code bytes} of text cycled from a fixed sentence, cut into {@code events} near-equal deltas. */

@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code x-mock-pace-ms: N} - delay between SSE events
  *   <li>{@code x-mock-events: N} - number of text deltas; {@code x-mock-text-bytes: N} - total text size
  *   <li>{@code x-mock-thinking: true|false}, {@code x-mock-tool-use: true|false} - which blocks to include
+ *   <li>{@code x-mock-web-search: true} - Messages mode: a {@code server_tool_use} (web_search), its
+ *       {@code web_search_tool_result} and a {@code citations_delta} on the text ({@link MockWebSearch})
  *   <li>{@code x-mock-in-band-error: true} - 200, message_start, then {@code event: error} (overloaded_error)
  *   <li>{@code x-mock-reset-after-events: N} - TCP reset after N SSE events
  *   <li>{@code x-mock-reset-before-headers: true} - TCP reset instead of any answer

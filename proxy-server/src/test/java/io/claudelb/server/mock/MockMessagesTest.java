@@ -151,6 +151,26 @@ class MockMessagesTest {
     }
 
     @Test
+    void webSearchAddsAServerToolCallItsResultAndACitationInBothModes() {
+        Sse stream = Sse.strict(call("/v1/messages", body(true), "x-mock-web-search: true").bodyText());
+        Json message = Json.parse(call("/v1/messages", body(false), "x-mock-web-search: true").bodyText());
+
+        assertThat(stream.blockTypes()).containsExactly("thinking", "server_tool_use", "web_search_tool_result", "text");
+        assertThat(stream.eventNames()).containsSubsequence("message_start", "content_block_start", "ping");
+        assertThat(Json.parse(stream.deltas(1, "partial_json")).text("query")).isEqualTo("claude-lb mock weather");
+        assertThat(stream.blockStart(2).json().text("content_block.content.0.type")).isEqualTo("web_search_result");
+        assertThat(message.text("content.1.type")).isEqualTo("server_tool_use");
+        assertThat(message.text("content.1.input.query")).isEqualTo("claude-lb mock weather");
+        assertThat(message.text("content.2.type")).isEqualTo("web_search_tool_result");
+        assertThat(message.text("content.2.tool_use_id")).isEqualTo(message.text("content.1.id"));
+        assertThat(message.text("content.3.citations.0.type")).isEqualTo("web_search_result_location");
+        assertThat(message.text("content.3.text")).isEqualTo(stream.deltas(3, "text"));
+        // Without the header, the plain answer.
+        assertThat(Sse.strict(call("/v1/messages", body(true)).bodyText()).blockTypes())
+                .containsExactly("thinking", "text");
+    }
+
+    @Test
     void databricksPathIsServed() {
         RawHttpClient.Response response = call("/serving-endpoints/anthropic/v1/messages", body(true));
 

@@ -67,6 +67,10 @@ class StreamAssemblySdkTest {
                 Arguments.of("tool_use without thinking",
                         new String[] {"x-mock-tool-use: true", "x-mock-thinking: false"}),
                 Arguments.of("long text", new String[] {"x-mock-events: 400", "x-mock-text-bytes: 60000"}),
+                Arguments.of("web search: server_tool_use, web_search_tool_result, citations_delta",
+                        new String[] {"x-mock-web-search: true"}),
+                Arguments.of("web search, no thinking, and a tool call",
+                        new String[] {"x-mock-web-search: true", "x-mock-thinking: false", "x-mock-tool-use: true"}),
                 Arguments.of("paced", new String[] {"x-mock-pace-ms: 1", "x-mock-tool-use: true"}));
     }
 
