@@ -95,23 +95,13 @@ final class EventReader {
     /** {@code content_block_start}: a new block, its members as they came. */
     static void contentBlockStart(MessageDraft draft, byte[] data, int length)
             throws IOException, StreamFormatException {
-        long index = -1;
-        LinkedHashMap<String, RawJson> members = null;
-        try (JsonParser p = open(data, length)) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if ("index".equals(name) && value == JsonToken.VALUE_NUMBER_INT) {
-                    index = p.getLongValue();
-                } else if ("content_block".equals(name) && value == JsonToken.START_OBJECT) {
-                    members = new LinkedHashMap<>();
-                    draft.hold(readMembers(p, data, members));
-                } else {
-                    p.skipChildren();
-                }
-            }
-        }
-        if (index < 0 || members == null) {
+        LinkedHashMap<String, RawJson> members = new LinkedHashMap<>();
+        boolean[] seen = new boolean[1];
+        long index = readIndexed(data, length, "content_block", p -> {
+            seen[0] = true;
+            draft.hold(readMembers(p, data, members));
+        });
+        if (index < 0 || !seen[0]) {
             throw new StreamFormatException("content_block_start: no index or content_block");
         }
         draft.startBlock(index, new BlockDraft(members));
@@ -120,29 +110,16 @@ final class EventReader {
     /** {@code content_block_delta}: applies a known delta kind to its block; other kinds are ignored. */
     static void contentBlockDelta(MessageDraft draft, byte[] data, int length)
             throws IOException, StreamFormatException {
-        long index = -1;
-        String type = null;
+        String[] type = new String[1];
         // Where each payload member's value lies in data; read once the delta's type is known.
         int[] from = new int[Payload.ALL.length];
         int[] to = new int[Payload.ALL.length];
-        try (JsonParser p = open(data, length)) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if ("index".equals(name) && value == JsonToken.VALUE_NUMBER_INT) {
-                    index = p.getLongValue();
-                } else if ("delta".equals(name) && value == JsonToken.START_OBJECT) {
-                    type = readDelta(p, from, to);
-                } else {
-                    p.skipChildren();
-                }
-            }
-        }
+        long index = readIndexed(data, length, "delta", p -> type[0] = readDelta(p, from, to));
         if (index < 0) {
             throw new StreamFormatException("content_block_delta: no index");
         }
         BlockDraft block = draft.block(index, "content_block_delta");
-        Payload payload = type == null ? null : Payload.ofDeltaType(type);
+        Payload payload = type[0] == null ? null : Payload.ofDeltaType(type[0]);
         if (payload == null || to[payload.ordinal()] == 0) {
             return; // an unknown delta kind, or a known one without its payload: nothing to add
         }
@@ -161,6 +138,35 @@ final class EventReader {
             case CITATION -> block.addCitation(RawJson.copyOf(data, start, end));
             default -> throw new IllegalStateException(payload.name());
         }
+    }
+
+    /** Reads the object the parser is on (just after its START_OBJECT), to its END_OBJECT. */
+    @FunctionalInterface
+    private interface ObjectReader {
+        void read(JsonParser p) throws IOException;
+    }
+
+    /**
+     * Reads a block event, {@code {"index": N, <member>: {...}}} with its members in any order: hands the object to
+     * {@code reader} and returns the index, or -1 when there was none.
+     */
+    private static long readIndexed(byte[] data, int length, String member, ObjectReader reader)
+            throws IOException, StreamFormatException {
+        long index = -1;
+        try (JsonParser p = open(data, length)) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("index".equals(name) && value == JsonToken.VALUE_NUMBER_INT) {
+                    index = p.getLongValue();
+                } else if (member.equals(name) && value == JsonToken.START_OBJECT) {
+                    reader.read(p);
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+        return index;
     }
 
     /** Reads a delta object: returns its {@code type}, records where each payload member's value lies. */
