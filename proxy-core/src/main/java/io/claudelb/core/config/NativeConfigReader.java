@@ -1,5 +1,7 @@
 package io.claudelb.core.config;
 
+import io.claudelb.core.usage.PriceTable;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,7 +18,7 @@ import java.util.Set;
  */
 final class NativeConfigReader {
     static final List<String> KEYS = List.of("server", "admin", "clients", "upstreams", "routes", "balancing",
-            "health", "retry", "logging", "databricks_models");
+            "health", "retry", "logging", "databricks_models", "storage", "limits", "prices");
 
     private NativeConfigReader() {
     }
@@ -55,8 +57,11 @@ final class NativeConfigReader {
         LoggingSettings logging = SettingsReader.logging(root.node("logging"), ctx);
         ModelMap models = SettingsReader.databricksModels(root.node("databricks_models"), ctx);
         List<UpstreamConfig> upstreams = List.copyOf(enabled.values());
+        StorageSettings storage = UsageSettingsReader.storage(root.node("storage"), ctx, Path.of(""));
+        LimitsSettings limits = UsageSettingsReader.limits(root.node("limits"), root.nodes("clients"), ctx);
+        PriceTable prices = UsageSettingsReader.prices(root.nodes("prices"), enabled.keySet());
         return ctx.build("", () -> new GatewayConfig(ConfigFormat.NATIVE, server, admin, clients, upstreams, routes,
-                balancing, health, retry, logging, models, ctx.notes()));
+                balancing, health, retry, logging, models, ctx.notes(), storage, limits, prices));
     }
 
     private static List<RouteConfig> routes(List<ConfigNode> nodes, Map<String, UpstreamConfig> enabled,

@@ -121,7 +121,7 @@ final class SettingsReader {
         List<ClientKey> clients = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         for (ConfigNode c : nodes) {
-            c.allowOnly(List.of("name", "key"));
+            c.allowOnly(List.of("name", "key", "limits"));
             String name = c.required("name");
             if (!names.add(name)) {
                 throw c.error("name", "duplicate client name '" + name + "'");

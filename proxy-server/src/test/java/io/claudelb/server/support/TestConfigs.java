@@ -109,9 +109,7 @@ public final class TestConfigs {
 
     /** {@code config} (e.g. loaded from a file) listening on 127.0.0.1:0 instead of its own address. */
     public static GatewayConfig onFreePort(GatewayConfig c) {
-        return new GatewayConfig(c.format(), c.server().withListen("127.0.0.1", 0), c.admin(), c.clients(),
-                c.upstreams(), c.routes(), c.balancing(), c.health(), c.retry(), c.logging(), c.databricksModels(),
-                c.notes());
+        return c.withServer(c.server().withListen("127.0.0.1", 0));
     }
 
     public TestConfigs balancing(BalancingSettings settings) {
