@@ -4,6 +4,7 @@ import io.claudelb.codec.json.BodyRewriter;
 import io.claudelb.codec.json.RequestInfo;
 import io.claudelb.codec.openai.TranslationException;
 import io.claudelb.codec.sse.SseScanner;
+import io.claudelb.codec.usage.JsonUsageTap;
 import io.claudelb.codec.usage.UsageTap;
 import io.claudelb.core.balance.SelectionContext;
 import io.claudelb.core.config.AuthType;
@@ -113,6 +114,8 @@ public final class Exchange {
     private SseScanner tap;
     private SseTail sseTail;
     private UsageTap usage;
+    /** Usage of a JSON answer, read from its chunks as they pass (or from the translated body). */
+    private JsonUsageTap jsonUsage;
     private long bytesToClient;
     private int failures;
     private boolean allOverload = true;
@@ -409,6 +412,10 @@ public final class Exchange {
         }
         cancelTimer();
         snapshot.balancer().onSuccess(target, lastReadNanos - attemptStartNanos);
+        if (!countTokens) {
+            jsonUsage = new JsonUsageTap();
+            jsonUsage.feed(body);
+        }
         writeWhole(body);
         finish(true, HttpUtil.isKeepAlive(head));
     }
@@ -463,6 +470,8 @@ public final class Exchange {
             usage = new UsageTap();
             tap = new SseScanner(usage, MAX_TAPPED_EVENT);
             sseTail = new SseTail();
+        } else if (!countTokens) {
+            jsonUsage = new JsonUsageTap();
         }
         List<HttpContent> peeked = peek == null ? null : peek.drain();
         peek = null;
@@ -503,6 +512,8 @@ public final class Exchange {
         if (tap != null) {
             tap.scan(bytes);
             sseTail.track(bytes);
+        } else if (jsonUsage != null) {
+            jsonUsage.feed(bytes);
         }
         if (!(content instanceof LastHttpContent last)) {
             batch.add(bytes);
@@ -698,6 +709,9 @@ public final class Exchange {
         ReferenceCountUtil.release(request);
         batch.release();
         record.bytes(bytesToClient);
+        if (jsonUsage != null) {
+            record.usage(jsonUsage.usage());
+        }
         if (usage != null) {
             record.usage(usage.usage());
             if (usage.errorType() != null) {

@@ -31,7 +31,9 @@ import io.netty.util.ReferenceCountUtil;
  *
  * <p>Before an exchange starts, the route's candidates are narrowed ({@link RouteNarrowing}): a forced upstream
  * that is not a target answers 404, a caller who may use no target answers 401, and a {@code count_tokens} request
- * that no target relays is answered here with a local estimate ({@link TokenCountEstimates}).
+ * that no target relays is answered here with a local estimate ({@link TokenCountEstimates}). Then admission
+ * ({@link io.claudelb.server.admission.Admissions}): a client or session over its limits gets a 429 before any
+ * upstream call.
  */
 public final class ExchangeHandler extends ChannelInboundHandlerAdapter implements ExchangeListener {
     private static final String SESSION_HEADER = "x-claude-code-session-id";
@@ -123,6 +125,11 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
         }
         record.session(session);
         SelectionContext selection = new SelectionContext(session, proxyRequest.clientName());
+        FullHttpResponse refused = gateway.admissions().admit(ctx.alloc(), record);
+        if (refused != null) {
+            answerLocally(request, record, refused);
+            return;
+        }
         current = new Exchange(gateway.exchangeServices(), snapshot, ctx, request, info, decision, selection, caller,
                 proxyRequest.countTokens(), record, this);
         current.start();

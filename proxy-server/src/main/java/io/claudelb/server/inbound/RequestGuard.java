@@ -56,7 +56,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
             String path = path(request.uri());
             String clientName = null;
             boolean exempt = config.server().authExemptPaths().contains(path);
-            if (config.requiresClientKey() && exempt) {
+            if (config.requiresClientKey() && (exempt || LocalEndpoints.takesAdminOrClientKey(path))) {
                 // No key needed here, but one that matches still identifies the caller: its credential is then
                 // claude-lb's and never passes through to an upstream (see CallerCredential).
                 clientName = ClientKeys.match(config.clients(), HeaderRules.clientCredential(request.headers()));

@@ -1,6 +1,7 @@
 package io.claudelb.server.local;
 
 import io.claudelb.server.gateway.Gateway;
+import io.claudelb.server.usage.UsageStore;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -20,13 +21,20 @@ public final class LocalEndpoints {
     private final Gateway gateway;
     private final String version;
     private final AdminEndpoints admin;
+    private final UsageEndpoints usage;
     private final String startedAt;
 
-    /** Built once at startup (off the event loops): it also loads the tokenizer of local count_tokens estimates. */
+    /** Without usage storage ({@code /usage} reports answer that it is off). */
     public LocalEndpoints(Gateway gateway, String version) {
+        this(gateway, version, UsageStore.disabled());
+    }
+
+    /** Built once at startup (off the event loops): it also loads the tokenizer of local count_tokens estimates. */
+    public LocalEndpoints(Gateway gateway, String version, UsageStore usageStore) {
         this.gateway = gateway;
         this.version = version;
         this.admin = new AdminEndpoints(gateway);
+        this.usage = new UsageEndpoints(gateway, usageStore);
         this.startedAt = Instant.ofEpochMilli(gateway.wallClock().getAsLong()).truncatedTo(ChronoUnit.SECONDS)
                 .toString();
         TokenCountEstimates.preload();
@@ -35,6 +43,14 @@ public final class LocalEndpoints {
     /** Endpoints that check the admin key themselves instead of a client key. */
     public static boolean usesAdminKey(String path) {
         return path.equals("/reset") || path.startsWith("/reset/") || isReload(path);
+    }
+
+    /**
+     * Endpoints that take either the admin key or a client key and decide themselves what each may see
+     * ({@code /usage}, {@code /usage/clients/{name}}).
+     */
+    public static boolean takesAdminOrClientKey(String path) {
+        return UsageEndpoints.handles(path);
     }
 
     private static boolean isReload(String path) {
@@ -53,6 +69,9 @@ public final class LocalEndpoints {
      */
     public CompletionStage<FullHttpResponse> answer(ByteBufAllocator alloc, FullHttpRequest request, String path,
                                                     String clientName) {
+        if (UsageEndpoints.handles(path) && HttpMethod.GET.equals(request.method())) {
+            return usage.answer(alloc, request, path, clientName);
+        }
         if (isReload(path) && HttpMethod.POST.equals(request.method())) {
             // Reading and validating a config file is I/O and CPU that must not hold an event loop.
             FullHttpResponse denied = admin.checkAdminKey(alloc, request);

@@ -6,6 +6,7 @@ import io.claudelb.core.config.ClientKey;
 import io.claudelb.core.config.ConfigFormat;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.config.HealthSettings;
+import io.claudelb.core.config.LimitsSettings;
 import io.claudelb.core.config.LoggingSettings;
 import io.claudelb.core.config.ModelMap;
 import io.claudelb.core.config.OpenAiSettings;
@@ -14,10 +15,12 @@ import io.claudelb.core.config.RetrySettings;
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.Secret;
 import io.claudelb.core.config.ServerSettings;
+import io.claudelb.core.config.StorageSettings;
 import io.claudelb.core.config.TimeoutSettings;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
+import io.claudelb.core.usage.PriceTable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +36,9 @@ public final class TestConfigs {
     private HealthSettings health = HealthSettings.DEFAULTS;
     private RetrySettings retry = RetrySettings.DEFAULTS;
     private Secret adminKey = Secret.empty();
+    private StorageSettings storage = StorageSettings.DISABLED;
+    private LimitsSettings limits = LimitsSettings.NONE;
+    private PriceTable prices = PriceTable.DEFAULTS;
 
     public static TestConfigs proxy() {
         return new TestConfigs();
@@ -132,8 +138,25 @@ public final class TestConfigs {
         return this;
     }
 
+    /** Usage storage (none by default). */
+    public TestConfigs storage(StorageSettings settings) {
+        this.storage = settings;
+        return this;
+    }
+
+    public TestConfigs limits(LimitsSettings settings) {
+        this.limits = settings;
+        return this;
+    }
+
+    public TestConfigs prices(PriceTable table) {
+        this.prices = table;
+        return this;
+    }
+
     public GatewayConfig build() {
         return new GatewayConfig(ConfigFormat.NATIVE, server, new AdminSettings(adminKey), clients, upstreams, routes,
-                balancing, health, retry, new LoggingSettings("info", null, true), ModelMap.SEED_A, List.of());
+                balancing, health, retry, new LoggingSettings("info", null, true), ModelMap.SEED_A, List.of(),
+                storage, limits, prices);
     }
 }
