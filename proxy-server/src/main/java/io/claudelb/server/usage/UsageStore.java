@@ -49,11 +49,12 @@ public final class UsageStore implements AutoCloseable {
             LOG.info("usage storage is off (storage.enabled: false): usage is not recorded, budgets start from zero");
             return disabled();
         }
-        UsageDatabase database = new UsageDatabase(settings);
+        StorageSettings effective = DefaultLocation.usable(settings);
+        UsageDatabase database = new UsageDatabase(effective);
         UsageWriter writer = new UsageWriter(database, wallMillis,
                 db -> restoreSpend(new UsageReports(db::getConnection), limiter, zone.get(), wallMillis.getAsLong()));
         writer.start();
-        LOG.info("usage records go to {} (retention {})", settings.displayUrl(),
+        LOG.info("usage records go to {} (retention {})", effective.displayUrl(),
                 io.claudelb.core.config.Durations.format(settings.retention()));
         return new UsageStore(database, writer);
     }
