@@ -186,11 +186,8 @@ public final class Usage {
         }
     }
 
-    /** One count of a {@code usage} object read elsewhere ({@link JsonUsageTap}); unknown fields are ignored. */
-    void count(String name, long value) {
-        if (name == null) {
-            return;
-        }
+    /** One count of a {@code usage} object; unknown fields are ignored. */
+    private void count(String name, long value) {
         switch (name) {
             case "input_tokens" -> inputTokens = value;
             case "output_tokens" -> outputTokens = value;
@@ -203,21 +200,13 @@ public final class Usage {
         reported = true;
     }
 
-    /** One count of {@code usage.cache_creation} read elsewhere. */
-    void cacheCreation(String name, long value) {
+    /** One count of {@code usage.cache_creation}. */
+    private void cacheCreation(String name, long value) {
         if ("ephemeral_5m_input_tokens".equals(name)) {
             cacheWrite5m = value;
         } else if ("ephemeral_1h_input_tokens".equals(name)) {
             cacheWrite1h = value;
         }
-    }
-
-    void stopReason(String reason) {
-        stopReason = reason;
-    }
-
-    void model(String name) {
-        model = name;
     }
 
     private static long count(JsonParser parser) throws IOException {

@@ -30,8 +30,6 @@ class JsonUsageTapTest {
         assertThat(u.cacheCreationInputTokens()).isEqualTo(2300);
         assertThat(u.cacheWrite5mTokens()).isEqualTo(1500);
         assertThat(u.cacheWrite1hTokens()).isEqualTo(800);
-        assertThat(u.stopReason()).isEqualTo("end_turn");
-        assertThat(u.model()).isEqualTo("claude-opus-4-7");
     }
 
     @Test
@@ -58,7 +56,7 @@ class JsonUsageTapTest {
     }
 
     @Test
-    void readsACompositeOfDirectBuffersWithoutCopying() {
+    void readsACompositeOfDirectBuffers() {
         byte[] all = BODY.getBytes(StandardCharsets.UTF_8);
         CompositeByteBuf composite = Unpooled.compositeBuffer();
         for (int i = 0; i < all.length; i += 37) {
@@ -78,11 +76,54 @@ class JsonUsageTapTest {
         ByteBuf body = bytes("{\"usage\":{\"input_tokens\":5,\"output_tokens\":}garbage");
         tap.feed(body);
         body.release();
-        ByteBuf more = bytes("{\"usage\":{\"input_tokens\":9}}");
-        tap.feed(more);
-        more.release();
         assertThat(tap.usage().inputTokens()).isEqualTo(5);
         assertThat(tap.usage().outputTokens()).isZero();
+    }
+
+    @Test
+    void aLongAnswerKeepsOnlyItsTailAndStillFindsTheUsage() {
+        String longBody = BODY.replace("\"},{\"type\":\"tool_use\"", "x".repeat(100_000) + "\"},{\"type\":\"tool_use\"");
+        byte[] all = longBody.getBytes(StandardCharsets.UTF_8);
+        JsonUsageTap tap = new JsonUsageTap();
+        for (int i = 0; i < all.length; i += 8192) {
+            ByteBuf part = Unpooled.wrappedBuffer(all, i, Math.min(8192, all.length - i));
+            tap.feed(part);
+        }
+        assertOpusTurn(tap.usage());
+        // One chunk larger than the tail.
+        JsonUsageTap whole = new JsonUsageTap();
+        whole.feed(Unpooled.wrappedBuffer(all));
+        assertOpusTurn(whole.usage());
+    }
+
+    @Test
+    void aUsageKeyWithoutCountsIsSkippedForAnEarlierOne() {
+        JsonUsageTap tap = new JsonUsageTap();
+        ByteBuf body = bytes("{\"usage\":{\"input_tokens\":7,\"output_tokens\":3},\"content\":[{\"type\":\"tool_use\","
+                + "\"input\":{\"usage\" : {\"cpu\":1}}}]}");
+        tap.feed(body);
+        body.release();
+        assertThat(tap.usage().inputTokens()).isEqualTo(7);
+        assertThat(tap.usage().outputTokens()).isEqualTo(3);
+    }
+
+    @Test
+    void usageWrittenFirstBeforeALongContentIsNotSeen() {
+        // The documented limit: only the last 4 KiB are kept.
+        JsonUsageTap tap = new JsonUsageTap();
+        ByteBuf body = bytes("{\"usage\":{\"input_tokens\":7},\"content\":[{\"type\":\"text\",\"text\":\""
+                + "y".repeat(10_000) + "\"}]}");
+        tap.feed(body);
+        body.release();
+        assertThat(tap.usage().reported()).isFalse();
+    }
+
+    @Test
+    void aWholeTranslatedBodyIsReadWhereverTheUsageIs() {
+        ByteBuf body = bytes("{\"usage\":{\"input_tokens\":7,\"output_tokens\":2},\"content\":[{\"type\":\"text\","
+                + "\"text\":\"" + "y".repeat(10_000) + "\"}]}");
+        assertThat(JsonUsageTap.ofWhole(body).usage().outputTokens()).isEqualTo(2);
+        body.release();
     }
 
     @Test

@@ -17,7 +17,8 @@ public record ClientLimits(long requestsPerMinute, long tokensPerMinute, int con
 
     public ClientLimits {
         Checks.range("requests_per_minute", requestsPerMinute, 0, 1_000_000_000L);
-        Checks.range("tokens_per_minute", tokensPerMinute, 0, Long.MAX_VALUE / 4);
+        // Bucket4j refills at most one token per nanosecond: 60 billion a minute.
+        Checks.range("tokens_per_minute", tokensPerMinute, 0, 60_000_000_000L);
         Checks.range("concurrent", concurrent, 0, 1_000_000);
         Objects.requireNonNull(budget, "budget");
     }

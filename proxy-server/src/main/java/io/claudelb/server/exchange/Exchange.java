@@ -413,8 +413,7 @@ public final class Exchange {
         cancelTimer();
         snapshot.balancer().onSuccess(target, lastReadNanos - attemptStartNanos);
         if (!countTokens) {
-            jsonUsage = new JsonUsageTap();
-            jsonUsage.feed(body);
+            jsonUsage = JsonUsageTap.ofWhole(body);
         }
         writeWhole(body);
         finish(true, HttpUtil.isKeepAlive(head));

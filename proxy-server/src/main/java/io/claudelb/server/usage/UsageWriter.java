@@ -6,13 +6,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
@@ -46,9 +42,7 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
     private final StorageSettings settings;
     private final LongSupplier wallMillis;
     private final ReadyHook onReady;
-    private final Queue<UsageRecord> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pending = new AtomicInteger();
-    private final LongAdder dropped = new LongAdder();
+    private final RecordQueue queue;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failedWrites = new AtomicLong();
     private final CountDownLatch readyLatch = new CountDownLatch(1);
@@ -71,6 +65,7 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
         this.settings = database.settings();
         this.wallMillis = wallMillis;
         this.onReady = onReady;
+        this.queue = new RecordQueue(settings.queueCapacity());
         this.thread = new Thread(this::run, "claude-lb-usage-writer");
         this.thread.setDaemon(true);
     }
@@ -85,13 +80,14 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
      * @return false when the queue was full and the record was dropped (and counted)
      */
     public boolean offer(UsageRecord record) {
-        int now = pending.incrementAndGet();
-        if (now > settings.queueCapacity() || stopped) {
-            pending.decrementAndGet();
-            dropped.increment();
+        if (stopped) {
+            queue.countDropped(1);
             return false;
         }
-        queue.offer(record);
+        int now = queue.offer(record);
+        if (now < 0) {
+            return false;
+        }
         if (now == settings.batchSize()) {
             LockSupport.unpark(thread); // a full batch is waiting: no need to wait for the flush interval
         }
@@ -123,7 +119,7 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
         while (true) {
             logDropsIfDue();
             if (batch.isEmpty()) {
-                drain(batch);
+                queue.drainTo(batch, settings.batchSize());
             }
             if (batch.isEmpty() && closing) {
                 return;
@@ -141,7 +137,7 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
                         inserted = UsageTables.write(c, batch);
                     }
                     written.addAndGet(inserted);
-                    pending.addAndGet(-batch.size());
+                    queue.done(batch.size());
                     batch.clear();
                 }
                 recovered();
@@ -163,19 +159,12 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
         }
     }
 
-    private void drain(List<UsageRecord> batch) {
-        UsageRecord r;
-        while (batch.size() < settings.batchSize() && (r = queue.poll()) != null) {
-            batch.add(r);
-        }
-    }
-
     private void recovered() {
         if (!databaseUp) {
             databaseUp = true;
             if (failedWrites.get() > 0) {
                 LOG.info("usage database {} is back; {} record(s) waiting are being written", settings.displayUrl(),
-                        pending.get());
+                        queue.pending());
             }
         }
     }
@@ -190,12 +179,12 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
         if (wasUp || now - lastFailureLogMillis >= LOG_EVERY_MILLIS) {
             lastFailureLogMillis = now;
             LOG.warn("usage database {} unavailable ({}); {} record(s) waiting (queue holds {}), the proxy keeps "
-                    + "serving", settings.displayUrl(), reason(e), pending.get(), settings.queueCapacity());
+                    + "serving", settings.displayUrl(), reason(e), queue.pending(), settings.queueCapacity());
         }
     }
 
     private void logDropsIfDue() {
-        long total = dropped.sum();
+        long total = queue.dropped();
         long now = wallMillis.getAsLong();
         if (total > droppedLogged && now - lastDropLogMillis >= LOG_EVERY_MILLIS) {
             LOG.warn("usage: {} record(s) dropped since the last report ({} in all): the queue of {} was full{}",
@@ -225,12 +214,9 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
     private void giveUp(List<UsageRecord> batch) {
         int lost = batch.size();
         batch.clear();
-        UsageRecord r;
-        while ((r = queue.poll()) != null) {
-            lost++;
-        }
-        pending.addAndGet(-lost);
-        dropped.add(lost);
+        queue.done(lost);
+        queue.countDropped(lost);
+        lost += queue.dropAll();
         LOG.error("usage: shutting down with the database unavailable; {} record(s) were not written", lost);
     }
 
@@ -257,7 +243,7 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
     }
 
     private void logDropsNow() {
-        long total = dropped.sum();
+        long total = queue.dropped();
         if (total > droppedLogged) {
             LOG.warn("usage: {} record(s) dropped in all since start", total);
             droppedLogged = total;
@@ -271,7 +257,7 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
 
     @Override
     public int pending() {
-        return pending.get();
+        return queue.pending();
     }
 
     @Override
@@ -281,7 +267,7 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
 
     @Override
     public long dropped() {
-        return dropped.sum();
+        return queue.dropped();
     }
 
     @Override
