@@ -7,6 +7,8 @@ import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.backend.BackendConnector;
 import io.claudelb.server.backend.BackendPools;
 import io.claudelb.server.gateway.ExchangeServices;
+import io.claudelb.server.coalesce.Coalescing;
+import io.claudelb.server.coalesce.CoalescingRegistry;
 import io.claudelb.server.gateway.Gateway;
 import io.claudelb.server.inbound.ClientInitializer;
 import io.claudelb.server.inbound.ExchangeHandler;
@@ -15,6 +17,8 @@ import io.claudelb.server.local.LocalEndpoints;
 import io.claudelb.server.log.AccessLog;
 import io.claudelb.server.observe.ExchangeObservers;
 import io.claudelb.server.transport.Transport;
+import io.claudelb.server.usage.UsageObserver;
+import io.claudelb.server.usage.UsageStore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -43,6 +47,10 @@ public final class ProxyServer implements AutoCloseable {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
     /** How long streams cut at the end of the shutdown grace get to flush their closing error event. */
     private static final long CUT_FLUSH_MILLIS = 1_000;
+    /** How long start-up waits for the usage database before serving without it. */
+    private static final Duration USAGE_READY_WAIT = Duration.ofSeconds(10);
+    /** How long shutdown keeps writing queued usage records to a slow or absent database. */
+    private static final Duration USAGE_FLUSH_GRACE = Duration.ofSeconds(10);
 
     private final Gateway gateway;
     private final EventLoopGroup group;
@@ -50,6 +58,7 @@ public final class ProxyServer implements AutoCloseable {
     private final BackendPools pools;
     private final Channel serverChannel;
     private final Transport transport;
+    private final UsageStore usage;
     private volatile boolean stopped;
 
     private ProxyServer(GatewayConfig config, NanoClock clock, String version) throws InterruptedException {
@@ -63,7 +72,10 @@ public final class ProxyServer implements AutoCloseable {
         observers.add(new AccessLog(config.logging().accessLog()));
         this.gateway = new Gateway(config, clock, System::currentTimeMillis,
                 new ExchangeServices(pools, clock, System::currentTimeMillis, observers));
-        LocalEndpoints local = new LocalEndpoints(gateway, version);
+        this.usage = startUsage(config, gateway);
+        observers.add(new UsageObserver(() -> gateway.snapshot().config().prices(), usage, gateway.admissions()));
+        Coalescing coalescing = new Coalescing(new CoalescingRegistry(config.dedup(), clock), gateway.exchangeServices());
+        LocalEndpoints local = new LocalEndpoints(gateway, version, usage, coalescing.stats());
         RequestGuard guard = new RequestGuard(gateway, local);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -73,13 +85,30 @@ public final class ProxyServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ClientInitializer(gateway, settings, guard, clients));
+                .childHandler(new ClientInitializer(gateway, settings, guard, clients, coalescing));
         try {
             this.serverChannel = b.bind(settings.host(), settings.port()).sync().channel();
         } catch (Exception e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            usage.close(Duration.ZERO);
             throw e;
         }
+    }
+
+    /**
+     * Starts usage storage and waits (bounded) for the database, so budgets are restored before the first request
+     * is admitted. A database that is down or slow does not stop the gateway: it serves, and the writer keeps
+     * trying (restoring budgets when it gets through, before writing anything).
+     */
+    private static UsageStore startUsage(GatewayConfig config, Gateway gateway) throws InterruptedException {
+        UsageStore store = UsageStore.start(config.storage(), gateway.wallClock(), gateway.admissions().limiter(),
+                () -> gateway.snapshot().config().limits().timezone());
+        if (store.enabled() && !store.awaitReady(USAGE_READY_WAIT)) {
+            log.warn("usage database {} did not answer within {} s; serving anyway (records wait in the queue, "
+                    + "budgets are restored once it answers)", config.storage().displayUrl(),
+                    USAGE_READY_WAIT.toSeconds());
+        }
+        return store;
     }
 
     /** Binds and starts serving; returns once listening. Called from main, never on an event loop. */
@@ -120,6 +149,11 @@ public final class ProxyServer implements AutoCloseable {
 
     public Gateway gateway() {
         return gateway;
+    }
+
+    /** Usage storage: counters for /metrics ({@code usage().stats()}), reports, retention. */
+    public UsageStore usage() {
+        return usage;
     }
 
     /** Connections open now (for tests and stats). */
@@ -188,6 +222,8 @@ public final class ProxyServer implements AutoCloseable {
         }
         pools.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        // Every exchange has ended and told its observers: what is queued now is everything to write.
+        usage.close(USAGE_FLUSH_GRACE);
         gateway.controlPlane().close();
         log.info("claude-lb stopped");
     }

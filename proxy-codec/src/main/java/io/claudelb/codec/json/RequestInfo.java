@@ -15,9 +15,19 @@ package io.claudelb.codec.json;
  * @param providerStart start of the byte range that removes the whole {@code provider} member and one adjacent
  *                      comma, or -1 when there is no such member
  * @param providerEnd   end of that range, or -1
+ * @param streamStart   start of the byte range that removes the (last) top-level {@code stream} member and one
+ *                      adjacent comma, or -1 when there is none: the request's bytes without it are what identical
+ *                      requests share whether they stream or not ({@link BodyDigest})
+ * @param streamEnd     end of that range, or -1
  */
 public record RequestInfo(String model, int modelStart, int modelEnd, boolean stream, String userId, String provider,
-                          int providerStart, int providerEnd) {
+                          int providerStart, int providerEnd, int streamStart, int streamEnd) {
+
+    /** A body without a removable {@code stream} member. */
+    public RequestInfo(String model, int modelStart, int modelEnd, boolean stream, String userId, String provider,
+                       int providerStart, int providerEnd) {
+        this(model, modelStart, modelEnd, stream, userId, provider, providerStart, providerEnd, -1, -1);
+    }
 
     public RequestInfo {
         if (modelStart > modelEnd || (modelStart < 0) != (modelEnd < 0)) {
@@ -25,6 +35,9 @@ public record RequestInfo(String model, int modelStart, int modelEnd, boolean st
         }
         if (providerStart > providerEnd || (providerStart < 0) != (providerEnd < 0)) {
             throw new IllegalArgumentException("bad provider range [" + providerStart + ", " + providerEnd + ")");
+        }
+        if (streamStart > streamEnd || (streamStart < 0) != (streamEnd < 0)) {
+            throw new IllegalArgumentException("bad stream range [" + streamStart + ", " + streamEnd + ")");
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * Reads the routing facts out of an aggregated {@code POST /v1/messages} body in one streaming pass (jackson-core,
  * no tree): the top-level {@code model}, {@code stream}, {@code metadata.user_id} and {@code provider}, plus the
- * exact byte ranges {@link BodyRewriter} needs. Every other top-level value (messages, system, tools, images) is
+ * exact byte ranges {@link BodyRewriter} and {@link BodyDigest} need. Every other top-level value (messages, system, tools, images) is
  * passed over with {@code skipChildren()} and never turned into strings.
  *
  * <p>Only top-level members count: a {@code "model"} key inside {@code messages} or {@code tools} is ignored. The
@@ -56,11 +56,8 @@ public final class RequestInspector {
         private boolean stream;
         private String userId;
         private String provider;
-        private int providerKeyStart = -1;
-        private int providerStart = -1;
-        private int providerEnd = -1;
-        /** Set after the provider member's value: its range ends where the next token starts. */
-        private boolean providerRangeOpen;
+        private final MemberRange providerRange = new MemberRange();
+        private final MemberRange streamRange = new MemberRange();
 
         Pass(JsonParser parser, ByteBuf body) {
             this.parser = parser;
@@ -78,26 +75,24 @@ public final class RequestInspector {
             }
             while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
                 int keyStart = tokenStart();
-                if (providerRangeOpen) {
-                    // Provider member followed by another: drop the member, its comma and the whitespace up to here.
-                    closeProviderRange(providerKeyStart, keyStart);
-                }
+                // A member whose range is open is followed by another: the range ends where this one starts.
+                providerRange.nextMemberAt(keyStart);
+                streamRange.nextMemberAt(keyStart);
                 member(parser.currentName(), parser.nextToken(), keyStart);
             }
             if (token != JsonToken.END_OBJECT) {
                 throw new InvalidRequestException("Request body is not valid JSON.");
             }
-            if (providerRangeOpen) {
-                closeLastProviderRange(tokenStart());
-            }
+            providerRange.objectEndsAt(tokenStart());
+            streamRange.objectEndsAt(tokenStart());
             if (parser.nextToken() != null) {
                 throw new InvalidRequestException("Request body must be a single JSON object.");
             }
             if (model == null) {
                 throw new InvalidRequestException("model: field required");
             }
-            return new RequestInfo(model, modelStart, modelEnd, stream, userId, provider, providerStart,
-                    providerEnd);
+            return new RequestInfo(model, modelStart, modelEnd, stream, userId, provider, providerRange.start,
+                    providerRange.end, streamRange.start, streamRange.end);
         }
 
         private void member(String name, JsonToken value, int keyStart) throws IOException, InvalidRequestException {
@@ -117,6 +112,9 @@ public final class RequestInspector {
                 case "stream" -> {
                     stream = value == JsonToken.VALUE_TRUE;
                     parser.skipChildren();
+                    // A duplicate stream member: the last one wins, and only it is left out of the digest.
+                    streamRange.reset();
+                    streamRange.open(keyStart);
                 }
                 case "metadata" -> {
                     userId = null;
@@ -127,13 +125,12 @@ public final class RequestInspector {
                     }
                 }
                 case "provider" -> {
-                    if (providerKeyStart >= 0) {
+                    if (providerRange.seen()) {
                         throw new InvalidRequestException("provider: must appear only once");
                     }
-                    providerKeyStart = keyStart;
                     provider = value == JsonToken.VALUE_STRING ? parser.getText() : null;
                     parser.skipChildren();
-                    providerRangeOpen = true;
+                    providerRange.open(keyStart);
                 }
                 default -> parser.skipChildren();
             }
@@ -150,30 +147,68 @@ public final class RequestInspector {
             }
         }
 
-        private void closeProviderRange(int start, int end) {
-            providerStart = start;
-            providerEnd = end;
-            providerRangeOpen = false;
-        }
-
         /**
-         * Provider was the last member: take the comma before it instead, and end at its value so the whitespace
-         * before the closing brace stays.
+         * The byte range that removes one top-level member, its value and one adjacent comma, so the object left is
+         * still well-formed JSON with every other byte where it was.
          */
-        private void closeLastProviderRange(int closingBrace) {
-            int valueEnd = closingBrace;
-            while (valueEnd > providerKeyStart && isJsonWhitespace(byteAt(valueEnd - 1))) {
-                valueEnd--;
+        private final class MemberRange {
+            private int keyStart = -1;
+            private int start = -1;
+            private int end = -1;
+            /** The member's value has been read: its range ends where the next token starts. */
+            private boolean open;
+
+            boolean seen() {
+                return keyStart >= 0;
             }
-            int comma = providerKeyStart - 1;
-            while (comma >= 0 && isJsonWhitespace(byteAt(comma))) {
-                comma--;
+
+            void open(int memberKeyStart) {
+                keyStart = memberKeyStart;
+                open = true;
             }
-            if (comma >= 0 && byteAt(comma) == ',') {
-                closeProviderRange(comma, valueEnd);
-            } else {
-                // The only member: the object becomes empty.
-                closeProviderRange(providerKeyStart, valueEnd);
+
+            void reset() {
+                keyStart = -1;
+                start = -1;
+                end = -1;
+                open = false;
+            }
+
+            /** Another member follows: drop this one, its comma and the whitespace up to the next key. */
+            void nextMemberAt(int nextKeyStart) {
+                if (open) {
+                    close(keyStart, nextKeyStart);
+                }
+            }
+
+            /**
+             * It was the last member: take the comma before it instead, and end at its value so the whitespace
+             * before the closing brace stays.
+             */
+            void objectEndsAt(int closingBrace) {
+                if (!open) {
+                    return;
+                }
+                int valueEnd = closingBrace;
+                while (valueEnd > keyStart && isJsonWhitespace(byteAt(valueEnd - 1))) {
+                    valueEnd--;
+                }
+                int comma = keyStart - 1;
+                while (comma >= 0 && isJsonWhitespace(byteAt(comma))) {
+                    comma--;
+                }
+                if (comma >= 0 && byteAt(comma) == ',') {
+                    close(comma, valueEnd);
+                } else {
+                    // The only member: the object becomes empty.
+                    close(keyStart, valueEnd);
+                }
+            }
+
+            private void close(int from, int to) {
+                start = from;
+                end = to;
+                open = false;
             }
         }
 

@@ -169,16 +169,7 @@ public final class Usage {
                 parser.skipChildren();
                 continue;
             }
-            switch (name) {
-                case "input_tokens" -> inputTokens = count(parser);
-                case "output_tokens" -> outputTokens = count(parser);
-                case "cache_creation_input_tokens" -> cacheCreationInputTokens = count(parser);
-                case "cache_read_input_tokens" -> cacheReadInputTokens = count(parser);
-                default -> {
-                    continue;
-                }
-            }
-            reported = true;
+            count(name, count(parser));
         }
     }
 
@@ -189,11 +180,32 @@ public final class Usage {
             JsonToken value = parser.nextToken();
             if (value != JsonToken.VALUE_NUMBER_INT) {
                 parser.skipChildren();
-            } else if ("ephemeral_5m_input_tokens".equals(name)) {
-                cacheWrite5m = count(parser);
-            } else if ("ephemeral_1h_input_tokens".equals(name)) {
-                cacheWrite1h = count(parser);
+            } else {
+                cacheCreation(name, count(parser));
             }
+        }
+    }
+
+    /** One count of a {@code usage} object; unknown fields are ignored. */
+    private void count(String name, long value) {
+        switch (name) {
+            case "input_tokens" -> inputTokens = value;
+            case "output_tokens" -> outputTokens = value;
+            case "cache_creation_input_tokens" -> cacheCreationInputTokens = value;
+            case "cache_read_input_tokens" -> cacheReadInputTokens = value;
+            default -> {
+                return;
+            }
+        }
+        reported = true;
+    }
+
+    /** One count of {@code usage.cache_creation}. */
+    private void cacheCreation(String name, long value) {
+        if ("ephemeral_5m_input_tokens".equals(name)) {
+            cacheWrite5m = value;
+        } else if ("ephemeral_1h_input_tokens".equals(name)) {
+            cacheWrite1h = value;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.claudelb.core.config;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,6 +46,11 @@ final class ConfigNode {
 
     boolean has(String key) {
         return values.get(key) != null;
+    }
+
+    /** Whether {@code key} holds a mapping (rather than a scalar or nothing). */
+    boolean isMapping(String key) {
+        return values.get(key) instanceof Map<?, ?>;
     }
 
     boolean isEmpty() {
@@ -119,6 +125,19 @@ final class ConfigNode {
             return Long.parseLong(digits.startsWith("+") ? digits.substring(1) : digits);
         } catch (NumberFormatException e) {
             throw ctx.explain(new ConfigException(keyPath, "expected a whole number, got '" + text + "'"));
+        }
+    }
+
+    /** A decimal number ({@code 12.50}, {@code 3}), exactly as written; null when absent. */
+    BigDecimal decimal(String key) {
+        String s = string(key);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return new BigDecimal(s.trim().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw error(key, "expected a number such as 3 or 0.75, got '" + s + "'");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.claudelb.core.config;
 
+import io.claudelb.core.usage.PriceEntry;
+import io.claudelb.core.usage.PriceTable;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +16,35 @@ import java.util.stream.Collectors;
  *
  * @param format         the schema the file was written in
  * @param notes          what a seed-format file's keys were mapped to (printed at startup)
+ * @param storage        where usage records go ({@link StorageSettings#DISABLED} when built without one)
+ * @param limits         per-client and per-session limits and budgets
+ * @param prices         model prices for the cost of each request
+ * @param dedup          in-flight coalescing of identical requests ({@link DedupSettings#OFF} when built without)
  */
 public record GatewayConfig(ConfigFormat format, ServerSettings server, AdminSettings admin, List<ClientKey> clients,
                             List<UpstreamConfig> upstreams, List<RouteConfig> routes, BalancingSettings balancing,
                             HealthSettings health, RetrySettings retry, LoggingSettings logging,
-                            ModelMap databricksModels, List<String> notes) {
+                            ModelMap databricksModels, List<String> notes, StorageSettings storage,
+                            LimitsSettings limits, PriceTable prices, DedupSettings dedup) {
+
+    /** A config without accounting sections: no usage database, no limits, the built-in prices. */
+    public GatewayConfig(ConfigFormat format, ServerSettings server, AdminSettings admin, List<ClientKey> clients,
+                         List<UpstreamConfig> upstreams, List<RouteConfig> routes, BalancingSettings balancing,
+                         HealthSettings health, RetrySettings retry, LoggingSettings logging,
+                         ModelMap databricksModels, List<String> notes) {
+        this(format, server, admin, clients, upstreams, routes, balancing, health, retry, logging, databricksModels,
+                notes, StorageSettings.DISABLED, LimitsSettings.NONE, PriceTable.DEFAULTS, DedupSettings.OFF);
+    }
+
+    /** A config without coalescing (built in code). */
+    public GatewayConfig(ConfigFormat format, ServerSettings server, AdminSettings admin, List<ClientKey> clients,
+                         List<UpstreamConfig> upstreams, List<RouteConfig> routes, BalancingSettings balancing,
+                         HealthSettings health, RetrySettings retry, LoggingSettings logging,
+                         ModelMap databricksModels, List<String> notes, StorageSettings storage,
+                         LimitsSettings limits, PriceTable prices) {
+        this(format, server, admin, clients, upstreams, routes, balancing, health, retry, logging, databricksModels,
+                notes, storage, limits, prices, DedupSettings.OFF);
+    }
 
     public GatewayConfig {
         Objects.requireNonNull(format, "format");
@@ -33,6 +59,10 @@ public record GatewayConfig(ConfigFormat format, ServerSettings server, AdminSet
         logging = logging == null ? LoggingSettings.DEFAULTS : logging;
         databricksModels = databricksModels == null ? ModelMap.SEED_A : databricksModels;
         notes = List.copyOf(notes);
+        storage = storage == null ? StorageSettings.DISABLED : storage;
+        limits = limits == null ? LimitsSettings.NONE : limits;
+        prices = prices == null ? PriceTable.DEFAULTS : prices;
+        dedup = dedup == null ? DedupSettings.OFF : dedup;
         if (upstreams.isEmpty()) {
             throw new ConfigException("upstreams", "must list at least one upstream");
         }
@@ -48,6 +78,18 @@ public record GatewayConfig(ConfigFormat format, ServerSettings server, AdminSet
                 throw new ConfigException("clients[" + i + "].name", "duplicate name '" + clients.get(i).name() + "'");
             }
         }
+        for (String client : limits.clients().keySet()) {
+            if (!clientNames.contains(client)) {
+                throw new ConfigException("limits", "limits for unknown client '" + client + "'");
+            }
+        }
+        List<PriceEntry> priced = prices.configured();
+        for (int p = 0; p < priced.size(); p++) {
+            String upstream = priced.get(p).upstream();
+            if (upstream != null && !names.contains(upstream)) {
+                throw new ConfigException("prices[" + p + "].upstream", "no upstream named '" + upstream + "'");
+            }
+        }
         for (int r = 0; r < routes.size(); r++) {
             List<TargetConfig> targets = routes.get(r).targets();
             for (int t = 0; t < targets.size(); t++) {
@@ -57,6 +99,36 @@ public record GatewayConfig(ConfigFormat format, ServerSettings server, AdminSet
                 }
             }
         }
+    }
+
+    /** The same config with other server settings (command-line --host/--port, tests on a free port). */
+    public GatewayConfig withServer(ServerSettings newServer) {
+        return new GatewayConfig(format, newServer, admin, clients, upstreams, routes, balancing, health, retry,
+                logging, databricksModels, notes, storage, limits, prices, dedup);
+    }
+
+    /** The same config with other usage storage (tests, {@code claude-lb demo}). */
+    public GatewayConfig withStorage(StorageSettings newStorage) {
+        return new GatewayConfig(format, server, admin, clients, upstreams, routes, balancing, health, retry,
+                logging, databricksModels, notes, newStorage, limits, prices, dedup);
+    }
+
+    /** The same config with other limits (tests). */
+    public GatewayConfig withLimits(LimitsSettings newLimits) {
+        return new GatewayConfig(format, server, admin, clients, upstreams, routes, balancing, health, retry,
+                logging, databricksModels, notes, storage, newLimits, prices, dedup);
+    }
+
+    /** The same config with other prices (tests). */
+    public GatewayConfig withPrices(PriceTable newPrices) {
+        return new GatewayConfig(format, server, admin, clients, upstreams, routes, balancing, health, retry,
+                logging, databricksModels, notes, storage, limits, newPrices, dedup);
+    }
+
+    /** The same config with other coalescing settings (tests). */
+    public GatewayConfig withDedup(DedupSettings newDedup) {
+        return new GatewayConfig(format, server, admin, clients, upstreams, routes, balancing, health, retry,
+                logging, databricksModels, notes, storage, limits, prices, newDedup);
     }
 
     public Map<String, UpstreamConfig> upstreamsByName() {

@@ -1,5 +1,7 @@
 package io.claudelb.core.config;
 
+import io.claudelb.core.usage.PriceTable;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,7 +18,7 @@ import java.util.Set;
  */
 final class NativeConfigReader {
     static final List<String> KEYS = List.of("server", "admin", "clients", "upstreams", "routes", "balancing",
-            "health", "retry", "logging", "databricks_models");
+            "health", "retry", "logging", "databricks_models", "storage", "limits", "prices", "dedup");
 
     private NativeConfigReader() {
     }
@@ -55,16 +57,21 @@ final class NativeConfigReader {
         LoggingSettings logging = SettingsReader.logging(root.node("logging"), ctx);
         ModelMap models = SettingsReader.databricksModels(root.node("databricks_models"), ctx);
         List<UpstreamConfig> upstreams = List.copyOf(enabled.values());
+        StorageSettings storage = UsageSettingsReader.storage(root.node("storage"), ctx, Path.of(""));
+        LimitsSettings limits = UsageSettingsReader.limits(root.node("limits"), root.nodes("clients"), ctx);
+        PriceTable prices = UsageSettingsReader.prices(root.nodes("prices"), enabled.keySet());
+        DedupSettings dedup = SettingsReader.dedup(root, ctx);
         return ctx.build("", () -> new GatewayConfig(ConfigFormat.NATIVE, server, admin, clients, upstreams, routes,
-                balancing, health, retry, logging, models, ctx.notes()));
+                balancing, health, retry, logging, models, ctx.notes(), storage, limits, prices, dedup));
     }
 
     private static List<RouteConfig> routes(List<ConfigNode> nodes, Map<String, UpstreamConfig> enabled,
                                             Set<String> disabled, ReadContext ctx) {
         List<RouteConfig> routes = new ArrayList<>();
         for (ConfigNode r : nodes) {
-            r.allowOnly(List.of("match", "strategy", "targets"));
+            r.allowOnly(List.of("match", "strategy", "targets", "dedup"));
             String match = r.required("match");
+            boolean dedup = SettingsReader.switchedOn(r, "dedup");
             Strategy strategy = r.choice("strategy", Strategy.values(), null);
             List<ConfigNode> targetNodes = r.nodes("targets");
             if (targetNodes.isEmpty()) {
@@ -92,7 +99,7 @@ final class NativeConfigReader {
                 ctx.note(r.path() + " (" + match + "): every target is disabled; route left out");
                 continue;
             }
-            routes.add(ctx.build(r.path(), () -> new RouteConfig(match, targets, strategy)));
+            routes.add(ctx.build(r.path(), () -> new RouteConfig(match, targets, strategy, dedup)));
         }
         return routes;
     }

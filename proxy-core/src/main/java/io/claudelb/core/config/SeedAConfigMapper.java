@@ -1,5 +1,6 @@
 package io.claudelb.core.config;
 
+import io.claudelb.core.usage.PriceTable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +47,8 @@ final class SeedAConfigMapper {
                 : "; callers must then present auth.api_key"));
         return ctx.build("", () -> new GatewayConfig(ConfigFormat.SEED_A, server, AdminSettings.DEFAULTS, clients,
                 upstreams, List.of(), balancing, health, RetrySettings.DEFAULTS, LoggingSettings.DEFAULTS,
-                ModelMap.SEED_A, ctx.notes()));
+                ModelMap.SEED_A, ctx.notes(), StorageSettings.DISABLED, LimitsSettings.NONE, PriceTable.DEFAULTS,
+                DedupSettings.DEFAULTS));
     }
 
     private static Strategy strategy(ConfigNode lb, ReadContext ctx) {

@@ -1,5 +1,6 @@
 package io.claudelb.core.config;
 
+import io.claudelb.core.usage.PriceTable;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,7 +71,8 @@ final class SeedBConfigMapper {
         ConfigFormat format = providersYaml ? ConfigFormat.SEED_B_PROVIDERS : ConfigFormat.SEED_B;
         return ctx.build("", () -> new GatewayConfig(format, settings.server(), AdminSettings.DEFAULTS,
                 settings.clients(), upstreams, routes, settings.balancing(), settings.health(), RetrySettings.DEFAULTS,
-                settings.logging(), ModelMap.SEED_A, ctx.notes()));
+                settings.logging(), ModelMap.SEED_A, ctx.notes(), StorageSettings.DISABLED, LimitsSettings.NONE,
+                PriceTable.DEFAULTS, settings.dedup()));
     }
 
     private static UpstreamConfig provider(ConfigNode p, String name, SeedBSettings.Mapped settings,

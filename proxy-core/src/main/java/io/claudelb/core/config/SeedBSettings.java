@@ -19,7 +19,7 @@ import java.util.Set;
 final class SeedBSettings {
     /** The records the settings produce; timeouts and pool apply to every provider. */
     record Mapped(ServerSettings server, List<ClientKey> clients, BalancingSettings balancing, HealthSettings health,
-                  LoggingSettings logging, TimeoutSettings timeouts, PoolSettings pool) {
+                  LoggingSettings logging, TimeoutSettings timeouts, PoolSettings pool, DedupSettings dedup) {
     }
 
     static final String DEFAULT_HOST = "127.0.0.1";
@@ -27,7 +27,7 @@ final class SeedBSettings {
     private static final List<String> MAPPED = List.of("selection_strategy", "failure_cooldown",
             "unhealthy_threshold", "unhealthy_http_codes", "unhealthy_response_body_patterns",
             "sticky_provider_duration", "idle_recovery_interval", "timeouts", "auth", "host", "port", "log_level",
-            "log_file_path");
+            "log_file_path", "deduplication");
     private static final Map<String, String> IGNORED = new LinkedHashMap<>();
 
     static {
@@ -39,7 +39,6 @@ final class SeedBSettings {
         IGNORED.put("unhealthy_reset_on_success", "ignored: a success always resets an upstream's failure count");
         IGNORED.put("unhealthy_reset_timeout", "ignored: after health.open_for one probe request decides whether "
                 + "an upstream is healthy again");
-        IGNORED.put("deduplication", "ignored: request de-duplication is not configured from seed B's file");
         IGNORED.put("oauth", "ignored: claude-lb has no Claude Code account pool (see auth type oauth_refresh)");
         IGNORED.put("testing", "ignored (seed B's test hook)");
         IGNORED.put("reload", "ignored (uvicorn code reload)");
@@ -74,7 +73,36 @@ final class SeedBSettings {
         LoggingSettings logging = logging(s, ctx);
         ConfigNode t = s.node("timeouts");
         return new Mapped(server, List.copyOf(clients), balancing, health, logging, timeouts(t, ctx),
-                pool(t, ctx));
+                pool(t, ctx), dedup(s.node("deduplication"), ctx));
+    }
+
+    /**
+     * {@code deduplication.*} onto {@code dedup}: {@code enabled} as it is, the historical response cache's
+     * {@code cache.ttl} / {@code cache.max_content_size} onto {@code replay_ttl} / {@code max_replay_bytes}. Seed B
+     * keyed on a few body fields and no principal; claude-lb always keys on the caller, the route and the whole body.
+     */
+    private static DedupSettings dedup(ConfigNode d, ReadContext ctx) {
+        DedupSettings base = DedupSettings.DEFAULTS;
+        if (d.isEmpty()) {
+            return base;
+        }
+        for (String key : d.unknownKeys(List.of("enabled", "cache"))) {
+            String why = switch (key) {
+                case "include_max_tokens_in_signature" -> "ignored: claude-lb's key covers the whole request body";
+                case "sse_error_cleanup_delay" -> "ignored: a call that failed is never shared; see dedup.linger";
+                default -> "not a seed B setting; ignored";
+            };
+            ctx.note(d.pathOf(key) + ": " + why);
+        }
+        boolean enabled = d.bool("enabled", base.enabled());
+        ConfigNode cache = d.node("cache");
+        Duration ttl = cache.has("ttl") ? Duration.ofSeconds(cache.integer("ttl", 0)) : base.replayTtl();
+        long maxBytes = cache.has("max_content_size") ? cache.size("max_content_size", base.maxReplayBytes())
+                : base.maxReplayBytes();
+        ctx.note(d.path() + " -> dedup (enabled " + enabled + (cache.isEmpty() ? ""
+                : ", replay_ttl " + ttl.toSeconds() + "s, max_replay_bytes " + maxBytes) + ")");
+        return ctx.build(d.path(), () -> new DedupSettings(enabled, base.linger(), ttl, maxBytes, base.maxEntries(),
+                Math.max(base.maxReplayTotalBytes(), maxBytes)));
     }
 
     private static List<String> auth(ConfigNode a, List<ClientKey> clients, ReadContext ctx) {

@@ -124,7 +124,7 @@ final class SettingsReader {
         List<ClientKey> clients = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         for (ConfigNode c : nodes) {
-            c.allowOnly(List.of("name", "key"));
+            c.allowOnly(List.of("name", "key", "limits"));
             String name = c.required("name");
             if (!names.add(name)) {
                 throw c.error("name", "duplicate client name '" + name + "'");
@@ -228,6 +228,38 @@ final class SettingsReader {
         long peekBytes = peek.size("max_bytes", d.peekMaxBytes());
         Duration peekWait = peek.duration("max_wait", d.peekMaxWait());
         return ctx.build(n.path(), () -> new RetrySettings(attempts, peekBytes, peekWait));
+    }
+
+    /**
+     * {@code dedup:} at the top level: absent means on with every default; {@code false} / {@code true}, or a
+     * mapping of {@code enabled, linger, replay_ttl, max_replay_bytes, max_entries, max_replay_total_bytes}.
+     */
+    static DedupSettings dedup(ConfigNode root, ReadContext ctx) {
+        DedupSettings d = DedupSettings.DEFAULTS;
+        if (!root.isMapping("dedup")) {
+            return d.withEnabled(root.bool("dedup", d.enabled()));
+        }
+        ConfigNode n = root.node("dedup");
+        n.allowOnly(List.of("enabled", "linger", "replay_ttl", "max_replay_bytes", "max_entries",
+                "max_replay_total_bytes"));
+        boolean enabled = n.bool("enabled", d.enabled());
+        Duration linger = n.duration("linger", d.linger());
+        Duration replayTtl = n.duration("replay_ttl", d.replayTtl());
+        long maxReplay = n.size("max_replay_bytes", d.maxReplayBytes());
+        int maxEntries = n.integer("max_entries", d.maxEntries());
+        long maxTotal = n.size("max_replay_total_bytes", Math.max(d.maxReplayTotalBytes(), maxReplay));
+        return ctx.build(n.path(), () -> new DedupSettings(enabled, linger, replayTtl, maxReplay, maxEntries,
+                maxTotal));
+    }
+
+    /** A switch given as {@code key: false} or {@code key: {enabled: false}}; absent is on. */
+    static boolean switchedOn(ConfigNode n, String key) {
+        if (!n.isMapping(key)) {
+            return n.bool(key, true);
+        }
+        ConfigNode sub = n.node(key);
+        sub.allowOnly(List.of("enabled"));
+        return sub.bool("enabled", true);
     }
 
     static LoggingSettings logging(ConfigNode n, ReadContext ctx) {

@@ -10,8 +10,16 @@ import java.util.List;
  * @param routeMatch     the pattern of the route that matched (stats and logs)
  * @param targets        candidates, never empty
  * @param strategy       how to pick among them
+ * @param dedup          the route allows in-flight coalescing (false: {@code dedup: false} on the route)
  */
-public record RouteDecision(String requestedModel, String routeMatch, List<Target> targets, Strategy strategy) {
+public record RouteDecision(String requestedModel, String routeMatch, List<Target> targets, Strategy strategy,
+                            boolean dedup) {
+
+    /** A decision of a route that allows coalescing. */
+    public RouteDecision(String requestedModel, String routeMatch, List<Target> targets, Strategy strategy) {
+        this(requestedModel, routeMatch, targets, strategy, true);
+    }
+
     public RouteDecision {
         targets = List.copyOf(targets);
     }

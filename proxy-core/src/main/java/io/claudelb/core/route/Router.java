@@ -7,6 +7,7 @@ import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.TargetConfig;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
+import io.claudelb.core.match.ModelPattern;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ public final class Router {
             targets.add(new Target(t.upstream(), targetModel(requestedModel, t), t.config().priority(), weight));
         }
         Strategy strategy = route.config().strategy() != null ? route.config().strategy() : defaultStrategy;
-        return new RouteDecision(requestedModel, route.config().match(), targets, strategy);
+        return new RouteDecision(requestedModel, route.config().match(), targets, strategy, route.config().dedup());
     }
 
     /** The model to send to one target, or null to leave the client's model bytes untouched. */

@@ -224,9 +224,16 @@ class SeedConfigTest {
                 + "regular expression"));
         assertThat(c.notes()).anyMatch(n -> n.startsWith("model_routes['claude-3*'][1].provider: no provider named "
                 + "'Typo'"));
-        for (String ignored : List.of("deduplication", "oauth", "testing", "reload", "app_name", "log_color")) {
+        for (String ignored : List.of("oauth", "testing", "reload", "app_name", "log_color")) {
             assertThat(c.notes()).anyMatch(n -> n.startsWith("settings." + ignored + ": ignored"));
         }
+        // Seed B's de-duplication maps onto in-flight coalescing.
+        assertThat(c.dedup().enabled()).isTrue();
+        assertThat(c.notes()).contains("settings.deduplication -> dedup (enabled true)",
+                "settings.deduplication.include_max_tokens_in_signature: ignored: claude-lb's key covers the whole "
+                        + "request body",
+                "settings.deduplication.sse_error_cleanup_delay: ignored: a call that failed is never shared; see "
+                        + "dedup.linger");
     }
 
     @Test

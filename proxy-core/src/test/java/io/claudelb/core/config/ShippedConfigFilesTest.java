@@ -29,7 +29,11 @@ class ShippedConfigFilesTest {
             "extra_failure_statuses", "failure_body_patterns",
             "retry", "max_attempts", "stream_peek", "max_bytes", "max_wait",
             "logging", "level", "json_file", "access_log",
-            "databricks_models", "rules", "contains", "fallback");
+            "databricks_models", "rules", "contains", "fallback",
+            "storage", "user", "retention", "queue_capacity", "batch_size", "flush_interval",
+            "limits", "default", "requests_per_minute", "tokens_per_minute", "concurrent", "budget", "daily_usd",
+            "weekly_usd", "monthly_usd", "session", "timezone",
+            "prices", "input", "output", "cache_read", "cache_write_5m", "cache_write_1h");
 
     @Test
     void referenceConfigLoadsWithTheDocumentedRouting() throws IOException {
@@ -67,6 +71,13 @@ class ShippedConfigFilesTest {
         assertThat(c.databricksModels()).isEqualTo(ModelMap.SEED_A);
         assertThat(c.upstreamsByName().get("ws-east").pool()).isEqualTo(PoolSettings.DEFAULTS);
         assertThat(c.upstreamsByName().get("ws-east").timeouts()).isEqualTo(TimeoutSettings.DEFAULTS);
+        assertThat(c.storage()).isEqualTo(StorageSettings.DEFAULTS);
+        assertThat(c.limits().defaults()).isEqualTo(ClientLimits.NONE);
+        assertThat(c.limits().sessionRequestsPerMinute()).isZero();
+        assertThat(c.limits().forClient("alice").requestsPerMinute()).isEqualTo(60);
+        assertThat(c.limits().forClient("alice").budget().monthlyNanos()).isEqualTo(500 * BudgetLimits.NANOS_PER_USD);
+        assertThat(c.prices().lookup("claude-opus-4-7", "relay").output()).isEqualTo(27_500_000);
+        assertThat(c.prices().lookup("claude-opus-4-7", "ws-east").output()).isEqualTo(25_000_000);
     }
 
     @Test

@@ -3,6 +3,10 @@ package io.claudelb.server.auth;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * The caller's own upstream credential, which {@code passthrough} upstreams receive. claude-lb's client key is never
@@ -67,6 +71,25 @@ public final class CallerCredential {
             out.set(HttpHeaderNames.AUTHORIZATION, authorization);
         } else if (apiKey != null) {
             out.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey);
+        }
+    }
+
+    /**
+     * A one-way fingerprint of the credential (SHA-256, hex), to tell two callers' credentials apart without
+     * keeping either: the coalescing key of a caller without a client key. Empty when there is no credential.
+     */
+    public String fingerprint() {
+        if (isEmpty()) {
+            return "";
+        }
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(String.valueOf(apiKey).getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) '\n');
+            sha.update(String.valueOf(authorization).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 

@@ -8,7 +8,6 @@ final class Configs {
     }
 
     static GatewayConfig withListen(GatewayConfig c, String host, int port) {
-        return new GatewayConfig(c.format(), c.server().withListen(host, port), c.admin(), c.clients(), c.upstreams(),
-                c.routes(), c.balancing(), c.health(), c.retry(), c.logging(), c.databricksModels(), c.notes());
+        return c.withServer(c.server().withListen(host, port));
     }
 }

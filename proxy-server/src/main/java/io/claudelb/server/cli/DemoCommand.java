@@ -12,7 +12,9 @@ import io.claudelb.server.mock.MockBehaviour;
 import io.claudelb.server.mock.MockOptions;
 import io.claudelb.server.mock.MockUpstream;
 import java.io.PrintWriter;
+import io.claudelb.core.config.StorageSettings;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -51,7 +53,8 @@ final class DemoCommand implements Callable<Integer> {
         GatewayConfig config = new GatewayConfig(ConfigFormat.NATIVE,
                 ServerSettings.DEFAULTS.withListen("127.0.0.1", port), AdminSettings.DEFAULTS, List.of(),
                 List.of(workspace("ws-east", east), workspace("ws-west", west)), List.of(), null, null, null, null,
-                null, List.of("demo: two mock Databricks workspaces, no client keys, loopback only"));
+                null, List.of("demo: two mock Databricks workspaces, no client keys, loopback only"))
+                .withStorage(StorageSettings.DEFAULTS.withUrl("jdbc:sqlite:" + demoDatabase()));
         PrintWriter out = spec.commandLine().getOut();
         String base = "http://127.0.0.1:" + port;
         out.println();
@@ -65,9 +68,16 @@ final class DemoCommand implements Callable<Integer> {
                 + "-H 'anthropic-version: 2023-06-01' -d '{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,"
                 + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'");
         out.println("See where it went: curl " + base + "/stats      Stop: Ctrl-C");
+        out.println("What it cost, per model:  curl '" + base + "/usage?group_by=model'");
+        out.println("  or, from another shell:  bin/claude-lb usage --url " + config.storage().url() + " --by model");
         out.println();
         out.flush();
         return ServeCommand.run(config);
+    }
+
+    /** The demo's usage database: a SQLite file in the temporary directory, kept between demo runs. */
+    private static Path demoDatabase() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "claude-lb-demo", "usage.db").toAbsolutePath();
     }
 
     private static UpstreamConfig workspace(String name, MockUpstream mock) {

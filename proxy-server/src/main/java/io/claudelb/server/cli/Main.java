@@ -9,12 +9,13 @@ import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code claude-lb [serve] [--config FILE] [--host H] [--port P] | demo | mock | check-config FILE}. A config error
+ * {@code claude-lb [serve] [--config FILE] [--host H] [--port P] | demo | mock | check-config FILE | usage}. A config error
  * prints one line naming the key and exits 2, without a stack trace.
  */
 @Command(name = "claude-lb", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "A gateway for the Anthropic Messages API: balances Claude Code traffic over many upstreams.",
-        subcommands = {ServeCommand.class, DemoCommand.class, MockCommand.class, CheckConfigCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, MockCommand.class, CheckConfigCommand.class,
+            UsageCommand.class})
 public final class Main implements Callable<Integer> {
     @Mixin
     ConfigOptions options = new ConfigOptions();

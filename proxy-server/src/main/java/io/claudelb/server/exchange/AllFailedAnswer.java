@@ -1,7 +1,7 @@
 package io.claudelb.server.exchange;
 
 import io.claudelb.core.health.FailureKind;
-import io.claudelb.server.local.LocalResponses;
+import io.claudelb.server.http.LocalResponses;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;

@@ -1,6 +1,8 @@
 package io.claudelb.server.exchange;
 
 import io.claudelb.codec.openai.TranslationException;
+import io.claudelb.codec.usage.JsonUsageTap;
+import io.claudelb.codec.usage.Usage;
 import io.claudelb.core.config.AuthType;
 import io.claudelb.core.config.RetrySettings;
 import io.claudelb.core.health.FailureKind;
@@ -69,6 +71,8 @@ final class Attempt implements BackendReceiver.Listener, StreamRelay.Owner {
     private PeekWindow peek;
     private StreamRelay relay;
     private long wholeBytes;
+    /** Usage of a translated answer written whole, or null. */
+    private Usage wholeUsage;
 
     /**
      * @param rejectedToken the access token the upstream refused on the previous attempt (renew it), or null
@@ -316,6 +320,9 @@ final class Attempt implements BackendReceiver.Listener, StreamRelay.Owner {
         loop.timer().disarm();
         verdictReached();
         loop.snapshot().balancer().onSuccess(target, lastReadNanos - startNanos);
+        if (!loop.countsTokens()) {
+            wholeUsage = JsonUsageTap.ofWhole(body).usage();
+        }
         writeWhole(body);
         retire(HttpUtil.isKeepAlive(head));
         loop.attemptEnded(this);
@@ -361,7 +368,8 @@ final class Attempt implements BackendReceiver.Listener, StreamRelay.Owner {
         step = Step.RELAYING;
         Channel ch = backend;
         relay = new StreamRelay(loop.sink(), translation, eventStream, HttpUtil.isKeepAlive(head), ch::read,
-                loop.timer(), loop.services().clock(), idleNanos(), loop.writeStallNanos(), this);
+                loop.timer(), loop.services().clock(), idleNanos(), loop.writeStallNanos(),
+                holding != HeadVerdict.HOLD_ERROR && !loop.countsTokens(), this);
         relay.start(clientHead());
     }
 
@@ -496,9 +504,14 @@ final class Attempt implements BackendReceiver.Listener, StreamRelay.Owner {
         return relay != null ? relay.bytes() : wholeBytes;
     }
 
-    /** The relay of a committed stream (for its usage tap), or null. */
+    /** The relay of a committed answer (for its usage taps), or null. */
     StreamRelay relay() {
         return relay;
+    }
+
+    /** Usage of a translated answer this attempt wrote whole, or null. */
+    Usage wholeUsage() {
+        return wholeUsage;
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------

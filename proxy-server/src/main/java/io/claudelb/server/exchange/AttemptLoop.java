@@ -7,7 +7,8 @@ import io.claudelb.core.route.Target;
 import io.claudelb.server.auth.AccessToken;
 import io.claudelb.server.gateway.ConfigSnapshot;
 import io.claudelb.server.gateway.ExchangeServices;
-import io.claudelb.server.local.LocalResponses;
+import io.claudelb.server.http.LocalResponses;
+import io.claudelb.server.observe.ExchangeObserver;
 import io.claudelb.server.observe.ExchangeRecord;
 import io.claudelb.server.observe.Outcome;
 import io.claudelb.server.routing.RoutedRequest;
@@ -33,7 +34,7 @@ import java.util.Set;
  * <p>Ownership: the loop holds the client request until it ends; each attempt writes its own retained rewrite of
  * the body. Lives on the client's event loop; every method runs there.
  */
-public final class AttemptLoop {
+public final class AttemptLoop implements RunningExchange {
     private final ExchangeServices services;
     private final ConfigSnapshot snapshot;
     private final ResponseClassifier classifier;
@@ -44,6 +45,7 @@ public final class AttemptLoop {
     private final EventLoop eventLoop;
     private final ExchangeTimer timer;
     private final long writeStallNanos;
+    private final ExchangeObserver ended;
     private final Set<String> tried = new HashSet<>(4);
     private Attempt current;
     private int attempts;
@@ -56,9 +58,12 @@ public final class AttemptLoop {
     /**
      * @param request the client's request; the loop owns it from {@link #start()} on
      * @param sink    where the answer goes
+     * @param ended   told the exchange's event once it is over: the observers, or a coalesced call that gives
+     *                each of its callers its own
      */
     public AttemptLoop(ExchangeServices services, ConfigSnapshot snapshot, FullHttpRequest request,
-                       RoutedRequest routed, ExchangeRecord record, ResponseSink sink, EventLoop eventLoop) {
+                       RoutedRequest routed, ExchangeRecord record, ResponseSink sink, EventLoop eventLoop,
+                       ExchangeObserver ended) {
         this.services = services;
         this.snapshot = snapshot;
         this.classifier = new ResponseClassifier(snapshot.classifier());
@@ -69,6 +74,7 @@ public final class AttemptLoop {
         this.eventLoop = eventLoop;
         this.timer = new ExchangeTimer(eventLoop, this::onTimer);
         this.writeStallNanos = snapshot.config().server().writeStallTimeout().toNanos();
+        this.ended = ended;
     }
 
     /** Starts the first attempt, or answers at once when no candidate is eligible. */
@@ -148,6 +154,10 @@ public final class AttemptLoop {
             if (relay.usage().errorType() != null) {
                 record.inBandError(relay.usage().errorType());
             }
+        } else if (relay != null && relay.jsonUsage() != null) {
+            record.usage(relay.jsonUsage());
+        } else if (attempt.wholeUsage() != null) {
+            record.usage(attempt.wholeUsage());
         }
         end(attempt.bytes());
     }
@@ -173,6 +183,7 @@ public final class AttemptLoop {
     // ---- what the consumer of the answer does ---------------------------------------------------------------
 
     /** The answer's consumer went away (the client closed): the running attempt ends without a verdict. */
+    @Override
     public void cancel() {
         if (done) {
             return;
@@ -189,6 +200,7 @@ public final class AttemptLoop {
      * The shutdown grace is over: a stream that is still relaying ends with an error event; a request still waiting
      * for an upstream gets claude-lb's 503.
      */
+    @Override
     public void shutDown() {
         if (done) {
             return;
@@ -239,7 +251,7 @@ public final class AttemptLoop {
         timer.remove();
         ReferenceCountUtil.release(request);
         record.bytes(bytes);
-        services.observers().exchangeEnded(record.toEvent(services.clock().nanoTime()));
+        ended.exchangeEnded(record.toEvent(services.clock().nanoTime()));
     }
 
     private void onTimer() {
@@ -281,6 +293,11 @@ public final class AttemptLoop {
 
     ExchangeTimer timer() {
         return timer;
+    }
+
+    /** A {@code count_tokens} request (its answer carries no usage to account). */
+    boolean countsTokens() {
+        return routed.countTokens();
     }
 
     long writeStallNanos() {

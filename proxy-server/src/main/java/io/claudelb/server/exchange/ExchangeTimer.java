@@ -5,7 +5,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one timer of an {@link Exchange}, re-armed at every phase change (first byte, peek, idle). Re-arming for a
+ * The one timer of an {@link AttemptLoop}, re-armed at every phase change (first byte, peek, idle). Re-arming for a
  * later deadline does not replace the scheduled task: the task fires, finds the deadline moved and waits the rest.
  * Only an earlier deadline schedules a new task. The event loop's priority queue thus sees about one insertion and
  * one removal per exchange instead of one of each per phase (it was 6 % of the loop). Deadlines are in the loop's

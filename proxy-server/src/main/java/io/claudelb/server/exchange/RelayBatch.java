@@ -12,7 +12,7 @@ import io.netty.handler.codec.http.LastHttpContent;
  * The response bytes one upstream read batch relays, gathered so that the client gets one chunk per batch. A stream
  * arrives as many small upstream chunks (one per SSE event, often a dozen in one read); each written on its own would
  * cost the HTTP encoder a length header, a CRLF and three outbound-buffer entries. The chunks are kept, not copied:
- * one buffer as it is, several as the components of a composite. Owned by one {@link Exchange}, on its event loop.
+ * one buffer as it is, several as the components of a composite. Owned by one {@link StreamRelay}, on its event loop.
  */
 final class RelayBatch {
     private final ByteBufAllocator alloc;

@@ -51,6 +51,12 @@ public interface ResponseSink {
      */
     void onWritable(Runnable resume);
 
+    /**
+     * Bytes written but not yet taken by the consumer (a connection's outbound buffer): how far behind it is. Only
+     * called on the sink's own event loop.
+     */
+    long pendingBytes();
+
     /** The allocator for bytes the exchange makes for this sink (error events, translated answers). */
     ByteBufAllocator alloc();
 }

@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 
 /**
  * How one attempt's upstream response becomes the Anthropic response the client gets; chosen per attempt by
- * {@link Exchange} from the target's upstream kind. {@link #IDENTITY} (anthropic and databricks upstreams) relays
+ * {@link AttemptRequest} from the target's upstream kind. {@link #IDENTITY} (anthropic and databricks upstreams) relays
  * bytes untouched; {@link OpenAiTranslation} (openai upstreams) translates Chat Completions into Messages.
  *
  * <p>The exchange keeps every decision about failover and health: it classifies by the upstream's status, peeks at

@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Where a relayed event stream stands in its SSE framing, from the last few bytes that reached the client, so that
- * the {@code event: error} ending a stream cut off mid-event still reads as an error event. Owned by one
- * {@link Exchange}, on its event loop.
+ * the {@code event: error} ending a stream cut off mid-event still reads as an error event. Owned by one relay
+ * (or one coalescing follower), on its event loop.
  *
  * <p>An upstream may fail anywhere, also inside an event. What must precede our error event:
  * <ul>
@@ -17,13 +17,13 @@ import io.netty.buffer.ByteBuf;
  *       {@code content_block_delta} (its data then holds the cut line before our JSON).</li>
  * </ul>
  */
-final class SseTail {
+public final class SseTail {
     /** The last (up to) three bytes sent, the most recent in the low byte. */
     private int last;
     private int count;
 
     /** Notes the bytes of one chunk on their way to the client (indexes untouched). */
-    void track(ByteBuf chunk) {
+    public void track(ByteBuf chunk) {
         int end = chunk.writerIndex();
         for (int i = Math.max(chunk.readerIndex(), end - 3); i < end; i++) {
             last = (last << 8) | (chunk.getByte(i) & 0xff);
@@ -32,7 +32,7 @@ final class SseTail {
     }
 
     /** The bytes to write before an error event so that it starts a new event: empty, "\n" or "\n\n". */
-    String separator() {
+    public String separator() {
         if (count == 0) {
             return "";
         }

@@ -1,6 +1,8 @@
 package io.claudelb.server.exchange;
 
 import io.claudelb.codec.sse.SseScanner;
+import io.claudelb.codec.usage.JsonUsageTap;
+import io.claudelb.codec.usage.Usage;
 import io.claudelb.codec.usage.UsageTap;
 import io.claudelb.core.health.FailureKind;
 import io.claudelb.core.time.NanoClock;
@@ -65,6 +67,8 @@ final class StreamRelay {
     private final UsageTap usage;
     private final SseScanner tap;
     private final SseTail tail;
+    /** Usage of a plain JSON answer, read from its chunks as they pass; null for streams and token counts. */
+    private final JsonUsageTap jsonUsage;
     private long bytes;
     private long lastReadNanos;
     private boolean paused;
@@ -77,10 +81,11 @@ final class StreamRelay {
      * @param readMore          asks the upstream connection for more (a read with auto-read off)
      * @param idleNanos         longest upstream silence while the relay waits for it
      * @param stallNanos        longest the sink may stay unwritable, 0 for no limit
+     * @param tapJsonUsage      read the usage of a plain (non-stream) answer as it passes (a Messages answer)
      */
     StreamRelay(ResponseSink sink, ResponseTranslation translation, boolean eventStream, boolean upstreamKeepAlive,
                 Runnable readMore, ExchangeTimer timer, NanoClock clock, long idleNanos, long stallNanos,
-                Owner owner) {
+                boolean tapJsonUsage, Owner owner) {
         this.sink = sink;
         this.translation = translation;
         this.eventStream = eventStream;
@@ -95,6 +100,7 @@ final class StreamRelay {
         this.usage = eventStream ? new UsageTap() : null;
         this.tap = eventStream ? new SseScanner(usage, MAX_TAPPED_EVENT) : null;
         this.tail = eventStream ? new SseTail() : null;
+        this.jsonUsage = !eventStream && tapJsonUsage ? new JsonUsageTap() : null;
     }
 
     /** Sends the head; the body follows through {@link #relay}. */
@@ -123,6 +129,8 @@ final class StreamRelay {
         if (tap != null) {
             tap.scan(chunk);
             tail.track(chunk);
+        } else if (jsonUsage != null) {
+            jsonUsage.feed(chunk);
         }
         if (!(content instanceof LastHttpContent last)) {
             batch.add(chunk);
@@ -271,6 +279,11 @@ final class StreamRelay {
     /** Usage and in-band errors tapped from the stream, or null for a plain body. */
     UsageTap usage() {
         return usage;
+    }
+
+    /** Usage read from a plain JSON answer, or null (a stream, a token count, nothing tapped). */
+    Usage jsonUsage() {
+        return jsonUsage == null ? null : jsonUsage.usage();
     }
 
     boolean ended() {

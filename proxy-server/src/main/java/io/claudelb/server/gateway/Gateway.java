@@ -6,12 +6,13 @@ import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.health.FailureClassifier;
 import io.claudelb.core.route.Router;
 import io.claudelb.core.time.NanoClock;
+import io.claudelb.server.admission.Admissions;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The running gateway's state that outlives one config: the current {@link ConfigSnapshot} (swapped atomically on reload),
- * the health registry (carried over by upstream name), clocks, and what exchanges share.
+ * the health registry (carried over by upstream name), the limits' counters, clocks, and what exchanges share.
  */
 public final class Gateway {
     private final NanoClock clock;
@@ -19,6 +20,7 @@ public final class Gateway {
     private final BalancerState health;
     private final ExchangeServices exchangeServices;
     private final ControlPlane controlPlane = new ControlPlane();
+    private final Admissions admissions;
     private volatile ConfigSnapshot snapshot;
     private volatile Supplier<GatewayConfig> reloadSource;
 
@@ -26,6 +28,7 @@ public final class Gateway {
         this.clock = clock;
         this.wallClock = wallClock;
         this.health = new BalancerState(config, clock, wallClock);
+        this.admissions = new Admissions(config.limits(), clock, wallClock);
         this.snapshot = build(config);
         this.exchangeServices = services;
     }
@@ -48,6 +51,7 @@ public final class Gateway {
      */
     public synchronized void reload(GatewayConfig config) {
         this.snapshot = build(config);
+        admissions.reconfigure(config.limits());
     }
 
     /** Where {@link #reloadFromSource()} reads the config (the file the server was started with). */
@@ -74,6 +78,11 @@ public final class Gateway {
 
     public BalancerState balancerState() {
         return health;
+    }
+
+    /** Limits and budgets of proxied requests (reconfigured on reload, counts kept). */
+    public Admissions admissions() {
+        return admissions;
     }
 
     public ExchangeServices exchangeServices() {

@@ -1,6 +1,6 @@
 package io.claudelb.server.inbound;
 
-import io.claudelb.server.local.LocalResponses;
+import io.claudelb.server.http.LocalResponses;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMessage;

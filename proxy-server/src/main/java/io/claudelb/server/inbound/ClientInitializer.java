@@ -1,6 +1,7 @@
 package io.claudelb.server.inbound;
 
 import io.claudelb.core.config.ServerSettings;
+import io.claudelb.server.coalesce.Coalescing;
 import io.claudelb.server.gateway.Gateway;
 import io.claudelb.server.transport.PipelineNames;
 import io.netty.channel.Channel;
@@ -18,8 +19,11 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
     private final ConnectionLimitHandler connLimit;
     private final RequestGuard guard;
     private final ChannelGroup clients;
+    private final Coalescing coalescing;
 
-    public ClientInitializer(Gateway gateway, ServerSettings settings, RequestGuard guard, ChannelGroup clients) {
+    public ClientInitializer(Gateway gateway, ServerSettings settings, RequestGuard guard, ChannelGroup clients,
+                             Coalescing coalescing) {
+        this.coalescing = coalescing;
         this.gateway = gateway;
         this.settings = settings;
         this.connLimit = new ConnectionLimitHandler(settings.maxConnections());
@@ -42,7 +46,7 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
         p.addLast(PipelineNames.BODY_AGGREGATOR, new BodyAggregator(settings.maxRequestBytes()));
         p.addLast(PipelineNames.PIPELINING, new PipeliningGate());
         p.addLast(PipelineNames.REQUEST_GUARD, guard);
-        p.addLast(PipelineNames.EXCHANGE, new ExchangeHandler(gateway));
+        p.addLast(PipelineNames.EXCHANGE, new ExchangeHandler(gateway, coalescing));
         p.addLast(PipelineNames.TAIL, TailHandler.INSTANCE);
     }
 

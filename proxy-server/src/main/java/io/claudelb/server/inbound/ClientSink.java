@@ -3,6 +3,7 @@ package io.claudelb.server.inbound;
 import io.claudelb.server.exchange.ResponseSink;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -95,6 +96,12 @@ final class ClientSink implements ResponseSink {
     @Override
     public void onWritable(Runnable r) {
         this.resume = r;
+    }
+
+    @Override
+    public long pendingBytes() {
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     @Override

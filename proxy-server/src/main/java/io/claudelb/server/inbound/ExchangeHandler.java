@@ -1,9 +1,10 @@
 package io.claudelb.server.inbound;
 
-import io.claudelb.server.exchange.AttemptLoop;
+import io.claudelb.server.coalesce.Coalescing;
+import io.claudelb.server.exchange.RunningExchange;
 import io.claudelb.server.gateway.ConfigSnapshot;
 import io.claudelb.server.gateway.Gateway;
-import io.claudelb.server.local.LocalResponses;
+import io.claudelb.server.http.LocalResponses;
 import io.claudelb.server.local.TokenCountEstimates;
 import io.claudelb.server.observe.ExchangeRecord;
 import io.claudelb.server.routing.RequestRouting;
@@ -20,19 +21,24 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * {@code exchange}: runs one request at a time for its client connection (the {@link PipeliningGate} holds a
  * pipelined request until the answer before it is complete). Each request is routed ({@link RequestRouting}: a
- * refusal or a local token estimate is answered here), then relayed by an {@link AttemptLoop} whose answer goes to
- * a {@link ClientSink} on this connection. The handler forwards the connection's writability and disconnect to the
+ * refusal or a local token estimate is answered here), admitted ({@link io.claudelb.server.admission.Admissions}:
+ * a client or session over its limits gets a 429 before any upstream call), then answered by {@link Coalescing}:
+ * an {@code exchange.AttemptLoop} of its own, or a place in an identical request's call, writing into a
+ * {@link ClientSink} on this connection. The handler forwards the connection's writability and disconnect to the
  * running exchange, and during shutdown closes the connection as soon as its exchange ends.
  */
 public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private final Gateway gateway;
     private ChannelHandlerContext ctx;
-    private AttemptLoop current;
+    private RunningExchange current;
     private ClientSink sink;
     private boolean draining;
 
-    public ExchangeHandler(Gateway gateway) {
+    private final Coalescing coalescing;
+
+    public ExchangeHandler(Gateway gateway, Coalescing coalescing) {
         this.gateway = gateway;
+        this.coalescing = coalescing;
     }
 
     @Override
@@ -71,10 +77,13 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         } else {
             RoutedRequest routed = ((RequestRouting.Routed) routing).request();
             record.session(routed.selection().sessionKey());
+            FullHttpResponse refused = gateway.admissions().admit(ctx.alloc(), record);
+            if (refused != null) {
+                answerLocally(request, record, refused);
+                return;
+            }
             sink = new ClientSink(ctx, request.protocolVersion().equals(HttpVersion.HTTP_1_0), this::answered);
-            current = new AttemptLoop(gateway.exchangeServices(), snapshot, request, routed, record, sink,
-                    ctx.channel().eventLoop());
-            current.start();
+            current = coalescing.begin(snapshot, request, routed, record, sink, ctx.channel().eventLoop());
         }
     }
 
@@ -119,7 +128,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        AttemptLoop running = current;
+        RunningExchange running = current;
         current = null;
         sink = null;
         if (running != null) {
@@ -143,7 +152,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
      */
     public void cutByShutdown() {
         draining = true;
-        AttemptLoop running = current;
+        RunningExchange running = current;
         if (running != null) {
             running.shutDown();
         } else {

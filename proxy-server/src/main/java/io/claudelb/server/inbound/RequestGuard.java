@@ -3,8 +3,8 @@ package io.claudelb.server.inbound;
 import io.claudelb.codec.http.HeaderRules;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.server.gateway.Gateway;
+import io.claudelb.server.http.LocalResponses;
 import io.claudelb.server.local.LocalEndpoints;
-import io.claudelb.server.local.LocalResponses;
 import io.claudelb.server.observe.ExchangeRecord;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -56,7 +56,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
             String path = path(request.uri());
             String clientName = null;
             boolean exempt = config.server().authExemptPaths().contains(path);
-            if (config.requiresClientKey() && exempt) {
+            if (config.requiresClientKey() && (exempt || LocalEndpoints.takesAdminOrClientKey(path))) {
                 // No key needed here, but one that matches still identifies the caller: its credential is then
                 // claude-lb's and never passes through to an upstream (see CallerCredential).
                 clientName = ClientKeys.match(config.clients(), HeaderRules.clientCredential(request.headers()));

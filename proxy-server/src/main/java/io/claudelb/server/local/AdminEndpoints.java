@@ -11,7 +11,9 @@ import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.health.FailureKind;
 import io.claudelb.core.stats.StatsSnapshot;
 import io.claudelb.core.stats.UpstreamSnapshot;
+import io.claudelb.server.coalesce.CoalescingStats;
 import io.claudelb.server.gateway.Gateway;
+import io.claudelb.server.http.LocalResponses;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -28,9 +30,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class AdminEndpoints {
     private final Gateway gateway;
+    private final CoalescingStats coalescing;
 
-    AdminEndpoints(Gateway gateway) {
+    AdminEndpoints(Gateway gateway, CoalescingStats coalescing) {
         this.gateway = gateway;
+        this.coalescing = coalescing;
     }
 
     /**
@@ -43,6 +47,15 @@ final class AdminEndpoints {
             g.writeStartObject();
             g.writeNumberField("affinity_entries", stats.affinityEntries());
             g.writeNumberField("rebinds", stats.rebinds());
+            g.writeObjectFieldStart("coalescing");
+            g.writeNumberField("leaders", coalescing.leaders());
+            g.writeNumberField("followers", coalescing.followers());
+            g.writeNumberField("replays", coalescing.replays());
+            g.writeNumberField("upstream_calls_saved", coalescing.upstreamCallsSaved());
+            g.writeNumberField("bytes_fanned_out", coalescing.bytesFannedOut());
+            g.writeNumberField("followers_dropped", coalescing.followersDropped());
+            g.writeNumberField("linger_hits", coalescing.lingerHits());
+            g.writeEndObject();
             g.writeArrayFieldStart("endpoints");
             for (UpstreamSnapshot u : stats.upstreams()) {
                 writeUpstream(g, u);

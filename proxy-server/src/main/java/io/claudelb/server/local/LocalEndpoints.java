@@ -1,14 +1,17 @@
 package io.claudelb.server.local;
 
+import io.claudelb.server.coalesce.CoalescingStats;
 import io.claudelb.server.gateway.Gateway;
+import io.claudelb.server.http.LocalResponses;
+import io.claudelb.server.usage.UsageStore;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.time.temporal.ChronoUnit;
 
 /**
  * The endpoints claude-lb answers itself (everything but {@code /v1/messages*}). Claude Code's preflights
@@ -20,13 +23,25 @@ public final class LocalEndpoints {
     private final Gateway gateway;
     private final String version;
     private final AdminEndpoints admin;
+    private final UsageEndpoints usage;
     private final String startedAt;
 
-    /** Built once at startup (off the event loops): it also loads the tokenizer of local count_tokens estimates. */
+    /** Without usage storage ({@code /usage} reports answer that it is off). */
     public LocalEndpoints(Gateway gateway, String version) {
+        this(gateway, version, UsageStore.disabled());
+    }
+
+    /** Built once at startup (off the event loops): it also loads the tokenizer of local count_tokens estimates. */
+    public LocalEndpoints(Gateway gateway, String version, UsageStore usageStore) {
+        this(gateway, version, usageStore, new CoalescingStats());
+    }
+
+    /** @param coalescing what in-flight coalescing saved, for {@code /stats} */
+    public LocalEndpoints(Gateway gateway, String version, UsageStore usageStore, CoalescingStats coalescing) {
         this.gateway = gateway;
         this.version = version;
-        this.admin = new AdminEndpoints(gateway);
+        this.admin = new AdminEndpoints(gateway, coalescing);
+        this.usage = new UsageEndpoints(gateway, usageStore);
         this.startedAt = Instant.ofEpochMilli(gateway.wallClock().getAsLong()).truncatedTo(ChronoUnit.SECONDS)
                 .toString();
         TokenCountEstimates.preload();
@@ -35,6 +50,14 @@ public final class LocalEndpoints {
     /** Endpoints that check the admin key themselves instead of a client key. */
     public static boolean usesAdminKey(String path) {
         return path.equals("/reset") || path.startsWith("/reset/") || isReload(path);
+    }
+
+    /**
+     * Endpoints that take either the admin key or a client key and decide themselves what each may see
+     * ({@code /usage}, {@code /usage/clients/{name}}).
+     */
+    public static boolean takesAdminOrClientKey(String path) {
+        return UsageEndpoints.handles(path);
     }
 
     private static boolean isReload(String path) {
@@ -53,6 +76,9 @@ public final class LocalEndpoints {
      */
     public CompletionStage<FullHttpResponse> answer(ByteBufAllocator alloc, FullHttpRequest request, String path,
                                                     String clientName) {
+        if (UsageEndpoints.handles(path) && HttpMethod.GET.equals(request.method())) {
+            return usage.answer(alloc, request, path, clientName);
+        }
         if (isReload(path) && HttpMethod.POST.equals(request.method())) {
             // Reading and validating a config file is I/O and CPU that must not hold an event loop.
             FullHttpResponse denied = admin.checkAdminKey(alloc, request);

@@ -3,6 +3,7 @@ package io.claudelb.server.local;
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.TargetConfig;
 import io.claudelb.core.route.Router;
+import io.claudelb.server.http.LocalResponses;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.QueryStringDecoder;

@@ -2,6 +2,7 @@ package io.claudelb.server.local;
 
 import io.claudelb.codec.json.InvalidRequestException;
 import io.claudelb.codec.tokens.TokenEstimator;
+import io.claudelb.server.http.LocalResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;

@@ -12,9 +12,12 @@ import java.nio.charset.StandardCharsets;
  */
 final class MessageJson {
     private final MockContent content;
+    private final MockUsage usage;
 
-    MessageJson(MockContent content) {
+    /** @param usage counts to report instead of the mock's own figures, or null */
+    MessageJson(MockContent content, MockUsage usage) {
         this.content = content;
+        this.usage = usage;
     }
 
     /** The complete non-streaming message. */
@@ -52,7 +55,7 @@ final class MessageJson {
             g.writeEndArray();
             g.writeStringField("stop_reason", content.stopReason());
             g.writeNullField("stop_sequence");
-            writeUsage(g, content.outputTokens(), true);
+            writeUsage(g, outputTokens(), true);
             g.writeEndObject();
         });
     }
@@ -157,7 +160,7 @@ final class MessageJson {
             g.writeStringField("stop_reason", content.stopReason());
             g.writeNullField("stop_sequence");
             g.writeEndObject();
-            writeUsage(g, content.outputTokens(), false);
+            writeUsage(g, outputTokens(), false);
             g.writeEndObject();
         });
     }
@@ -197,16 +200,24 @@ final class MessageJson {
         g.writeStringField("name", MockContent.TOOL_NAME);
     }
 
-    private static void writeUsage(JsonGenerator g, int outputTokens, boolean full) throws IOException {
+    private long outputTokens() {
+        return usage != null ? usage.output() : content.outputTokens();
+    }
+
+    private void writeUsage(JsonGenerator g, long outputTokens, boolean full) throws IOException {
         g.writeObjectFieldStart("usage");
         g.writeFieldName("input_tokens");
-        g.writeRawValue(Slot.INPUT_TOKENS.marker);
-        g.writeNumberField("cache_creation_input_tokens", 0);
-        g.writeNumberField("cache_read_input_tokens", 0);
+        if (usage != null) {
+            g.writeNumber(usage.input());
+        } else {
+            g.writeRawValue(Slot.INPUT_TOKENS.marker);
+        }
+        g.writeNumberField("cache_creation_input_tokens", usage == null ? 0 : usage.cacheCreation());
+        g.writeNumberField("cache_read_input_tokens", usage == null ? 0 : usage.cacheRead());
         if (full) {
             g.writeObjectFieldStart("cache_creation");
-            g.writeNumberField("ephemeral_5m_input_tokens", 0);
-            g.writeNumberField("ephemeral_1h_input_tokens", 0);
+            g.writeNumberField("ephemeral_5m_input_tokens", usage == null ? 0 : usage.cacheWrite5m());
+            g.writeNumberField("ephemeral_1h_input_tokens", usage == null ? 0 : usage.cacheWrite1h());
             g.writeEndObject();
         }
         g.writeNumberField("output_tokens", outputTokens);

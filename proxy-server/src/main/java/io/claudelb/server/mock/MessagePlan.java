@@ -28,8 +28,13 @@ final class MessagePlan {
     }
 
     static MessagePlan of(MockBehaviour behaviour) {
+        return of(behaviour, null);
+    }
+
+    /** @param usage token counts to report instead of the mock's own figures ({@code x-mock-usage}), or null */
+    static MessagePlan of(MockBehaviour behaviour, MockUsage usage) {
         MockContent content = MockContent.of(behaviour);
-        MessageJson writer = new MessageJson(content);
+        MessageJson writer = new MessageJson(content, usage);
         List<byte[]> events = new ArrayList<>();
         events.add(MessageJson.sseEvent("message_start", writer.messageStart()));
         int index = 0;

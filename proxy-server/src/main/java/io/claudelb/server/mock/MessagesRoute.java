@@ -39,10 +39,11 @@ final class MessagesRoute implements MockRoute {
             return;
         }
         MockBehaviour behaviour = state.applyFailFirst(BehaviourHeaders.resolve(state.behaviour(), request.headers()));
-        exchange.later(behaviour.timeToFirstByte(), () -> answer(exchange, behaviour, facts));
+        MockUsage usage = MockUsage.parse(request.headers().get(MockUsage.HEADER));
+        exchange.later(behaviour.timeToFirstByte(), () -> answer(exchange, behaviour, facts, usage));
     }
 
-    private static void answer(MockExchange exchange, MockBehaviour behaviour, RequestFacts facts) {
+    private static void answer(MockExchange exchange, MockBehaviour behaviour, RequestFacts facts, MockUsage usage) {
         if (exchange.failBeforeHead(behaviour, facts.stream())) {
             return;
         }
@@ -51,7 +52,8 @@ final class MessagesRoute implements MockRoute {
                     Unpooled.wrappedBuffer(behaviour.fixedBody().getBytes(StandardCharsets.UTF_8)));
             return;
         }
-        MessagePlan plan = exchange.state().planFor(behaviour);
+        // Exact usage figures are a test's request: a plan of their own, not the shared one.
+        MessagePlan plan = usage == null ? exchange.state().planFor(behaviour) : MessagePlan.of(behaviour, usage);
         if (!facts.stream()) {
             exchange.respondJson(behaviour, behaviour.status(), plan.json().render(exchange.ctx().alloc(), facts));
             return;

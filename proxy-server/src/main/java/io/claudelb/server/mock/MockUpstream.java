@@ -59,6 +59,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code x-mock-openai-tools: N} - Chat Completions mode: N tool calls (default: one if tool use is on)
  *   <li>{@code x-mock-openai-late-tool-ids: true} - Chat Completions mode: a tool call's id and name come in its
  *       second chunk, after an argument fragment
+ *   <li>{@code x-mock-usage: input=N,output=N,cache_read=N,cache_write_5m=N,cache_write_1h=N} - Messages mode:
+ *       report exactly these token counts ({@link MockUsage})
  * </ul>
  * A failure header applies to its request whatever the default's {@code failFirst} says.
  */

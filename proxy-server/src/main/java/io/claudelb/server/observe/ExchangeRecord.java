@@ -131,6 +131,32 @@ public final class ExchangeRecord {
         return sessionId;
     }
 
+    /**
+     * A record for the upstream call a coalescing leader makes on behalf of everyone who asks the same: the
+     * leader's id, times and names; its attempts, timings and usage are the call's own.
+     */
+    public ExchangeRecord forCall() {
+        ExchangeRecord call = new ExchangeRecord(requestId, startNanos, startEpochMillis, method, path, clientName);
+        call.sessionId = sessionId;
+        call.requestedModel = requestedModel;
+        call.stream = stream;
+        call.countTokens = countTokens;
+        return call;
+    }
+
+    /**
+     * Takes what an upstream call found out (its attempts, the time it waited on upstreams, usage, an in-band error)
+     * for this request, which was answered from that call: the request's own status, timings, bytes and outcome stay.
+     */
+    public void adopt(ExchangeEvent call) {
+        closeAttempt(null);
+        attempts.clear();
+        attempts.addAll(call.attempts());
+        upstreamWaitNanos = call.upstreamWaitNanos();
+        usage = call.usage();
+        inBandErrorType = call.inBandErrorType();
+    }
+
     /** The request as it ended, {@code nowNanos} on the record's clock. */
     public ExchangeEvent toEvent(long nowNanos) {
         closeAttempt(null);

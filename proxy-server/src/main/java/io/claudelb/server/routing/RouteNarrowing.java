@@ -80,6 +80,7 @@ final class RouteNarrowing {
     }
 
     private static RouteDecision with(RouteDecision decision, List<Target> targets) {
-        return new RouteDecision(decision.requestedModel(), decision.routeMatch(), targets, decision.strategy());
+        return new RouteDecision(decision.requestedModel(), decision.routeMatch(), targets, decision.strategy(),
+                decision.dedup());
     }
 }

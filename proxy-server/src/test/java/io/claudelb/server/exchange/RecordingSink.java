@@ -72,6 +72,11 @@ final class RecordingSink implements ResponseSink {
     }
 
     @Override
+    public long pendingBytes() {
+        return 0;
+    }
+
+    @Override
     public ByteBufAllocator alloc() {
         return channel.alloc();
     }

@@ -41,7 +41,7 @@ class StreamRelayTest {
 
     private StreamRelay relay(boolean eventStream) {
         relay = new StreamRelay(sink, ResponseTranslation.IDENTITY, eventStream, true, () -> reads++, timer, clock,
-                IDLE, STALL, (end, kind, upstreamReusable) -> {
+                IDLE, STALL, false, (end, kind, upstreamReusable) -> {
                     assertThat(ended).as("told once").isNull();
                     ended = end;
                     failure = kind;

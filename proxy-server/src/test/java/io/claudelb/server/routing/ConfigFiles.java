@@ -33,8 +33,6 @@ final class ConfigFiles {
     /** Parses YAML text with {@code env} and moves the listener to 127.0.0.1 on a free port. */
     static GatewayConfig parseOnFreePort(String yaml, String name, Map<String, String> env) {
         GatewayConfig c = ConfigLoader.parse(yaml, name, env);
-        return new GatewayConfig(c.format(), c.server().withListen("127.0.0.1", 0), c.admin(), c.clients(),
-                c.upstreams(), c.routes(), c.balancing(), c.health(), c.retry(), c.logging(), c.databricksModels(),
-                c.notes());
+        return c.withServer(c.server().withListen("127.0.0.1", 0));
     }
 }

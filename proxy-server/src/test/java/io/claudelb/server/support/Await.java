@@ -17,10 +17,15 @@ public final class Await {
 
     /** Returns as soon as {@code condition} holds; fails when it does not within {@code timeout}. */
     public static void until(String what, BooleanSupplier condition, Duration timeout) {
+        until(() -> what, condition, timeout);
+    }
+
+    /** As {@link #until(String, BooleanSupplier, Duration)}, describing the failure when it happens. */
+    public static void until(Supplier<String> what, BooleanSupplier condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting until " + what);
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting until " + what.get());
             }
             LockSupport.parkNanos(POLL_NANOS);
         }

@@ -4,8 +4,10 @@ import io.claudelb.core.config.AdminSettings;
 import io.claudelb.core.config.BalancingSettings;
 import io.claudelb.core.config.ClientKey;
 import io.claudelb.core.config.ConfigFormat;
+import io.claudelb.core.config.DedupSettings;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.config.HealthSettings;
+import io.claudelb.core.config.LimitsSettings;
 import io.claudelb.core.config.LoggingSettings;
 import io.claudelb.core.config.ModelMap;
 import io.claudelb.core.config.OpenAiSettings;
@@ -14,10 +16,12 @@ import io.claudelb.core.config.RetrySettings;
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.Secret;
 import io.claudelb.core.config.ServerSettings;
+import io.claudelb.core.config.StorageSettings;
 import io.claudelb.core.config.TimeoutSettings;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
+import io.claudelb.core.usage.PriceTable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +37,10 @@ public final class TestConfigs {
     private HealthSettings health = HealthSettings.DEFAULTS;
     private RetrySettings retry = RetrySettings.DEFAULTS;
     private Secret adminKey = Secret.empty();
+    private StorageSettings storage = StorageSettings.DISABLED;
+    private LimitsSettings limits = LimitsSettings.NONE;
+    private PriceTable prices = PriceTable.DEFAULTS;
+    private DedupSettings dedup = DedupSettings.OFF;
 
     public static TestConfigs proxy() {
         return new TestConfigs();
@@ -100,9 +108,7 @@ public final class TestConfigs {
 
     /** {@code config} (e.g. loaded from a file) listening on 127.0.0.1:0 instead of its own address. */
     public static GatewayConfig onFreePort(GatewayConfig c) {
-        return new GatewayConfig(c.format(), c.server().withListen("127.0.0.1", 0), c.admin(), c.clients(),
-                c.upstreams(), c.routes(), c.balancing(), c.health(), c.retry(), c.logging(), c.databricksModels(),
-                c.notes());
+        return c.withServer(c.server().withListen("127.0.0.1", 0));
     }
 
     public TestConfigs balancing(BalancingSettings settings) {
@@ -125,8 +131,31 @@ public final class TestConfigs {
         return this;
     }
 
+    /** Usage storage (none by default). */
+    public TestConfigs storage(StorageSettings settings) {
+        this.storage = settings;
+        return this;
+    }
+
+    public TestConfigs limits(LimitsSettings settings) {
+        this.limits = settings;
+        return this;
+    }
+
+    public TestConfigs prices(PriceTable table) {
+        this.prices = table;
+        return this;
+    }
+
+    /** In-flight coalescing (off by default in tests, so identical concurrent requests stay independent). */
+    public TestConfigs dedup(DedupSettings settings) {
+        this.dedup = settings;
+        return this;
+    }
+
     public GatewayConfig build() {
         return new GatewayConfig(ConfigFormat.NATIVE, server, new AdminSettings(adminKey), clients, upstreams, routes,
-                balancing, health, retry, new LoggingSettings("info", null, true), ModelMap.SEED_A, List.of());
+                balancing, health, retry, new LoggingSettings("info", null, true), ModelMap.SEED_A, List.of(),
+                storage, limits, prices, dedup);
     }
 }

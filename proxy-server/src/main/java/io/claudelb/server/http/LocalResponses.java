@@ -1,4 +1,4 @@
-package io.claudelb.server.local;
+package io.claudelb.server.http;
 
 import io.claudelb.codec.error.AnthropicErrors;
 import io.netty.buffer.ByteBuf;

@@ -1,4 +1,4 @@
-package io.claudelb.core.route;
+package io.claudelb.core.match;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
