@@ -62,16 +62,7 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Sends {@code signal} ({@code HUP}, {@code TERM}) as {@code kill -s} would. */
     void signal(String signal) throws IOException, InterruptedException {
-        run("kill", "-s", signal, Long.toString(pid()));
-    }
-
-    /** Runs a command line such as the unit's ExecReload= and fails unless it exits 0. */
-    static void run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
-        }
+        Shell.ok("kill", "-s", signal, Long.toString(pid()));
     }
 
     /** Waits for the process to end and returns its exit code. */
