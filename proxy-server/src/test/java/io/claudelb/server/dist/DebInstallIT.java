@@ -86,17 +86,9 @@ class DebInstallIT {
             Await.until("ExecReload reloads the config", () -> providers(running).contains("\"second\""),
                     Duration.ofSeconds(20));
 
-            try (RawHttpClient client = RawHttpClient.connect(gateway.port())) {
-                client.send(RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", true),
-                        "x-api-key: " + CLIENT_KEY));
-                Response stream = client.readHead();
-                client.readUntil(stream, "\"text_delta\"");
-                gateway.signal(unit.one("KillSignal").replaceFirst("^SIG", ""));
-                while (client.readChunk(stream) != null) {
-                    // the rest of the stream
-                }
-                assertThat(Sse.names(stream.bodyText())).last().isEqualTo("message_stop");
-            }
+            Response stream = gateway.streamWhileSignalled(unit.one("KillSignal").replaceFirst("^SIG", ""),
+                    "x-api-key: " + CLIENT_KEY);
+            assertThat(Sse.names(stream.bodyText())).last().isEqualTo("message_stop");
             assertThat(gateway.awaitExit(Duration.ofSeconds(40))).as("exit code on the unit's KillSignal").isZero();
             assertThat(gateway.output()).contains("claude-lb stopped").doesNotContain(CLIENT_KEY);
 
@@ -152,12 +144,7 @@ class DebInstallIT {
     }
 
     private static String config(MockUpstream mock, String... upstreams) {
-        StringBuilder yaml = new StringBuilder("server: { listen: \"127.0.0.1:0\", shutdown_grace: 20s }\n"
-                + "clients: [ { name: ops, key: \"${OPS_KEY}\" } ]\nupstreams:\n");
-        for (String name : upstreams) {
-            yaml.append("  - { name: ").append(name).append(", base_url: \"").append(mock.baseUrl()).append("\" }\n");
-        }
-        return yaml.toString();
+        return GatewayProcess.mockConfig(mock, "clients: [ { name: ops, key: \"${OPS_KEY}\" } ]\n", upstreams);
     }
 
     private static String providers(GatewayProcess gateway) {

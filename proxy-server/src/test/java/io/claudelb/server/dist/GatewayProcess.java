@@ -1,6 +1,10 @@
 package io.claudelb.server.dist;
 
+import io.claudelb.server.mock.MockUpstream;
 import io.claudelb.server.support.Await;
+import io.claudelb.server.support.RawHttpClient;
+import io.claudelb.server.support.RawHttpClient.Response;
+import io.claudelb.server.support.Requests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +67,33 @@ final class GatewayProcess implements AutoCloseable {
     /** Sends {@code signal} ({@code HUP}, {@code TERM}) as {@code kill -s} would. */
     void signal(String signal) throws IOException, InterruptedException {
         Shell.ok("kill", "-s", signal, Long.toString(pid()));
+    }
+
+    /**
+     * Starts a streaming request, sends {@code signal} once the first text arrived, and reads the stream to its end:
+     * what a client sees when the gateway is stopped under it.
+     */
+    Response streamWhileSignalled(String signal, String... headers) throws IOException, InterruptedException {
+        try (RawHttpClient client = RawHttpClient.connect(port())) {
+            client.send(RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", true), headers));
+            Response response = client.readHead();
+            client.readUntil(response, "\"text_delta\"");
+            signal(signal);
+            while (client.readChunk(response) != null) {
+                // the rest of the stream, as it comes
+            }
+            return response;
+        }
+    }
+
+    /** A config for this test's mock: listening on a free loopback port, one upstream per name, all to the mock. */
+    static String mockConfig(MockUpstream mock, String clients, String... upstreams) {
+        StringBuilder yaml = new StringBuilder("server: { listen: \"127.0.0.1:0\", shutdown_grace: 20s }\n")
+                .append(clients).append("upstreams:\n");
+        for (String name : upstreams) {
+            yaml.append("  - { name: ").append(name).append(", base_url: \"").append(mock.baseUrl()).append("\" }\n");
+        }
+        return yaml.toString();
     }
 
     /** Waits for the process to end and returns its exit code. */

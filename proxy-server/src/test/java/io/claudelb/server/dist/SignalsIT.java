@@ -8,7 +8,6 @@ import io.claudelb.server.mock.MockUpstream;
 import io.claudelb.server.support.Await;
 import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.RawHttpClient.Response;
-import io.claudelb.server.support.Requests;
 import io.claudelb.server.support.Sse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,11 +44,7 @@ class SignalsIT {
     }
 
     private String config(String... upstreams) {
-        StringBuilder yaml = new StringBuilder("server: { listen: \"127.0.0.1:0\", shutdown_grace: 20s }\nupstreams:\n");
-        for (String name : upstreams) {
-            yaml.append("  - { name: ").append(name).append(", base_url: \"").append(mock.baseUrl()).append("\" }\n");
-        }
-        return yaml.toString();
+        return GatewayProcess.mockConfig(mock, "", upstreams);
     }
 
     private String providers() {
@@ -83,17 +78,9 @@ class SignalsIT {
         assertThat(gateway.isAlive()).as("SIGHUP no longer stops the gateway").isTrue();
         assertThat(providers()).as("the running config stays").contains("\"first\"", "\"second\"");
 
-        try (RawHttpClient client = RawHttpClient.connect(gateway.port())) {
-            client.send(RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", true)));
-            Response response = client.readHead();
-            client.readUntil(response, "\"text_delta\"");
-            gateway.signal("TERM");
-            while (client.readChunk(response) != null) {
-                // the rest of the stream, as it comes
-            }
-            assertThat(response.complete).isTrue();
-            assertThat(Sse.names(response.bodyText())).last().isEqualTo("message_stop");
-        }
+        Response stream = gateway.streamWhileSignalled("TERM");
+        assertThat(stream.complete).isTrue();
+        assertThat(Sse.names(stream.bodyText())).last().isEqualTo("message_stop");
         assertThat(gateway.awaitExit(Duration.ofSeconds(30))).as("exit code after SIGTERM").isZero();
         assertThat(gateway.output()).contains("shutting down: draining", "claude-lb stopped")
                 .doesNotContain("LEAK:", "Exception");
