@@ -12,7 +12,8 @@ import java.util.Map;
  * Entry point of the config package: reads a YAML file (native, seed A's {@code config.yaml}, seed B's
  * {@code config.yaml} or its older {@code providers.yaml}) into one validated {@link GatewayConfig}. Used by
  * {@code serve}, reload and {@code check-config}. Every user error is a {@link ConfigException} naming the dotted
- * key ({@code upstreams[1].base_url}) and the problem, meant to be printed as one line without a stack trace.
+ * key ({@code upstreams[1].base_url}) and the problem, meant to be printed as one line without a stack trace; the
+ * whole file is read before one is thrown, and it carries every error found ({@link ConfigException#errors()}).
  *
  * <p>The format is recognised from the top-level keys: {@code upstreams} is native; {@code endpoints} or
  * {@code load_balancer} is seed A; {@code providers} is seed B, as {@code providers.yaml} when its providers carry
@@ -55,12 +56,16 @@ public final class ConfigLoader {
         }
         ReadContext ctx = new ReadContext(env);
         ConfigNode root = new ConfigNode(ctx, "", map);
-        return switch (detect(root, sourceName)) {
+        ConfigFormat format = detect(root, sourceName);
+        // Every error of the file, in one exception: the readers collect what they can and throw the rest.
+        GatewayConfig config = ctx.part(() -> switch (format) {
             case NATIVE -> NativeConfigReader.read(root, ctx);
             case SEED_A -> SeedAConfigMapper.map(root, ctx);
             case SEED_B -> SeedBConfigMapper.map(root, ctx, false);
             case SEED_B_PROVIDERS -> SeedBConfigMapper.map(root, ctx, true);
-        };
+        }, null);
+        ctx.failIfErrors();
+        return config;
     }
 
     static ConfigFormat detect(ConfigNode root, String sourceName) {

@@ -19,6 +19,10 @@ import java.util.stream.Collectors;
  * key. The YAML is parsed with every scalar kept as text (see {@link ConfigYaml}), so numbers, booleans and
  * durations are converted here, after expansion, and {@code port: ${PORT:-8000}} works like {@code port: 8000}.
  * An absent key and a key with no value ({@code key:}) both mean "use the default".
+ *
+ * <p>A problem that has a safe stand-in is {@linkplain ReadContext#report reported} and reading goes on: an unknown
+ * key (ignored), a value of the wrong type or out of range (the default), a mapping or list that is not one
+ * (empty). A missing required value throws: what follows cannot be read without it (see {@link ReadContext#part}).
  */
 final class ConfigNode {
     private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_-]+");
@@ -62,11 +66,11 @@ final class ConfigNode {
         return values.keySet();
     }
 
-    /** Typo protection: the first key not in {@code known} is an error suggesting the closest known key. */
+    /** Typo protection: each key not in {@code known} is an error suggesting the closest known key. */
     void allowOnly(Collection<String> known) {
         for (String key : values.keySet()) {
             if (!known.contains(key)) {
-                throw new ConfigException(pathOf(key), "unknown key; " + KeySuggestions.hint(key, known));
+                ctx.report(new ConfigException(pathOf(key), "unknown key; " + KeySuggestions.hint(key, known)));
             }
         }
     }
@@ -79,10 +83,18 @@ final class ConfigNode {
         return ctx.explain(new ConfigException(pathOf(key), problem));
     }
 
-    /** The expanded string, or null when absent. */
+    /** The expanded string, or null when absent (or not a single value, which is reported). */
     String string(String key) {
         Object raw = values.get(key);
-        return raw == null ? null : scalar(pathOf(key), raw);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return scalar(pathOf(key), raw);
+        } catch (ConfigException e) {
+            ctx.report(e);
+            return null;
+        }
     }
 
     String string(String key, String defaultValue) {
@@ -109,14 +121,23 @@ final class ConfigNode {
     int integer(String key, int defaultValue) {
         long v = longValue(key, defaultValue);
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw error(key, "number " + v + " is out of range");
+            ctx.report(error(key, "number " + v + " is out of range"));
+            return defaultValue;
         }
         return (int) v;
     }
 
     long longValue(String key, long defaultValue) {
         String s = string(key);
-        return s == null ? defaultValue : parseLong(pathOf(key), s);
+        if (s == null) {
+            return defaultValue;
+        }
+        try {
+            return parseLong(pathOf(key), s);
+        } catch (ConfigException e) {
+            ctx.report(e);
+            return defaultValue;
+        }
     }
 
     long parseLong(String keyPath, String text) {
@@ -149,7 +170,10 @@ final class ConfigNode {
         return switch (s.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on" -> true;
             case "false", "no", "off" -> false;
-            default -> throw error(key, "expected true or false, got '" + s + "'");
+            default -> {
+                ctx.report(error(key, "expected true or false, got '" + s + "'"));
+                yield defaultValue;
+            }
         };
     }
 
@@ -158,7 +182,8 @@ final class ConfigNode {
         try {
             return s == null ? defaultValue : Durations.parse(pathOf(key), s);
         } catch (ConfigException e) {
-            throw ctx.explain(e);
+            ctx.report(e);
+            return defaultValue;
         }
     }
 
@@ -167,11 +192,15 @@ final class ConfigNode {
         try {
             return s == null ? defaultValue : ByteSizes.parse(pathOf(key), s);
         } catch (ConfigException e) {
-            throw ctx.explain(e);
+            ctx.report(e);
+            return defaultValue;
         }
     }
 
-    /** One of an enum's constants by its lower-case name ({@code least_requests}); '-' is accepted for '_'. */
+    /**
+     * One of an enum's constants by its lower-case name ({@code least_requests}); '-' is accepted for '_'. An
+     * unknown name is reported and gives {@code defaultValue}.
+     */
     <E extends Enum<E>> E choice(String key, E[] constants, E defaultValue) {
         String s = string(key);
         if (s == null) {
@@ -183,8 +212,9 @@ final class ConfigNode {
                 return e;
             }
         }
-        throw error(key, "unknown value '" + s + "'; expected one of " + Arrays.stream(constants)
-                .map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+        ctx.report(error(key, "unknown value '" + s + "'; expected one of " + Arrays.stream(constants)
+                .map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "))));
+        return defaultValue;
     }
 
     boolean isMap(String key) {
@@ -200,10 +230,11 @@ final class ConfigNode {
         if (raw instanceof Map<?, ?> map) {
             return new ConfigNode(ctx, pathOf(key), map);
         }
-        throw error(key, "expected a mapping (key: value lines), got " + describe(raw));
+        ctx.report(error(key, "expected a mapping (key: value lines), got " + describe(raw)));
+        return new ConfigNode(ctx, pathOf(key), Map.of());
     }
 
-    /** A list of mappings ({@code upstreams:}); absent gives an empty list. */
+    /** A list of mappings ({@code upstreams:}); absent gives an empty list; an item that is no mapping is left out. */
     List<ConfigNode> nodes(String key) {
         List<?> list = list(key);
         List<ConfigNode> out = new ArrayList<>(list.size());
@@ -211,7 +242,9 @@ final class ConfigNode {
             String itemPath = pathOf(key) + "[" + i + "]";
             Object item = list.get(i);
             if (!(item instanceof Map<?, ?> map)) {
-                throw new ConfigException(itemPath, "expected a mapping (key: value lines), got " + describe(item));
+                ctx.report(new ConfigException(itemPath, "expected a mapping (key: value lines), got "
+                        + describe(item)));
+                continue;
             }
             out.add(new ConfigNode(ctx, itemPath, map));
         }
@@ -247,7 +280,8 @@ final class ConfigNode {
         if (raw instanceof List<?> list) {
             return list;
         }
-        throw error(key, "expected a list (lines starting with '- '), got " + describe(raw));
+        ctx.report(error(key, "expected a list (lines starting with '- '), got " + describe(raw)));
+        return List.of();
     }
 
     private String scalar(String keyPath, Object raw) {

@@ -32,9 +32,10 @@ final class SeedAConfigMapper {
         BalancingSettings b = BalancingSettings.DEFAULTS;
         BalancingSettings balancing = new BalancingSettings(strategy(lb, ctx), b.affinity(), b.affinityTtl(),
                 b.affinityMaxEntries());
-        HealthSettings health = health(lb, ctx);
-        List<ClientKey> clients = clients(root.node("auth"), ctx);
+        HealthSettings health = ctx.part(() -> health(lb, ctx), null);
+        List<ClientKey> clients = ctx.part(() -> clients(root.node("auth"), ctx), List.of());
         List<UpstreamConfig> upstreams = endpoints(root, ctx);
+        ctx.failIfErrors();
         ctx.note("model names -> databricks_models (seed A's table: names containing opus / sonnet / haiku -> "
                 + "databricks-claude-opus-4-5 / databricks-claude-sonnet-4-5 / databricks-claude-haiku-4-5, "
                 + "databricks-* unchanged, anything else -> databricks-claude-sonnet-4-5)");
@@ -111,19 +112,11 @@ final class SeedAConfigMapper {
         Set<String> names = new HashSet<>();
         boolean weights = false;
         for (ConfigNode e : nodes) {
-            ignoreUnknown(e, List.of("name", "api_base", "token", "weight"), ctx);
-            String name = e.required("name");
-            if (!names.add(name)) {
-                throw e.error("name", "duplicate endpoint name '" + name + "'");
-            }
-            URI base = UpstreamReader.url(e, "api_base");
-            String token = e.required("token");
-            warnSlashComment(e.pathOf("token"), token, ctx);
             weights |= e.has("weight");
-            int weight = e.integer("weight", 1);
-            upstreams.add(ctx.build(e.path(), Map.of("base_url", "api_base"), () -> new UpstreamConfig(name,
-                    UpstreamKind.DATABRICKS, base, UpstreamAuth.bearer(token), weight, 0, null, null, false, null,
-                    null)));
+            UpstreamConfig upstream = ctx.part(() -> endpoint(e, names, ctx), null);
+            if (upstream != null) {
+                upstreams.add(upstream);
+            }
         }
         ctx.note("endpoints[] -> upstreams[] (kind databricks: {base_url}/anthropic/v1/messages; "
                 + upstreams.size() + " upstream" + (upstreams.size() == 1 ? "" : "s") + ")");
@@ -134,6 +127,22 @@ final class SeedAConfigMapper {
                     + "random strategies use it)");
         }
         return upstreams;
+    }
+
+    /** One {@code endpoints[]} entry; its errors are its own, the other endpoints are still read. */
+    private static UpstreamConfig endpoint(ConfigNode e, Set<String> names, ReadContext ctx) {
+        ignoreUnknown(e, List.of("name", "api_base", "token", "weight"), ctx);
+        String name = e.required("name");
+        if (!names.add(name)) {
+            throw e.error("name", "duplicate endpoint name '" + name + "'");
+        }
+        URI base = ctx.part(() -> UpstreamReader.url(e, "api_base"), null);
+        int weight = e.integer("weight", 1);
+        String token = e.required("token");
+        warnSlashComment(e.pathOf("token"), token, ctx);
+        return ctx.build(e.path(), Map.of("base_url", "api_base"), () -> new UpstreamConfig(name,
+                UpstreamKind.DATABRICKS, base, UpstreamAuth.bearer(token), weight, 0, null, null, false, null,
+                null));
     }
 
     private static void warnSlashComment(String key, String value, ReadContext ctx) {

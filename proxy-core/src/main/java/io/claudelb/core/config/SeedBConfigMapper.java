@@ -34,7 +34,8 @@ final class SeedBConfigMapper {
         for (String key : root.unknownKeys(KEYS)) {
             ctx.note(root.pathOf(key) + ": not a seed B key; ignored (" + KeySuggestions.hint(key, KEYS) + ")");
         }
-        SeedBSettings.Mapped settings = SeedBSettings.map(root.node("settings"), ctx);
+        SeedBSettings.Mapped settings = ctx.part(() -> SeedBSettings.map(root.node("settings"), ctx),
+                SeedBSettings.Mapped.DEFAULTS);
         List<ConfigNode> nodes = root.nodes("providers");
         if (nodes.isEmpty()) {
             throw root.error("providers", "must list at least one provider");
@@ -43,30 +44,39 @@ final class SeedBConfigMapper {
         Map<String, String[]> familyModels = new LinkedHashMap<>();
         Set<String> disabled = new LinkedHashSet<>();
         Set<String> seen = new LinkedHashSet<>();
+        Set<String> broken = new LinkedHashSet<>();
+        int before = ctx.errorCount();
         for (ConfigNode p : nodes) {
-            String name = p.required("name");
-            if (!seen.add(name)) {
-                throw p.error("name", "duplicate provider name '" + name + "'");
-            }
-            for (String key : p.unknownKeys(PROVIDER_KEYS)) {
-                ctx.note(p.pathOf(key) + ": not a seed B provider key; ignored ("
-                        + KeySuggestions.hint(key, PROVIDER_KEYS) + ")");
-            }
-            if (!p.bool("enabled", true)) {
-                disabled.add(name);
-                ctx.note(p.path() + " (" + name + "): enabled: false, left out");
-                continue;
-            }
-            enabled.put(name, provider(p, name, settings, ctx));
-            familyModels.put(name, new String[] {p.string("big_model"), p.string("small_model")});
+            ctx.part(() -> {
+                String name = p.required("name");
+                if (!seen.add(name)) {
+                    throw p.error("name", "duplicate provider name '" + name + "'");
+                }
+                for (String key : p.unknownKeys(PROVIDER_KEYS)) {
+                    ctx.note(p.pathOf(key) + ": not a seed B provider key; ignored ("
+                            + KeySuggestions.hint(key, PROVIDER_KEYS) + ")");
+                }
+                if (!p.bool("enabled", true)) {
+                    disabled.add(name);
+                    ctx.note(p.path() + " (" + name + "): enabled: false, left out");
+                    return null;
+                }
+                // A provider with an error is left out of the routes silently: that error is already reported.
+                broken.add(name);
+                enabled.put(name, provider(p, name, settings, ctx));
+                broken.remove(name);
+                familyModels.put(name, new String[] {p.string("big_model"), p.string("small_model")});
+                return null;
+            }, null);
         }
-        if (enabled.isEmpty()) {
+        if (enabled.isEmpty() && ctx.errorCount() == before) {
             throw root.error("providers", "no provider is enabled (seed B refused to start too)");
         }
         noteProviderKeys(nodes, providersYaml, ctx);
         List<RouteConfig> routes = providersYaml
                 ? familyRoutes(familyModels, ctx)
-                : modelRoutes(root.node("model_routes"), enabled, disabled, ctx);
+                : modelRoutes(root.node("model_routes"), enabled, disabled, broken, ctx);
+        ctx.failIfErrors();
         List<UpstreamConfig> upstreams = List.copyOf(enabled.values());
         ConfigFormat format = providersYaml ? ConfigFormat.SEED_B_PROVIDERS : ConfigFormat.SEED_B;
         return ctx.build("", () -> new GatewayConfig(format, settings.server(), AdminSettings.DEFAULTS,
@@ -81,7 +91,7 @@ final class SeedBConfigMapper {
             throw p.error("type", "is required (anthropic or openai)");
         }
         UpstreamKind kind = p.choice("type", KINDS, UpstreamKind.ANTHROPIC);
-        URI base = UpstreamReader.url(p, "base_url");
+        URI base = ctx.part(() -> UpstreamReader.url(p, "base_url"), null);
         String authType = p.required("auth_type").toLowerCase(Locale.ROOT);
         String authValue = p.required("auth_value");
         UpstreamAuth auth;
@@ -123,7 +133,7 @@ final class SeedBConfigMapper {
     }
 
     private static List<RouteConfig> modelRoutes(ConfigNode mr, Map<String, UpstreamConfig> enabled,
-                                                 Set<String> disabled, ReadContext ctx) {
+                                                 Set<String> disabled, Set<String> broken, ReadContext ctx) {
         List<String> ordered = new ArrayList<>();
         mr.keys().stream().filter(k -> k.indexOf('*') < 0).forEach(ordered::add);
         mr.keys().stream().filter(k -> k.indexOf('*') >= 0).forEach(ordered::add);
@@ -131,7 +141,7 @@ final class SeedBConfigMapper {
         for (String pattern : ordered) {
             List<TargetConfig> targets = new ArrayList<>();
             for (ConfigNode t : mr.nodes(pattern)) {
-                TargetConfig target = target(t, enabled, disabled, ctx);
+                TargetConfig target = ctx.part(() -> target(t, enabled, disabled, broken, ctx), null);
                 if (target != null) {
                     targets.add(target);
                 }
@@ -156,7 +166,7 @@ final class SeedBConfigMapper {
     }
 
     private static TargetConfig target(ConfigNode t, Map<String, UpstreamConfig> enabled, Set<String> disabled,
-                                       ReadContext ctx) {
+                                       Set<String> broken, ReadContext ctx) {
         for (String key : t.unknownKeys(TARGET_KEYS)) {
             ctx.note(t.pathOf(key) + ": not a seed B route key; ignored (" + KeySuggestions.hint(key, TARGET_KEYS)
                     + ")");
@@ -164,6 +174,9 @@ final class SeedBConfigMapper {
         String provider = t.required("provider");
         if (!t.bool("enabled", true)) {
             ctx.note(t.path() + ": enabled: false, target left out");
+            return null;
+        }
+        if (broken.contains(provider)) {
             return null;
         }
         if (!enabled.containsKey(provider)) {

@@ -20,6 +20,10 @@ final class SeedBSettings {
     /** The records the settings produce; timeouts and pool apply to every provider. */
     record Mapped(ServerSettings server, List<ClientKey> clients, BalancingSettings balancing, HealthSettings health,
                   LoggingSettings logging, TimeoutSettings timeouts, PoolSettings pool, DedupSettings dedup) {
+        /** Stands in for a {@code settings:} section that had an error, so the providers are still checked. */
+        static final Mapped DEFAULTS = new Mapped(ServerSettings.DEFAULTS, List.of(), BalancingSettings.DEFAULTS,
+                HealthSettings.DEFAULTS, LoggingSettings.DEFAULTS, TimeoutSettings.DEFAULTS, PoolSettings.DEFAULTS,
+                DedupSettings.DEFAULTS);
     }
 
     static final String DEFAULT_HOST = "127.0.0.1";

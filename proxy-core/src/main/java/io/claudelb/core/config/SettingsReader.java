@@ -124,13 +124,18 @@ final class SettingsReader {
         List<ClientKey> clients = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         for (ConfigNode c : nodes) {
-            c.allowOnly(List.of("name", "key", "limits"));
-            String name = c.required("name");
-            if (!names.add(name)) {
-                throw c.error("name", "duplicate client name '" + name + "'");
+            ClientKey client = ctx.part(() -> {
+                c.allowOnly(List.of("name", "key", "limits"));
+                String name = c.required("name");
+                if (!names.add(name)) {
+                    throw c.error("name", "duplicate client name '" + name + "'");
+                }
+                Secret key = c.secret("key");
+                return ctx.build(c.path(), () -> new ClientKey(name, key));
+            }, null);
+            if (client != null) {
+                clients.add(client);
             }
-            Secret key = c.secret("key");
-            clients.add(ctx.build(c.path(), () -> new ClientKey(name, key)));
         }
         return clients;
     }
@@ -267,10 +272,12 @@ final class SettingsReader {
         LoggingSettings d = LoggingSettings.DEFAULTS;
         String level = d.level();
         if (n.has("level")) {
-            level = n.required("level").toLowerCase(Locale.ROOT);
-            if (!LOG_LEVELS.contains(level)) {
-                throw n.error("level", "unknown level '" + n.string("level") + "'; expected one of "
-                        + String.join(", ", LOG_LEVELS));
+            String named = n.required("level").toLowerCase(Locale.ROOT);
+            if (LOG_LEVELS.contains(named)) {
+                level = named;
+            } else {
+                ctx.report(n.error("level", "unknown level '" + n.string("level") + "'; expected one of "
+                        + String.join(", ", LOG_LEVELS)));
             }
         }
         String file = n.string("json_file");

@@ -18,6 +18,8 @@ import java.util.Set;
  * that the chosen auth type does not use are an error, and so is {@code openai} on another kind, {@code tls} on an
  * http:// upstream or {@code count_tokens: true} on an {@code openai} upstream, so a misplaced setting is caught at
  * startup instead of being silently ignored; a {@code tls.ca_file} must be a readable PEM file of certificates.
+ * The URL and each sub-mapping are read as separate {@linkplain ReadContext#part parts}, so a missing
+ * {@code base_url} does not hide a missing token.
  */
 final class UpstreamReader {
     static final List<String> KEYS = List.of("name", "kind", "base_url", "weight", "priority", "enabled", "auth",
@@ -43,25 +45,25 @@ final class UpstreamReader {
         n.allowOnly(KEYS);
         String name = n.required("name");
         UpstreamKind kind = n.choice("kind", UpstreamKind.values(), UpstreamKind.ANTHROPIC);
-        URI baseUrl = url(n, "base_url");
-        UpstreamAuth auth = auth(n.node("auth"), baseUrl, ctx);
+        URI baseUrl = ctx.part(() -> url(n, "base_url"), null);
+        UpstreamAuth auth = ctx.part(() -> auth(n.node("auth"), baseUrl, ctx), UpstreamAuth.none());
         int weight = n.integer("weight", 1);
         int priority = n.integer("priority", 0);
-        PoolSettings pool = pool(n.node("pool"), PoolSettings.DEFAULTS, ctx);
-        TimeoutSettings timeouts = timeouts(n.node("timeouts"), ctx);
+        PoolSettings pool = ctx.part(() -> pool(n.node("pool"), PoolSettings.DEFAULTS, ctx), null);
+        TimeoutSettings timeouts = ctx.part(() -> timeouts(n.node("timeouts"), ctx), null);
         boolean countTokens = n.bool("count_tokens", kind == UpstreamKind.ANTHROPIC);
         if (countTokens && kind == UpstreamKind.OPENAI) {
-            throw n.error("count_tokens", "an openai upstream has no token counting endpoint; leave it false "
-                    + "(claude-lb answers count_tokens with an estimate)");
+            ctx.report(n.error("count_tokens", "an openai upstream has no token counting endpoint; leave it false "
+                    + "(claude-lb answers count_tokens with an estimate)"));
         }
-        BetaFilter betas = betas(n.node("betas"));
-        OutboundProxy proxy = OutboundProxies.read(n, "proxy");
+        BetaFilter betas = ctx.part(() -> betas(n.node("betas")), null);
+        OutboundProxy proxy = ctx.part(() -> OutboundProxies.read(n, "proxy"), null);
         if (n.has("openai") && kind != UpstreamKind.OPENAI) {
-            throw n.error("openai", "is only used by kind openai, this upstream is kind " + kind.configName());
+            ctx.report(n.error("openai", "is only used by kind openai, this upstream is kind " + kind.configName()));
         }
-        OpenAiSettings openai = openai(n.node("openai"), ctx);
+        OpenAiSettings openai = ctx.part(() -> openai(n.node("openai"), ctx), null);
         ConfigNode tlsNode = n.node("tls");
-        TlsSettings tls = n.has("tls") ? tls(tlsNode) : TlsSettings.DEFAULTS;
+        TlsSettings tls = n.has("tls") ? ctx.part(() -> tls(tlsNode), TlsSettings.DEFAULTS) : TlsSettings.DEFAULTS;
         UpstreamConfig upstream = ctx.build(n.path(), () -> new UpstreamConfig(name, kind, baseUrl, auth, weight,
                 priority, pool, timeouts, countTokens, betas, proxy, openai, tls));
         // After the record has refused tls on an http:// URL: that mistake is reported before any file problem.
@@ -115,7 +117,10 @@ final class UpstreamReader {
             throw a.error("type", "is required (api_key, bearer, passthrough, databricks_oauth, oauth_refresh, "
                     + "none)");
         }
-        AuthType type = a.choice("type", AuthType.values(), AuthType.NONE);
+        AuthType type = a.choice("type", AuthType.values(), null);
+        if (type == null) {
+            return UpstreamAuth.none(); // the unknown type is reported; which other keys it needs is unknown
+        }
         for (String key : AUTH_KEYS) {
             if (!key.equals("type") && a.has(key) && !AUTH_FIELDS.get(type).contains(key)) {
                 throw a.error(key, "is not used by auth type " + type.configName());
@@ -139,6 +144,9 @@ final class UpstreamReader {
     }
 
     private static boolean isHttpUrl(URI uri) {
+        if (uri == null) {
+            return false;
+        }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
     }

@@ -35,7 +35,7 @@ class ConfigErrorsTest {
                 "did you mean 'base_url'?");
         assertError("upstreams: [ { name: a, base_url: 'http://h:1', pool: { max_conections: 1 } } ]",
                 "upstreams[0].pool.max_conections", "did you mean 'max_connections'?");
-        assertError("upstreams: [ { name: a, base_url: 'http://h:1', auth: { type: bearer, tokn: x } } ]",
+        assertError("upstreams: [ { name: a, base_url: 'http://h:1', auth: { type: bearer, token: t, tokn: x } } ]",
                 "upstreams[0].auth.tokn", "did you mean 'token'?");
         assertError(ONE + "routes: [ { match: '*', targets: [ { upstream: a, modle: x } ] } ]",
                 "routes[0].targets[0].modle", "did you mean 'model'?");

@@ -9,11 +9,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code --config}, {@code --host}, {@code --port}: shared by {@code serve} and the default command. The config
  * path is {@code --config}, else {@code $CONFIG_PATH} (seed A's variable), else {@code config/claude-lb.yaml} in the
- * working directory, else the one beside the installed launcher ({@code $CLAUDE_LB_HOME}).
+ * working directory, else the one beside the launcher ({@code $CLAUDE_LB_HOME/config}, the unpacked .tar.gz), else
+ * the .deb's {@code /etc/claude-lb/claude-lb.yaml}.
  */
 final class ConfigOptions {
+    private static final Path INSTALLED = Path.of("/etc/claude-lb/claude-lb.yaml");
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Config file (default: $CONFIG_PATH, "
-            + "else config/claude-lb.yaml here or in $CLAUDE_LB_HOME).")
+            + "else config/claude-lb.yaml here or in $CLAUDE_LB_HOME, else /etc/claude-lb/claude-lb.yaml).")
     Path config;
 
     @Option(names = "--host", paramLabel = "H", description = "Listen address (overrides server.listen).")
@@ -34,11 +37,14 @@ final class ConfigOptions {
             return Path.of(env);
         }
         Path local = Path.of("config", "claude-lb.yaml");
+        if (Files.exists(local)) {
+            return local;
+        }
         String home = System.getenv("CLAUDE_LB_HOME");
-        if (!Files.exists(local) && home != null && !home.isBlank()) {
+        if (home != null && !home.isBlank() && Files.exists(Path.of(home, "config", "claude-lb.yaml"))) {
             return Path.of(home, "config", "claude-lb.yaml");
         }
-        return local;
+        return Files.exists(INSTALLED) ? INSTALLED : local;
     }
 
     GatewayConfig load() {

@@ -1,7 +1,5 @@
 package io.claudelb.server.cli;
 
-import io.claudelb.core.config.ConfigException;
-import io.claudelb.server.gateway.Gateway;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -15,19 +13,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code serve --watch}: reloads the config when its file changes. Runs on its own daemon thread (never an event
- * loop); waits for writes to settle before reading, and keeps the running config when the new file is invalid.
+ * {@code serve --watch}: reloads the config when its file changes. Watches on its own daemon thread (never an event
+ * loop), waits for writes to settle, then reloads through {@link ConfigReloads} (on the control plane, like SIGHUP
+ * and {@code POST /reload}), which keeps the running config when the new file is invalid.
  */
 final class ConfigWatcher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
     private static final long SETTLE_MILLIS = 300;
 
     private final Path file;
-    private final Gateway gateway;
+    private final ConfigReloads reloads;
 
-    ConfigWatcher(Path file, Gateway gateway) {
+    ConfigWatcher(Path file, ConfigReloads reloads) {
         this.file = file.toAbsolutePath();
-        this.gateway = gateway;
+        this.reloads = reloads;
     }
 
     void start() {
@@ -66,11 +65,7 @@ final class ConfigWatcher implements Runnable {
     }
 
     private void reload() {
-        try {
-            gateway.reloadFromSource();
-            log.info("config reloaded from {}", file);
-        } catch (ConfigException e) {
-            log.error("config reload refused, keeping the running config: {}", e.getMessage());
-        }
+        // Wait for the outcome, so that the next burst of events is read after this reload, not queued behind it.
+        reloads.reload("file changed").join();
     }
 }

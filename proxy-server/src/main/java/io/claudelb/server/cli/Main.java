@@ -9,8 +9,8 @@ import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code claude-lb [serve] [--config FILE] [--host H] [--port P] | demo | mock | check-config FILE | usage}. A config error
- * prints one line naming the key and exits 2, without a stack trace.
+ * {@code claude-lb [serve] [--config FILE] [--host H] [--port P] | demo | mock | check-config FILE | usage}. A
+ * config file with errors prints one line per error, each naming its key, and exits 2, without a stack trace.
  */
 @Command(name = "claude-lb", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "A gateway for the Anthropic Messages API: balances Claude Code traffic over many upstreams.",
@@ -41,7 +41,9 @@ public final class Main implements Callable<Integer> {
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException ce) {
-                commandLine.getErr().println("claude-lb: config error: " + ce.getMessage());
+                for (ConfigException error : ce.errors()) {
+                    commandLine.getErr().println("claude-lb: config error: " + error.getMessage());
+                }
                 return 2;
             }
             if (e instanceof java.net.SocketException || e instanceof java.io.IOException) {

@@ -1,17 +1,23 @@
 package io.claudelb.server.cli;
 
 import io.claudelb.core.config.GatewayConfig;
+import io.claudelb.core.route.RoutingWarnings;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.ProxyServer;
 import io.claudelb.server.log.LoggingSetup;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code claude-lb serve}: load the config, listen, and run until SIGTERM/SIGINT, then drain gracefully. */
+/**
+ * {@code claude-lb serve}: load the config, listen, and run until SIGTERM or SIGINT, then drain gracefully and exit 0
+ * (what systemd counts as a clean stop). SIGHUP reloads the config file, like {@code POST /reload}.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the gateway (the default command).")
 final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
@@ -29,32 +35,45 @@ final class ServeCommand implements Callable<Integer> {
         GatewayConfig config = options.load();
         return run(config, server -> {
             server.gateway().reloadSource(options::load);
+            ConfigReloads reloads = new ConfigReloads(server.gateway(), options.resolve());
+            ProcessSignals.handle("HUP", () -> reloads.reload("SIGHUP"));
             if (options.watch) {
-                new ConfigWatcher(options.resolve(), server.gateway()).start();
+                new ConfigWatcher(options.resolve(), reloads).start();
             }
         });
     }
 
     static int run(GatewayConfig config) throws InterruptedException {
-        return run(config, server -> { });
+        return run(config, server -> ProcessSignals.handle("HUP",
+                () -> log.warn("SIGHUP ignored: this gateway was not started from a config file")));
     }
 
-    private static int run(GatewayConfig config, java.util.function.Consumer<ProxyServer> started)
-            throws InterruptedException {
+    private static int run(GatewayConfig config, Consumer<ProxyServer> started) throws InterruptedException {
         LoggingSetup.apply(config.logging());
         for (String note : config.notes()) {
             log.info("config: {}", note);
         }
+        RoutingWarnings.of(config).forEach(w -> log.warn("config: {}", w));
         ProxyServer server = ProxyServer.start(config, NanoClock.SYSTEM, Version.get());
         started.accept(server);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("shutting down: draining in-flight requests for up to {} s",
-                    config.server().shutdownGrace().toSeconds());
-            server.stop(config.server().shutdownGrace());
-            stopped.countDown();
-        }, "claude-lb-shutdown"));
-        stopped.await();
+        CountDownLatch stopAsked = new CountDownLatch(1);
+        // Our own SIGTERM/SIGINT handlers: the drain runs here, on the main thread, and the process exits 0. The
+        // hook covers every other way the JVM may go down (System.exit elsewhere, a signal we could not take over);
+        // after a drain it finds the server stopped and returns at once.
+        ProcessSignals.handle("TERM", stopAsked::countDown);
+        ProcessSignals.handle("INT", stopAsked::countDown);
+        AtomicBoolean drained = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> drain(server, config, drained), "claude-lb-shutdown"));
+        stopAsked.await();
+        drain(server, config, drained);
         return 0;
+    }
+
+    private static void drain(ProxyServer server, GatewayConfig config, AtomicBoolean drained) {
+        if (!drained.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("shutting down: draining in-flight requests for up to {} s", config.server().shutdownGrace().toSeconds());
+        server.stop(config.server().shutdownGrace());
     }
 }

@@ -73,6 +73,47 @@ class CliTest {
     }
 
     @Test
+    void checkConfigListsEveryErrorOnItsOwnLineInOneRun() throws IOException {
+        Path file = write("upstreams:\n"
+                + "  - { name: a, base_url: 'ftp://h', weight: many, auth: { type: bearer, token: dapi-secret-a } }\n"
+                + "  - { name: b, base_url: 'http://h:2', auth: { type: bearer, token: '${CLI_TEST_UNSET_1}' } }\n"
+                + "  - { name: c, base_url: '${CLI_TEST_UNSET_2}' }\n"
+                + "balancing: { strategy: fastest }\n"
+                + "servr: {}\n");
+        Run r = run("check-config", file.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip().lines()).allMatch(l -> l.startsWith("claude-lb: config error: ")).containsExactly(
+                "claude-lb: config error: servr: unknown key; did you mean 'server'?",
+                "claude-lb: config error: upstreams[0].weight: expected a whole number, got 'many'",
+                "claude-lb: config error: upstreams[0].base_url: must be an http:// or https:// URL with a host",
+                "claude-lb: config error: upstreams[1].auth.token: is required for auth type bearer (environment "
+                        + "variable CLI_TEST_UNSET_1 is not set)",
+                "claude-lb: config error: upstreams[2].base_url: is empty (environment variable CLI_TEST_UNSET_2 is "
+                        + "not set)",
+                "claude-lb: config error: balancing.strategy: unknown value 'fastest'; expected one of "
+                        + "least_requests, round_robin, random, priority");
+        assertThat(r.err()).doesNotContain("dapi-secret-a");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void checkConfigWarnsAboutRoutesAfterACatchAllAndUnusedUpstreams() throws IOException {
+        Path file = write("upstreams:\n"
+                + "  - { name: a, base_url: 'http://h:1' }\n"
+                + "  - { name: spare, base_url: 'http://h:2' }\n"
+                + "routes:\n"
+                + "  - { match: '*', targets: [ { upstream: a } ] }\n"
+                + "  - { match: 'claude-opus-*', targets: [ { upstream: spare } ] }\n");
+        Run r = run("check-config", file.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.err().strip().lines()).containsExactly(
+                "claude-lb: warning: route 'claude-opus-*' is never used: it comes after the catch-all route '*' "
+                        + "(the first matching route wins)",
+                "claude-lb: warning: upstream 'spare' gets no request: no reachable route has it as a target");
+        assertThat(r.out()).contains("OK: " + file + " is valid, with 2 warnings.");
+    }
+
+    @Test
     void checkConfigOfAMissingFileExitsTwo() {
         Run r = run("check-config", dir.resolve("nope.yaml").toString());
         assertThat(r.code()).isEqualTo(2);

@@ -1,0 +1,88 @@
+package io.claudelb.server.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.claudelb.server.mock.MockBehaviour;
+import io.claudelb.server.mock.MockOptions;
+import io.claudelb.server.mock.MockUpstream;
+import io.claudelb.server.support.Await;
+import io.claudelb.server.support.RawHttpClient;
+import io.claudelb.server.support.RawHttpClient.Response;
+import io.claudelb.server.support.Sse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/claude-lb as a real process against the mock: SIGHUP reloads the edited file (and an invalid one changes
+ * nothing, logged one line per error), SIGTERM lets a running stream finish and the process exits 0.
+ */
+class SignalsIT {
+    @TempDir
+    Path dir;
+    private MockUpstream mock;
+    private GatewayProcess gateway;
+
+    @BeforeEach
+    void startMock() {
+        // 20 text deltas 50 ms apart: a stream of about a second, still running when SIGTERM comes.
+        mock = MockUpstream.start(MockOptions.defaults().withName("mock").withIoThreads(1)
+                .withBehaviour(MockBehaviour.defaults().withPace(Duration.ofMillis(50)).withTextEvents(20)));
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (gateway != null) {
+            gateway.close();
+        }
+        mock.close();
+    }
+
+    private String config(String... upstreams) {
+        return GatewayProcess.mockConfig(mock, "", upstreams);
+    }
+
+    private String providers() {
+        return RawHttpClient.exchange(gateway.port(), RawHttpClient.get("/providers")).bodyText();
+    }
+
+    @Test
+    void sighupReloadsTheFileAndSigtermDrainsThenExitsZero() throws Exception {
+        Path file = dir.resolve("claude-lb.yaml");
+        Files.writeString(file, config("first"), StandardCharsets.UTF_8);
+        ProcessBuilder launcher = new ProcessBuilder(Path.of(System.getProperty("claude-lb.root"), "bin", "claude-lb")
+                .toString(), "serve", "--config", file.toString()).directory(dir.toFile());
+        launcher.environment().put("JAVA_OPTS", "-Dio.netty.leakDetection.level=paranoid");
+        gateway = GatewayProcess.start(launcher, dir.resolve("gateway.log"));
+        assertThat(providers()).contains("\"first\"").doesNotContain("\"second\"");
+
+        Files.writeString(file, config("first", "second"), StandardCharsets.UTF_8);
+        gateway.signal("HUP");
+        Await.until("SIGHUP reloads the file", () -> providers().contains("\"second\""), Duration.ofSeconds(20));
+        assertThat(gateway.output()).contains("config reloaded from " + file + " (SIGHUP): 2 upstream(s)");
+
+        Files.writeString(file, "upstreams:\n  - { name: first, base_url: 'ftp://nowhere' }\n  - { base_url: x }\n",
+                StandardCharsets.UTF_8);
+        gateway.signal("HUP");
+        Await.until("the invalid file is refused", () -> gateway.output().contains("upstreams[1].name"),
+                Duration.ofSeconds(20));
+        assertThat(gateway.output().lines().filter(l -> l.contains("config reload (SIGHUP) refused")))
+                .hasSize(2).anyMatch(l -> l.endsWith("upstreams[0].base_url: must be an http:// or https:// URL with"
+                        + " a host"))
+                .anyMatch(l -> l.endsWith("upstreams[1].name: is required"));
+        assertThat(gateway.isAlive()).as("SIGHUP no longer stops the gateway").isTrue();
+        assertThat(providers()).as("the running config stays").contains("\"first\"", "\"second\"");
+
+        Response stream = gateway.streamWhileSignalled("TERM");
+        assertThat(stream.complete).isTrue();
+        assertThat(Sse.names(stream.bodyText())).last().isEqualTo("message_stop");
+        assertThat(gateway.awaitExit(Duration.ofSeconds(30))).as("exit code after SIGTERM").isZero();
+        assertThat(gateway.output()).contains("shutting down: draining", "claude-lb stopped")
+                .doesNotContain("LEAK:", "Exception");
+    }
+}
