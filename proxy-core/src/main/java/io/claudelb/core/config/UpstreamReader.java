@@ -88,8 +88,9 @@ final class UpstreamReader {
         TimeoutSettings timeouts = timeouts(n.node("timeouts"), ctx);
         boolean countTokens = n.bool("count_tokens", kind == UpstreamKind.ANTHROPIC || kind == UpstreamKind.VERTEX);
         if (countTokens && (kind == UpstreamKind.OPENAI || kind == UpstreamKind.BEDROCK)) {
-            throw n.error("count_tokens", "claude-lb relays no token counting to a " + kind.configName()
-                    + " upstream; leave it false (claude-lb answers count_tokens with an estimate)");
+            throw n.error("count_tokens", "claude-lb has no token counting endpoint to relay to on a "
+                    + kind.configName() + " upstream; leave it false (claude-lb answers count_tokens with an "
+                    + "estimate)");
         }
         BetaFilter betas = betas(n.node("betas"));
         OutboundProxy proxy = OutboundProxies.read(n, "proxy");
