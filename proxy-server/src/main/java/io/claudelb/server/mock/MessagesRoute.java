@@ -42,7 +42,8 @@ final class MessagesRoute implements MockRoute {
         exchange.later(behaviour.timeToFirstByte(), () -> answer(exchange, behaviour, facts));
     }
 
-    private static void answer(MockExchange exchange, MockBehaviour behaviour, RequestFacts facts) {
+    /** Answers as the Messages API does (also for Vertex's paths, whose answers are the same bytes). */
+    static void answer(MockExchange exchange, MockBehaviour behaviour, RequestFacts facts) {
         if (exchange.failBeforeHead(behaviour, facts.stream())) {
             return;
         }
