@@ -4,7 +4,9 @@ import io.claudelb.core.config.ConfigException;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.config.ServerSettings;
 import io.claudelb.core.time.NanoClock;
+import io.claudelb.server.auth.CredentialThread;
 import io.claudelb.server.backend.BackendConnector;
+import io.claudelb.server.databricks.DatabricksDiscovery;
 import io.claudelb.server.backend.BackendPools;
 import io.claudelb.server.exchange.ExchangeServices;
 import io.claudelb.server.gateway.Gateway;
@@ -48,6 +50,7 @@ public final class ProxyServer implements AutoCloseable {
     private final BackendPools pools;
     private final Channel serverChannel;
     private final Transport transport;
+    private final DatabricksDiscovery discovery;
     private volatile boolean stopped;
 
     private ProxyServer(GatewayConfig config, NanoClock clock, String version) throws InterruptedException {
@@ -59,8 +62,12 @@ public final class ProxyServer implements AutoCloseable {
         this.pools = new BackendPools(new BackendConnector(transport, WATER_MARK), clock);
         ExchangeObservers observers = new ExchangeObservers();
         observers.add(new AccessLog(config.logging().accessLog()));
-        this.gateway = new Gateway(config, clock, System::currentTimeMillis,
-                new ExchangeServices(pools, clock, System::currentTimeMillis, observers));
+        ExchangeServices services = new ExchangeServices(pools, clock, System::currentTimeMillis, observers);
+        this.gateway = new Gateway(config, clock, System::currentTimeMillis, services);
+        this.discovery = new DatabricksDiscovery(gateway.discovered(), pools, services.tokens(), group,
+                CredentialThread.shared());
+        discovery.apply(config);
+        gateway.onReload(discovery::apply);
         LocalEndpoints local = new LocalEndpoints(gateway, version);
         RequestGuard guard = new RequestGuard(gateway, local);
         ServerBootstrap b = new ServerBootstrap()
@@ -75,6 +82,7 @@ public final class ProxyServer implements AutoCloseable {
         try {
             this.serverChannel = b.bind(settings.host(), settings.port()).sync().channel();
         } catch (Exception e) {
+            discovery.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
@@ -177,6 +185,7 @@ public final class ProxyServer implements AutoCloseable {
                     clients.size());
             clients.close().awaitUninterruptibly();
         }
+        discovery.close();
         pools.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         gateway.controlPlane().close();

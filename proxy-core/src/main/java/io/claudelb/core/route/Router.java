@@ -108,6 +108,11 @@ public final class Router {
         };
     }
 
+    /** What the upstreams serve, as discovered (the set this router routes by). */
+    public ServedModels served() {
+        return served;
+    }
+
     /** Route patterns in order (for /v1/models, check-config, stats). */
     public List<RouteConfig> routes() {
         return routes.stream().map(CompiledRoute::config).toList();

@@ -4,6 +4,7 @@ import io.claudelb.core.balance.DefaultBalancer;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.health.FailureClassifier;
 import io.claudelb.core.balance.BalancerState;
+import io.claudelb.core.route.DiscoveredModels;
 import io.claudelb.core.route.Router;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.exchange.ExchangeServices;
@@ -20,6 +21,9 @@ public final class Gateway {
     private final BalancerState health;
     private final ExchangeServices exchangeServices;
     private final ControlPlane controlPlane = new ControlPlane();
+    private final DiscoveredModels discovered = new DiscoveredModels();
+    private final java.util.List<java.util.function.Consumer<GatewayConfig>> reloadListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile ConfigSnapshot snapshot;
     private volatile Supplier<GatewayConfig> reloadSource;
 
@@ -33,7 +37,7 @@ public final class Gateway {
 
     private ConfigSnapshot build(GatewayConfig config) {
         health.reconcile(config);
-        return new ConfigSnapshot(config, new Router(config),
+        return new ConfigSnapshot(config, new Router(config, discovered),
                 DefaultBalancer.create(config, health),
                 new FailureClassifier(config.health()));
     }
@@ -49,6 +53,20 @@ public final class Gateway {
      */
     public synchronized void reload(GatewayConfig config) {
         this.snapshot = build(config);
+        reloadListeners.forEach(l -> l.accept(config));
+    }
+
+    /** Told about every config swapped in by {@link #reload} (the Databricks endpoint discovery follows it). */
+    public void onReload(java.util.function.Consumer<GatewayConfig> listener) {
+        reloadListeners.add(listener);
+    }
+
+    /**
+     * What each Databricks workspace serves, as its discovery last listed it; shared by every snapshot's router, so
+     * a new listing changes routing without a reload.
+     */
+    public DiscoveredModels discovered() {
+        return discovered;
     }
 
     /** Where {@link #reloadFromSource()} reads the config (the file the server was started with). */

@@ -28,6 +28,7 @@ public final class MockCloud {
     private volatile Duration googleTokenLifetime = Duration.ofHours(1);
     private final List<String> servingEndpoints = new CopyOnWriteArrayList<>();
     private final AtomicInteger endpointListings = new AtomicInteger();
+    private volatile String lastListingAuthorization;
 
     MockCloud() {
     }
@@ -119,8 +120,14 @@ public final class MockCloud {
         return List.copyOf(servingEndpoints);
     }
 
-    void listed() {
+    void listed(String authorization) {
+        lastListingAuthorization = authorization;
         endpointListings.incrementAndGet();
+    }
+
+    /** The {@code Authorization} of the last listing (which credential the proxy listed with), or null. */
+    public String lastListingAuthorization() {
+        return lastListingAuthorization;
     }
 
     /** Serving-endpoint listings answered so far. */

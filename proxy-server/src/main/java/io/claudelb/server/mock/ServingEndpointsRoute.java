@@ -11,9 +11,17 @@ import io.netty.handler.codec.http.HttpMethod;
  * issued token, like the model endpoints (401 otherwise).
  */
 final class ServingEndpointsRoute implements MockRoute {
+    private static final String PATH = "/api/2.0/serving-endpoints";
+
     @Override
     public boolean matches(HttpMethod method, String path) {
-        return HttpMethod.GET.equals(method) && path.endsWith("/api/2.0/serving-endpoints");
+        return HttpMethod.GET.equals(method) && path.endsWith(PATH);
+    }
+
+    /** Whether a request URI is a listing (not recorded, see {@link MockConnectionHandler}). */
+    static boolean isListing(String uri) {
+        int q = uri.indexOf('?');
+        return (q < 0 ? uri : uri.substring(0, q)).endsWith(PATH);
     }
 
     @Override
@@ -28,7 +36,7 @@ final class ServingEndpointsRoute implements MockRoute {
             })), null);
             return;
         }
-        state.cloud().listed();
+        state.cloud().listed(request.headers().get(io.netty.handler.codec.http.HttpHeaderNames.AUTHORIZATION));
         byte[] body = JsonBytes.write(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("endpoints");
