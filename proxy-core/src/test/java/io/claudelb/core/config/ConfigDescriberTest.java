@@ -19,7 +19,7 @@ class ConfigDescriberTest {
                 "Listen: 127.0.0.1:8000 (this machine only)",
                 "Client keys: alice; exempt paths /health",
                 "Admin key: set",
-                "Upstreams (6):",
+                "Upstreams (8):",
                 "  ws-east: databricks https://adb-1111111111111111.11.azuredatabricks.net/serving-endpoints",
                 "    auth bearer, weight 1, priority 0, pool max 256 per event loop (acquire 10s), timeouts connect 10s "
                         + "/ first byte 10m / idle 5m",
