@@ -69,17 +69,7 @@ public class BedrockTranslateBenchmark extends CodecBenchmark {
     @Benchmark
     public int stream() {
         BedrockStreamTranslator translator = new BedrockStreamTranslator(ALLOC);
-        int produced = 0;
-        int end = stream.writerIndex();
-        for (int at = stream.readerIndex(); at < end; at += chunkBytes) {
-            ByteBuf out = translator.onChunk(stream.slice(at, Math.min(chunkBytes, end - at)));
-            produced += out.readableBytes();
-            out.release();
-        }
-        ByteBuf tail = translator.onEnd();
-        produced += tail.readableBytes();
-        tail.release();
-        return produced;
+        return translate(stream, chunkBytes, translator::onChunk, translator::onEnd);
     }
 
     @Benchmark

@@ -251,22 +251,7 @@ public final class BedrockStreamTranslator {
 
     /** The top-level {@code type} of an event's JSON (Anthropic puts it first), or null. */
     static String typeOf(byte[] json) {
-        try (JsonParser parser = JsonParsers.over(json, 0, json.length)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if ("type".equals(name) && value == JsonToken.VALUE_STRING) {
-                    return parser.getText();
-                }
-                parser.skipChildren();
-            }
-            return null;
-        } catch (IOException e) {
-            return null;
-        }
+        return JsonParsers.topLevelText(json, json.length, "type");
     }
 
     private static InvocationMetrics metricsOf(byte[] json) {

@@ -1,12 +1,9 @@
 package io.claudelb.codec.sse;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.claudelb.codec.error.ErrorBodyReader;
 import io.claudelb.codec.error.ErrorInfo;
 import io.claudelb.codec.json.JsonParsers;
 import io.netty.buffer.ByteBuf;
-import java.io.IOException;
 
 /**
  * Decides, for a streaming response held back before its first byte reaches the client, whether to forward it
@@ -134,24 +131,6 @@ public final class StreamPeek {
 
     /** The top-level {@code type} of an event's JSON data, or null. */
     private static String typeOf(byte[] data, int length) {
-        if (data == null) {
-            return null;
-        }
-        try (JsonParser parser = JsonParsers.over(data, 0, length)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if ("type".equals(name) && value == JsonToken.VALUE_STRING) {
-                    return parser.getText();
-                }
-                parser.skipChildren();
-            }
-            return null;
-        } catch (IOException e) {
-            return null;
-        }
+        return JsonParsers.topLevelText(data, length, "type");
     }
 }

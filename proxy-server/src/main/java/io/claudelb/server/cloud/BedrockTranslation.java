@@ -4,6 +4,7 @@ import io.claudelb.codec.cloud.BedrockErrors;
 import io.claudelb.codec.cloud.BedrockStreamException;
 import io.claudelb.codec.cloud.BedrockStreamTranslator;
 import io.claudelb.codec.cloud.InvocationMetrics;
+import io.claudelb.codec.http.HeaderRules;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -15,10 +16,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -71,14 +69,7 @@ public final class BedrockTranslation {
         boolean eventStream = type != null && AsciiString.regionMatches(type, true, 0, BedrockRequests.EVENT_STREAM,
                 0, BedrockRequests.EVENT_STREAM.length());
         String requestId = headers.get(REQUEST_ID);
-        List<String> drop = new ArrayList<>();
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
-            CharSequence name = it.next().getKey();
-            if (!kept(name)) {
-                drop.add(name.toString());
-            }
-        }
-        drop.forEach(headers::remove);
+        HeaderRules.retainOnly(headers, KEPT, List.of(BEDROCK_PREFIX));
         if (requestId != null) {
             headers.set("request-id", requestId);
         }
@@ -89,18 +80,6 @@ public final class BedrockTranslation {
         } else {
             headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         }
-    }
-
-    private static boolean kept(CharSequence name) {
-        if (AsciiString.regionMatches(name, true, 0, BEDROCK_PREFIX, 0, BEDROCK_PREFIX.length())) {
-            return true;
-        }
-        for (AsciiString keep : KEPT) {
-            if (keep.contentEqualsIgnoreCase(name)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** One piece of a stream, translated; takes {@code content}, returns what to relay (the caller owns it). */
