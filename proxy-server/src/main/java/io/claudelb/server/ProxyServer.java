@@ -4,7 +4,9 @@ import io.claudelb.core.config.ConfigException;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.config.ServerSettings;
 import io.claudelb.core.time.NanoClock;
+import io.claudelb.server.auth.CredentialThread;
 import io.claudelb.server.backend.BackendConnector;
+import io.claudelb.server.databricks.DatabricksDiscovery;
 import io.claudelb.server.backend.BackendPools;
 import io.claudelb.server.gateway.ExchangeServices;
 import io.claudelb.server.coalesce.Coalescing;
@@ -59,6 +61,7 @@ public final class ProxyServer implements AutoCloseable {
     private final Channel serverChannel;
     private final Transport transport;
     private final UsageStore usage;
+    private final DatabricksDiscovery discovery;
     private volatile boolean stopped;
 
     private ProxyServer(GatewayConfig config, NanoClock clock, String version) throws InterruptedException {
@@ -70,11 +73,15 @@ public final class ProxyServer implements AutoCloseable {
         this.pools = new BackendPools(new BackendConnector(transport, WATER_MARK), clock);
         ExchangeObservers observers = new ExchangeObservers();
         observers.add(new AccessLog(config.logging().accessLog()));
-        this.gateway = new Gateway(config, clock, System::currentTimeMillis,
-                new ExchangeServices(pools, clock, System::currentTimeMillis, observers));
+        ExchangeServices services = new ExchangeServices(pools, clock, System::currentTimeMillis, observers);
+        this.gateway = new Gateway(config, clock, System::currentTimeMillis, services);
         this.usage = startUsage(config, gateway);
         observers.add(new UsageObserver(() -> gateway.snapshot().config().prices(), usage, gateway.admissions()));
-        Coalescing coalescing = new Coalescing(new CoalescingRegistry(config.dedup(), clock), gateway.exchangeServices());
+        this.discovery = new DatabricksDiscovery(gateway.discovered(), pools, services.tokens(), group,
+                CredentialThread.shared());
+        discovery.apply(config);
+        gateway.onReload(discovery::apply);
+        Coalescing coalescing = new Coalescing(new CoalescingRegistry(config.dedup(), clock), services);
         LocalEndpoints local = new LocalEndpoints(gateway, version, usage, coalescing.stats());
         RequestGuard guard = new RequestGuard(gateway, local);
         ServerBootstrap b = new ServerBootstrap()
@@ -89,6 +96,7 @@ public final class ProxyServer implements AutoCloseable {
         try {
             this.serverChannel = b.bind(settings.host(), settings.port()).sync().channel();
         } catch (Exception e) {
+            discovery.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             usage.close(Duration.ZERO);
             throw e;
@@ -220,6 +228,7 @@ public final class ProxyServer implements AutoCloseable {
             clients.newCloseFuture().awaitUninterruptibly(CUT_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
             clients.close().awaitUninterruptibly();
         }
+        discovery.close();
         pools.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         // Every exchange has ended and told its observers: what is queued now is everything to write.

@@ -57,17 +57,7 @@ public class OpenAiTranslateBenchmark extends CodecBenchmark {
     public int stream() {
         OpenAiStreamTranslator translator = new OpenAiStreamTranslator(ALLOC, ClaudeCodeRequest.CLIENT_MODEL,
                 "msg_bench", 12_000);
-        int produced = 0;
-        int end = stream.writerIndex();
-        for (int at = stream.readerIndex(); at < end; at += chunkBytes) {
-            ByteBuf out = translator.onChunk(stream.slice(at, Math.min(chunkBytes, end - at)));
-            produced += out.readableBytes();
-            out.release();
-        }
-        ByteBuf tail = translator.onEnd();
-        produced += tail.readableBytes();
-        tail.release();
-        return produced;
+        return translate(stream, chunkBytes, translator::onChunk, translator::onEnd);
     }
 
     @Benchmark

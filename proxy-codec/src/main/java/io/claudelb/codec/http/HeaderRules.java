@@ -92,4 +92,37 @@ public final class HeaderRules {
         }
         return value.isEmpty() ? null : value;
     }
+
+    /**
+     * Removes every header except those named in {@code names} (case-insensitive) or starting with one of
+     * {@code prefixes}: the allow-list of an upstream whose other response headers are about the operator's account
+     * (the OpenAI and Bedrock translations).
+     */
+    public static void retainOnly(HttpHeaders headers, java.util.List<AsciiString> names,
+                                  java.util.List<AsciiString> prefixes) {
+        java.util.List<String> drop = new java.util.ArrayList<>();
+        for (java.util.Iterator<java.util.Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+                it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            if (!listed(name, names, prefixes)) {
+                drop.add(name.toString());
+            }
+        }
+        drop.forEach(headers::remove);
+    }
+
+    private static boolean listed(CharSequence name, java.util.List<AsciiString> names,
+                                  java.util.List<AsciiString> prefixes) {
+        for (AsciiString prefix : prefixes) {
+            if (AsciiString.regionMatches(name, true, 0, prefix, 0, prefix.length())) {
+                return true;
+            }
+        }
+        for (AsciiString keep : names) {
+            if (keep.contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -45,6 +45,32 @@ public final class JsonParsers {
         return FACTORY.createParser(Objects.requireNonNull(data, "data"), offset, length);
     }
 
+    /**
+     * The string value of a top-level member of the JSON object in {@code data[0, length)} (an SSE event's
+     * {@code type}), or null when there is none, it is not a string, or the bytes are not such an object.
+     */
+    public static String topLevelText(byte[] data, int length, String member) {
+        if (data == null) {
+            return null;
+        }
+        try (JsonParser parser = over(data, 0, length)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                com.fasterxml.jackson.core.JsonToken value = parser.nextToken();
+                if (member.equals(name) && value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                    return parser.getText();
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** A parser over already-decoded text (a header value, a string inside JSON). */
     public static JsonParser over(String json) throws IOException {
         return FACTORY.createParser(Objects.requireNonNull(json, "json"));

@@ -42,9 +42,11 @@ public final class ConfigDescriber {
                 + (b.affinity() == AffinityMode.NONE ? "" : " (idle ttl " + Durations.format(b.affinityTtl())
                 + ", at most " + b.affinityMaxEntries() + " bindings)"));
         if (c.upstreams().stream().anyMatch(u -> u.kind() == UpstreamKind.DATABRICKS)) {
-            line(out, "Databricks model mapping: " + c.databricksModels().rules().stream()
+            line(out, "Databricks model mapping: databricks-* unchanged; a Claude name -> databricks-claude-<family>-"
+                    + "<version> (date dropped), or the newest of the family a discovering workspace serves; names "
+                    + "without family and version: " + c.databricksModels().rules().stream()
                     .map(r -> "contains '" + r.contains() + "' -> " + r.model()).collect(Collectors.joining(", "))
-                    + "; databricks-* unchanged; otherwise " + c.databricksModels().fallback());
+                    + "; otherwise " + c.databricksModels().fallback());
         }
         health(out, c.health());
         RetrySettings r = c.retry();
@@ -83,11 +85,50 @@ public final class ConfigDescriber {
                         : "-> " + o.reasoningParam()) + ", user " + (o.userMaxLength() == 0 ? "never sent"
                         : "up to " + o.userMaxLength() + " chars"));
             }
+            String cloud = cloud(u);
+            if (cloud != null) {
+                line(out, INDENT + INDENT + cloud);
+            }
             if (u.tls().hasCaFile()) {
                 line(out, INDENT + INDENT + "tls: trusts only the CAs in " + u.tls().caFile()
                         + " (not the JVM trust store)");
             }
         }
+    }
+
+    /** The kind's own settings and credential source (never a key), or null for a kind without any. */
+    static String cloud(UpstreamConfig u) {
+        return switch (u.kind()) {
+            case BEDROCK -> "bedrock: region " + u.bedrock().region() + ", POST /model/{model id}/invoke"
+                    + "[-with-response-stream], credentials " + credentials(u.auth()) + "; models: Bedrock IDs and "
+                    + "inference profiles kept, otherwise " + ModelMap.BEDROCK.rules().stream()
+                    .map(r -> r.contains() + " -> " + r.model()).collect(Collectors.joining(", "));
+            case VERTEX -> "vertex: project " + u.vertex().project() + ", region " + u.vertex().region()
+                    + ", POST .../publishers/anthropic/models/{model}:[stream]rawPredict, credentials "
+                    + credentials(u.auth()) + "; models: Anthropic names, a -YYYYMMDD date written @YYYYMMDD";
+            case DATABRICKS -> "databricks: api " + u.databricks().api().configName() + " (" + u.messagesPath()
+                    + "), endpoint discovery " + (u.databricks().discover() ? "every "
+                    + Durations.format(u.databricks().refreshEvery()) + " from " + u.databricksWorkspace()
+                    + "/api/2.0/serving-endpoints" : "off");
+            case ANTHROPIC, OPENAI -> null;
+        };
+    }
+
+    private static String credentials(UpstreamAuth a) {
+        return switch (a.type()) {
+            case AWS -> "SigV4 with static keys" + (a.aws().sessionToken().isEmpty() ? "" : " and a session token")
+                    + role(a.aws());
+            case AWS_DEFAULT -> "SigV4 with the AWS default credential chain" + role(a.aws());
+            case GOOGLE_SERVICE_ACCOUNT -> "Google service account key " + a.keyFile();
+            case GOOGLE_DEFAULT -> "Google application default credentials";
+            case BEARER -> "a static bearer token";
+            default -> a.type().configName();
+        };
+    }
+
+    private static String role(AwsAuth aws) {
+        return aws.assumesRole() ? ", assuming " + aws.roleArn() + (aws.externalId().isEmpty() ? ""
+                : " (with an external id)") : "";
     }
 
     private static void routes(StringBuilder out, GatewayConfig c) {
@@ -116,7 +157,12 @@ public final class ConfigDescriber {
 
     private static String targetModel(TargetConfig t, UpstreamConfig u) {
         if (t.model() == null) {
-            return u.kind() == UpstreamKind.DATABRICKS ? "databricks mapping" : "passthrough";
+            return switch (u.kind()) {
+                case DATABRICKS -> "databricks mapping";
+                case BEDROCK -> "bedrock mapping";
+                case VERTEX -> "vertex naming";
+                case ANTHROPIC, OPENAI -> "passthrough";
+            };
         }
         return t.model();
     }

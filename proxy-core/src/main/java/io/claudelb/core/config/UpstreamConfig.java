@@ -22,10 +22,23 @@ import java.util.Objects;
  *                    {@link OpenAiSettings#DEFAULTS}
  * @param tls         trusted CAs of an https upstream; null means {@link TlsSettings#DEFAULTS} (the JVM's trust
  *                    store). A CA file on an http:// base URL is an error: it would never be used
+ * @param bedrock     region of a {@code bedrock} upstream (required there, null for every other kind)
+ * @param vertex      project and region of a {@code vertex} upstream (required there, null for every other kind)
+ * @param databricks  discovery and API of a {@code databricks} upstream; null means {@link DatabricksSettings#DEFAULTS}
+ *                    there, and it is null for every other kind
  */
 public record UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, UpstreamAuth auth, int weight,
                              int priority, PoolSettings pool, TimeoutSettings timeouts, boolean countTokens,
-                             BetaFilter betas, OutboundProxy proxy, OpenAiSettings openai, TlsSettings tls) {
+                             BetaFilter betas, OutboundProxy proxy, OpenAiSettings openai, TlsSettings tls,
+                             BedrockSettings bedrock, VertexSettings vertex, DatabricksSettings databricks) {
+
+    /** An upstream of a kind with no settings of its own (anthropic, openai) or with their defaults (databricks). */
+    public UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, UpstreamAuth auth, int weight, int priority,
+                          PoolSettings pool, TimeoutSettings timeouts, boolean countTokens, BetaFilter betas,
+                          OutboundProxy proxy, OpenAiSettings openai, TlsSettings tls) {
+        this(name, kind, baseUrl, auth, weight, priority, pool, timeouts, countTokens, betas, proxy, openai, tls,
+                null, null, null);
+    }
 
     /** An upstream with the default {@link OpenAiSettings} (every kind but a tuned {@code openai} one). */
     public UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, UpstreamAuth auth, int weight, int priority,
@@ -47,6 +60,34 @@ public record UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, Upstre
         Checks.notBlank("name", name);
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(auth, "auth");
+        if (kind == UpstreamKind.BEDROCK && bedrock == null) {
+            throw new ConfigException("region", "is required for a bedrock upstream");
+        }
+        if (kind == UpstreamKind.VERTEX && vertex == null) {
+            throw new ConfigException("project", "and region are required for a vertex upstream");
+        }
+        if (kind != UpstreamKind.BEDROCK && bedrock != null || kind != UpstreamKind.VERTEX && vertex != null) {
+            throw new ConfigException("region", "is only used by kinds bedrock and vertex");
+        }
+        if (kind != UpstreamKind.DATABRICKS && databricks != null) {
+            throw new ConfigException("databricks", "is only used by kind databricks");
+        }
+        if (kind == UpstreamKind.DATABRICKS && databricks == null) {
+            databricks = DatabricksSettings.DEFAULTS;
+        }
+        if (!kind.accepts(auth.type())) {
+            throw new ConfigException("auth.type", "a " + kind.configName() + " upstream cannot use auth type "
+                    + auth.type().configName() + switch (kind) {
+                        case BEDROCK -> " (use aws, aws_default, bearer or none)";
+                        case VERTEX -> " (use google_service_account, google_default, bearer or none)";
+                        default -> "";
+                    });
+        }
+        if (baseUrl == null && bedrock != null) {
+            baseUrl = bedrock.defaultBaseUrl();
+        } else if (baseUrl == null && vertex != null) {
+            baseUrl = vertex.defaultBaseUrl();
+        }
         if (baseUrl == null) {
             throw new ConfigException("base_url", "is required");
         }
@@ -94,9 +135,51 @@ public record UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, Upstre
         return baseUrl.getPort() > 0 ? baseUrl.getHost() + ":" + baseUrl.getPort() : baseUrl.getHost();
     }
 
-    /** Request path (without query) for a Messages call. */
+    /**
+     * Request path (without query) for a Messages call to a kind whose path does not name the model.
+     *
+     * @throws IllegalStateException for bedrock and vertex: use {@link #messagesPath(String, boolean)}
+     */
     public String messagesPath() {
+        if (kind == UpstreamKind.DATABRICKS && databricks.api() == DatabricksApi.AI_GATEWAY) {
+            return DatabricksSettings.workspacePath(baseUrl.getRawPath()) + DatabricksApi.AI_GATEWAY_MESSAGES_PATH;
+        }
         return baseUrl.getRawPath() + kind.messagesPath();
+    }
+
+    /**
+     * Request path (without query) for a Messages call of every kind: for bedrock and vertex it names
+     * {@code model} (the model to send, never null for them) and the answer's form ({@code stream}); the others
+     * ignore both.
+     */
+    public String messagesPath(String model, boolean stream) {
+        return switch (kind) {
+            case BEDROCK -> BedrockSettings.invokePath(baseUrl.getRawPath(), Objects.requireNonNull(model, "model"),
+                    stream);
+            case VERTEX -> vertex.predictPath(baseUrl.getRawPath(), Objects.requireNonNull(model, "model"), stream);
+            default -> messagesPath();
+        };
+    }
+
+    /**
+     * Request path of {@code POST /v1/messages/count_tokens} here, or null when this kind has no such endpoint
+     * (openai, bedrock: claude-lb answers with its estimate).
+     */
+    public String countTokensPath() {
+        return switch (kind) {
+            case ANTHROPIC, DATABRICKS -> messagesPath() + "/count_tokens";
+            case VERTEX -> vertex.countTokensPath(baseUrl.getRawPath());
+            case OPENAI, BEDROCK -> null;
+        };
+    }
+
+    /** The Databricks workspace root (scheme, host, port, path), for its REST API; null for other kinds. */
+    public URI databricksWorkspace() {
+        if (kind != UpstreamKind.DATABRICKS) {
+            return null;
+        }
+        return URI.create(baseUrl.getScheme() + "://" + baseUrl.getRawAuthority()
+                + DatabricksSettings.workspacePath(baseUrl.getRawPath()));
     }
 
     /** Base URL with no credentials, safe to show in /providers and logs. */

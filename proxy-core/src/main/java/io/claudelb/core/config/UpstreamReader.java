@@ -20,12 +20,19 @@ import java.util.Set;
  * startup instead of being silently ignored; a {@code tls.ca_file} must be a readable PEM file of certificates.
  * The URL and each sub-mapping are read as separate {@linkplain ReadContext#part parts}, so a missing
  * {@code base_url} does not hide a missing token.
+ *
+ * <p>The cloud kinds: {@code bedrock} needs {@code region}, {@code vertex} needs {@code project} and {@code region};
+ * for both {@code base_url} is optional (the region's public endpoint; give one for a VPC endpoint, a private
+ * gateway or tests). {@code databricks} takes {@code databricks: {discover, api, refresh}}. A Google key file must be
+ * a readable file.
  */
 final class UpstreamReader {
     static final List<String> KEYS = List.of("name", "kind", "base_url", "weight", "priority", "enabled", "auth",
-            "pool", "timeouts", "count_tokens", "betas", "proxy", "openai", "tls");
+            "pool", "timeouts", "count_tokens", "betas", "proxy", "openai", "tls", "region", "project", "databricks");
     private static final List<String> AUTH_KEYS = List.of("type", "token", "client_id", "client_secret", "token_url",
-            "refresh_token");
+            "refresh_token", "access_key_id", "secret_access_key", "session_token", "role_arn", "external_id",
+            "role_session_name", "key_file");
+    private static final List<String> ROLE_KEYS = List.of("role_arn", "external_id", "role_session_name");
     private static final Map<AuthType, List<String>> AUTH_FIELDS = new EnumMap<>(AuthType.class);
 
     static {
@@ -35,6 +42,12 @@ final class UpstreamReader {
         AUTH_FIELDS.put(AuthType.NONE, List.of());
         AUTH_FIELDS.put(AuthType.DATABRICKS_OAUTH, List.of("client_id", "client_secret", "token_url"));
         AUTH_FIELDS.put(AuthType.OAUTH_REFRESH, List.of("refresh_token", "token_url", "client_id", "client_secret"));
+        List<String> aws = new java.util.ArrayList<>(List.of("access_key_id", "secret_access_key", "session_token"));
+        aws.addAll(ROLE_KEYS);
+        AUTH_FIELDS.put(AuthType.AWS, List.copyOf(aws));
+        AUTH_FIELDS.put(AuthType.AWS_DEFAULT, ROLE_KEYS);
+        AUTH_FIELDS.put(AuthType.GOOGLE_SERVICE_ACCOUNT, List.of("key_file"));
+        AUTH_FIELDS.put(AuthType.GOOGLE_DEFAULT, List.of());
     }
 
     private UpstreamReader() {
@@ -45,16 +58,40 @@ final class UpstreamReader {
         n.allowOnly(KEYS);
         String name = n.required("name");
         UpstreamKind kind = n.choice("kind", UpstreamKind.values(), UpstreamKind.ANTHROPIC);
-        URI baseUrl = ctx.part(() -> url(n, "base_url"), null);
+        BedrockSettings bedrock = kind == UpstreamKind.BEDROCK ? ctx.part(() -> {
+            String region = n.required("region");
+            return ctx.build(n.path(), () -> new BedrockSettings(region));
+        }, null) : null;
+        VertexSettings vertex = kind == UpstreamKind.VERTEX ? ctx.part(() -> {
+            String project = n.required("project");
+            String region = n.required("region");
+            return ctx.build(n.path(), () -> new VertexSettings(project, region));
+        }, null) : null;
+        if (kind != UpstreamKind.BEDROCK && kind != UpstreamKind.VERTEX && (n.has("region") || n.has("project"))) {
+            ctx.report(n.error(n.has("region") ? "region" : "project", "is only used by kinds bedrock and vertex, "
+                    + "this upstream is kind " + kind.configName()));
+        }
+        if (kind == UpstreamKind.BEDROCK && n.has("project")) {
+            ctx.report(n.error("project", "is only used by kind vertex"));
+        }
+        if (n.has("databricks") && kind != UpstreamKind.DATABRICKS) {
+            ctx.report(n.error("databricks", "is only used by kind databricks, this upstream is kind "
+                    + kind.configName()));
+        }
+        DatabricksSettings databricks = kind == UpstreamKind.DATABRICKS
+                ? ctx.part(() -> databricks(n.node("databricks"), ctx), null) : null;
+        // The cloud kinds know their public endpoint; a base URL there is a VPC endpoint, a private gateway or a test.
+        URI baseUrl = kind.modelInPath() && !n.has("base_url") ? null : ctx.part(() -> url(n, "base_url"), null);
         UpstreamAuth auth = ctx.part(() -> auth(n.node("auth"), baseUrl, ctx), UpstreamAuth.none());
         int weight = n.integer("weight", 1);
         int priority = n.integer("priority", 0);
         PoolSettings pool = ctx.part(() -> pool(n.node("pool"), PoolSettings.DEFAULTS, ctx), null);
         TimeoutSettings timeouts = ctx.part(() -> timeouts(n.node("timeouts"), ctx), null);
-        boolean countTokens = n.bool("count_tokens", kind == UpstreamKind.ANTHROPIC);
-        if (countTokens && kind == UpstreamKind.OPENAI) {
-            ctx.report(n.error("count_tokens", "an openai upstream has no token counting endpoint; leave it false "
-                    + "(claude-lb answers count_tokens with an estimate)"));
+        boolean countTokens = n.bool("count_tokens", kind == UpstreamKind.ANTHROPIC || kind == UpstreamKind.VERTEX);
+        if (countTokens && (kind == UpstreamKind.OPENAI || kind == UpstreamKind.BEDROCK)) {
+            ctx.report(n.error("count_tokens", "claude-lb has no token counting endpoint to relay to on a "
+                    + kind.configName() + " upstream; leave it false (claude-lb answers count_tokens with an "
+                    + "estimate)"));
         }
         BetaFilter betas = ctx.part(() -> betas(n.node("betas")), null);
         OutboundProxy proxy = ctx.part(() -> OutboundProxies.read(n, "proxy"), null);
@@ -64,8 +101,11 @@ final class UpstreamReader {
         OpenAiSettings openai = ctx.part(() -> openai(n.node("openai"), ctx), null);
         ConfigNode tlsNode = n.node("tls");
         TlsSettings tls = n.has("tls") ? ctx.part(() -> tls(tlsNode), TlsSettings.DEFAULTS) : TlsSettings.DEFAULTS;
+        BedrockSettings finalBedrock = bedrock;
+        VertexSettings finalVertex = vertex;
         UpstreamConfig upstream = ctx.build(n.path(), () -> new UpstreamConfig(name, kind, baseUrl, auth, weight,
-                priority, pool, timeouts, countTokens, betas, proxy, openai, tls));
+                priority, pool, timeouts, countTokens, betas, proxy, openai, tls, finalBedrock, finalVertex,
+                databricks));
         // After the record has refused tls on an http:// URL: that mistake is reported before any file problem.
         if (tls.hasCaFile()) {
             CaFiles.check(tlsNode.pathOf("ca_file"), tls.caFile());
@@ -82,6 +122,15 @@ final class UpstreamReader {
         } catch (InvalidPathException e) {
             throw t.error("ca_file", "is not a valid path (" + e.getReason() + ")");
         }
+    }
+
+    private static DatabricksSettings databricks(ConfigNode d, ReadContext ctx) {
+        d.allowOnly(List.of("discover", "api", "refresh"));
+        DatabricksSettings defaults = DatabricksSettings.DEFAULTS;
+        boolean discover = d.bool("discover", defaults.discover());
+        DatabricksApi api = d.choice("api", DatabricksApi.values(), defaults.api());
+        Duration refresh = d.duration("refresh", defaults.refreshEvery());
+        return ctx.build(d.path(), () -> new DatabricksSettings(discover, api, refresh));
     }
 
     private static OpenAiSettings openai(ConfigNode o, ReadContext ctx) {
@@ -115,7 +164,7 @@ final class UpstreamReader {
         a.allowOnly(AUTH_KEYS);
         if (!a.has("type")) {
             throw a.error("type", "is required (api_key, bearer, passthrough, databricks_oauth, oauth_refresh, "
-                    + "none)");
+                    + "aws, aws_default, google_service_account, google_default, none)");
         }
         AuthType type = a.choice("type", AuthType.values(), null);
         if (type == null) {
@@ -138,9 +187,28 @@ final class UpstreamReader {
         Secret clientId = a.secret("client_id");
         Secret clientSecret = a.secret("client_secret");
         Secret refreshToken = a.secret("refresh_token");
+        AwsAuth aws = type.aws() ? ctx.build(a.path(), () -> new AwsAuth(a.secret("access_key_id"),
+                a.secret("secret_access_key"), a.secret("session_token"), a.string("role_arn"),
+                a.secret("external_id"), a.string("role_session_name"))) : null;
+        Path keyFile = type == AuthType.GOOGLE_SERVICE_ACCOUNT ? keyFile(a) : null;
         URI finalTokenUrl = tokenUrl;
         return ctx.build(a.path(), () -> new UpstreamAuth(type, token, clientId, clientSecret, finalTokenUrl,
-                refreshToken));
+                refreshToken, aws, keyFile));
+    }
+
+    /** A service account's key file: required, and readable now, so a typo fails at startup, not at first use. */
+    private static Path keyFile(ConfigNode a) {
+        String text = a.required("key_file");
+        Path file;
+        try {
+            file = Path.of(text);
+        } catch (InvalidPathException e) {
+            throw a.error("key_file", "is not a valid path (" + e.getReason() + ")");
+        }
+        if (!java.nio.file.Files.isRegularFile(file) || !java.nio.file.Files.isReadable(file)) {
+            throw a.error("key_file", "'" + text + "' is not a readable file");
+        }
+        return file;
     }
 
     private static boolean isHttpUrl(URI uri) {

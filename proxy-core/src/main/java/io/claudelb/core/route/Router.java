@@ -6,7 +6,6 @@ import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.TargetConfig;
 import io.claudelb.core.config.UpstreamConfig;
-import io.claudelb.core.config.UpstreamKind;
 import io.claudelb.core.match.ModelPattern;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +15,17 @@ import java.util.Map;
  * Maps a requested model to a {@link RouteDecision}: routes are tried in config order, the first whose pattern
  * matches wins. With no routes configured every upstream is a target of one catch-all route. Built once per config
  * snapshot; immutable and thread-safe.
+ *
+ * <p>A target with no explicit model gets its upstream kind's default: the client's model, except on
+ * {@code databricks} ({@link DatabricksModels}: the same family and version, or the newest of the family the workspace
+ * serves, from the {@link ServedModels} injected here), {@code bedrock} ({@link ModelMap#BEDROCK}) and {@code vertex}
+ * ({@link VertexModels}) upstreams.
  */
 public final class Router {
     private final List<CompiledRoute> routes;
     private final Strategy defaultStrategy;
     private final ModelMap databricksModels;
+    private final ServedModels served;
 
     private record CompiledRoute(ModelPattern pattern, RouteConfig config, List<ResolvedTarget> targets) {
     }
@@ -28,7 +33,14 @@ public final class Router {
     private record ResolvedTarget(UpstreamConfig upstream, TargetConfig config) {
     }
 
+    /** A router that knows nothing about what upstreams serve (no discovery). */
     public Router(GatewayConfig config) {
+        this(config, ServedModels.UNKNOWN);
+    }
+
+    /** @param served what each upstream serves, as discovered; read per request, so it may change underneath */
+    public Router(GatewayConfig config, ServedModels served) {
+        this.served = java.util.Objects.requireNonNull(served, "served");
         this.defaultStrategy = config.balancing().strategy();
         this.databricksModels = config.databricksModels();
         Map<String, UpstreamConfig> byName = config.upstreamsByName();
@@ -80,12 +92,26 @@ public final class Router {
             model = null;
         } else if (configured != null) {
             model = configured;
-        } else if (t.upstream().kind() == UpstreamKind.DATABRICKS) {
-            model = databricksModels.map(requested);
         } else {
-            model = null;
+            model = defaultModel(requested, t.upstream());
         }
         return model == null || model.equals(requested) ? null : model;
+    }
+
+    /** The model an upstream gets for {@code requested} when its target names none; null keeps the client's. */
+    public String defaultModel(String requested, UpstreamConfig upstream) {
+        return switch (upstream.kind()) {
+            case DATABRICKS -> DatabricksModels.resolve(requested, upstream.databricks().api(), databricksModels,
+                    served.served(upstream.name()), upstream.name(), served);
+            case BEDROCK -> ModelMap.BEDROCK.map(requested);
+            case VERTEX -> VertexModels.toVertex(requested);
+            case ANTHROPIC, OPENAI -> null;
+        };
+    }
+
+    /** What the upstreams serve, as discovered (the set this router routes by). */
+    public ServedModels served() {
+        return served;
     }
 
     /** Route patterns in order (for /v1/models, check-config, stats). */

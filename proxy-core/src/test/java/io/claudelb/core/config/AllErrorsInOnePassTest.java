@@ -78,7 +78,7 @@ class AllErrorsInOnePassTest {
                     timeouts: { connect: never }
                     auth: { type: kerberos, token: x }
                   - name: b
-                    kind: bedrock
+                    kind: azure
                     base_url: "ftp://h"
                   - base_url: "http://h:3"
                 routes:
@@ -97,13 +97,14 @@ class AllErrorsInOnePassTest {
                 "server.max_request_bytes: expected a size such as 32MiB, 16KiB, 1MB or a number of bytes, got 'huge'",
                 "server.idle_timeout: expected a duration such as 500ms, 90s, 10m, 1h or a number of seconds, got 'soon'",
                 "upstreams[0].auth.type: unknown value 'kerberos'; expected one of api_key, bearer, passthrough, "
-                        + "databricks_oauth, oauth_refresh, none",
+                        + "databricks_oauth, oauth_refresh, none, aws, aws_default, google_service_account, "
+                        + "google_default",
                 "upstreams[0].weight: expected a whole number, got 'many'",
                 "upstreams[0].pool.max_conections: unknown key; did you mean 'max_connections'?",
                 "upstreams[0].pool.idle_timeout: must be a positive duration, got PT0S",
                 "upstreams[0].timeouts.connect: expected a duration such as 500ms, 90s, 10m, 1h or a number of seconds, got 'never'",
                 "upstreams[0].count_tokens: expected true or false, got 'perhaps'",
-                "upstreams[1].kind: unknown value 'bedrock'; expected one of anthropic, databricks, openai",
+                "upstreams[1].kind: unknown value 'azure'; expected one of anthropic, databricks, openai, bedrock, vertex",
                 "upstreams[1].base_url: must be an http:// or https:// URL with a host",
                 "upstreams[2].name: is required",
                 "routes[0].strategy: unknown value 'fastest'; expected one of least_requests, round_robin, random, "

@@ -19,7 +19,7 @@ class ConfigDescriberTest {
                 "Listen: 127.0.0.1:8000 (this machine only)",
                 "Client keys: alice; exempt paths /health",
                 "Admin key: set",
-                "Upstreams (6):",
+                "Upstreams (8):",
                 "  ws-east: databricks https://adb-1111111111111111.11.azuredatabricks.net/serving-endpoints",
                 "    auth bearer, weight 1, priority 0, pool max 256 per event loop (acquire 10s), timeouts connect 10s "
                         + "/ first byte 10m / idle 5m",
@@ -38,7 +38,8 @@ class ConfigDescriberTest {
                 "  gpt-*  [least_requests, the default]\n    -> openrouter: model openai/gpt-5",
                 "  *  [least_requests, the default]\n    -> relay: model passthrough",
                 "Balancing: strategy least_requests; affinity session (idle ttl 1h, at most 100000 bindings)",
-                "Databricks model mapping: contains 'opus' -> databricks-claude-opus-4-5",
+                "Databricks model mapping: databricks-* unchanged; a Claude name -> databricks-claude-<family>-<version>",
+                "without family and version: contains 'opus' -> databricks-claude-opus-4-5",
                 "Health: an upstream's breaker opens after 5 consecutive failures, stays open 1m, then admits 1 probe;"
                         + " retry-after honoured up to 1m",
                 "Retry: up to 3 upstreams per request, before the first byte; stream peek 16KiB / 10s",

@@ -86,8 +86,8 @@ class ConfigErrorsTest {
                 "port must be between 1 and 65535, got 99999");
         assertError("upstreams: [ { name: a, base_url: 'http://h 1' } ]", "upstreams[0].base_url",
                 "is not a valid URL");
-        assertError("upstreams: [ { name: a, kind: bedrock, base_url: 'http://h:1' } ]", "upstreams[0].kind",
-                "unknown value 'bedrock'; expected one of anthropic, databricks, openai");
+        assertError("upstreams: [ { name: a, kind: azure, base_url: 'http://h:1' } ]", "upstreams[0].kind",
+                "unknown value 'azure'; expected one of anthropic, databricks, openai, bedrock, vertex");
         assertError("upstreams: [ { name: a, base_url: 'http://h:1', openai: { user_max_length: 1 } } ]",
                 "upstreams[0].openai", "is only used by kind openai, this upstream is kind anthropic");
         assertError("upstreams: [ { name: a, kind: openai, base_url: 'http://h:1', count_tokens: true } ]",

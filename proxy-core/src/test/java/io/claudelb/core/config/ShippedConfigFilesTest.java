@@ -23,6 +23,8 @@ class ShippedConfigFilesTest {
             "pool", "max_pending_acquires", "acquire_timeout", "max_lifetime",
             "timeouts", "connect", "first_byte", "idle", "betas", "allow", "deny", "proxy", "url", "username",
             "password", "openai", "max_completion_tokens", "reasoning_param", "user_max_length", "tls", "ca_file",
+            "region", "project", "databricks", "discover", "api", "refresh", "access_key_id", "secret_access_key",
+            "session_token", "role_arn", "external_id", "role_session_name", "key_file",
             "routes", "match", "strategy", "targets", "upstream", "model",
             "balancing", "affinity", "affinity_ttl", "affinity_max_entries",
             "health", "failure_threshold", "open_for", "half_open_probes", "retry_after_cap",
@@ -40,7 +42,12 @@ class ShippedConfigFilesTest {
         GatewayConfig c = ConfigFiles.load("claude-lb.yaml");
         assertThat(c.format()).isEqualTo(ConfigFormat.NATIVE);
         assertThat(c.upstreams()).extracting(UpstreamConfig::name)
-                .containsExactly("ws-east", "ws-west", "anthropic", "relay", "anthropic-via-proxy", "openrouter");
+                .containsExactly("ws-east", "ws-west", "anthropic", "relay", "anthropic-via-proxy", "bedrock-east",
+                        "vertex-east", "openrouter");
+        assertThat(c.upstreamsByName().get("bedrock-east").bedrock().region()).isEqualTo("us-east-1");
+        assertThat(c.upstreamsByName().get("bedrock-east").auth().type()).isEqualTo(AuthType.AWS_DEFAULT);
+        assertThat(c.upstreamsByName().get("vertex-east").vertex().project()).isEqualTo("my-project");
+        assertThat(c.upstreamsByName().get("ws-east").databricks()).isEqualTo(DatabricksSettings.DEFAULTS);
         UpstreamConfig west = c.upstreamsByName().get("ws-west");
         assertThat(west.auth().type()).isEqualTo(AuthType.DATABRICKS_OAUTH);
         assertThat(west.auth().clientSecret().reveal()).isEqualTo(ConfigFiles.ENV.get("DATABRICKS_CLIENT_SECRET_WEST"));
@@ -51,7 +58,8 @@ class ShippedConfigFilesTest {
         assertThat(c.upstreamsByName().get("anthropic-via-proxy").proxy().host()).isEqualTo("proxy.corp.example");
         assertThat(c.routes()).extracting(RouteConfig::match)
                 .containsExactly("*opus*", "*sonnet*", "*haiku*", "gpt-*", "*");
-        assertThat(c.routes().get(0).targets()).extracting(TargetConfig::upstream).containsExactly("ws-east", "ws-west");
+        assertThat(c.routes().get(0).targets()).extracting(TargetConfig::upstream).containsExactly("ws-east", "ws-west",
+                "bedrock-east", "vertex-east");
         assertThat(c.routes().get(1).targets()).containsExactly(
                 new TargetConfig("anthropic", TargetConfig.PASSTHROUGH, 0, 0), new TargetConfig("relay", null, 1, 0));
         assertThat(c.routes().get(2).targets()).extracting(TargetConfig::upstream)

@@ -8,6 +8,7 @@ import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
 import io.claudelb.server.backend.BackendPool;
+import io.claudelb.server.backend.BoundedCall;
 import io.claudelb.server.backend.BackendPools;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -27,6 +28,8 @@ import java.util.Locale;
 public final class HttpTokenFetcher implements TokenFetcher {
     /** Longest a token request may take, connect included; a token endpoint answers in milliseconds. */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** A token answer is a few hundred bytes; anything this large is not one. */
+    static final int MAX_ANSWER = 64 * 1024;
     private static final PoolSettings POOL = new PoolSettings(4, 64, Duration.ofSeconds(10), Duration.ofSeconds(60),
             Duration.ofMinutes(10));
 
@@ -78,7 +81,10 @@ public final class HttpTokenFetcher implements TokenFetcher {
                 return;
             }
             FullHttpRequest request = TokenRequests.build(acquired.getNow().alloc(), auth, tokenUrl, refreshToken);
-            new TokenCall(upstreamName, pool, acquired.getNow(), promise).start(request, TIMEOUT.toNanos());
+            new BoundedCall<>("token request for upstream '" + upstreamName + "'", MAX_ANSWER, pool,
+                    acquired.getNow(), promise, (status, text) -> TokenResponses.parse(upstreamName, status, text),
+                    (message, cause) -> cause == null ? new TokenException(message)
+                            : new TokenException(message, cause)).start(request, TIMEOUT.toNanos());
         });
     }
 }

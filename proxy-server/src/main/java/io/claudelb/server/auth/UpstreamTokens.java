@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The {@link TokenSource} of every token-based upstream ({@code databricks_oauth}, {@code oauth_refresh}), shared
- * by all exchanges and config snapshots. Keyed by the upstream's config record, like the backend pools: a reload that
+ * The {@link TokenSource} of every token-based upstream ({@code databricks_oauth}, {@code oauth_refresh}, and the
+ * Google credentials of {@code vertex} upstreams, {@link GoogleTokenFetcher}), shared by all exchanges and config
+ * snapshots. Keyed by the upstream's config record, like the backend pools: a reload that
  * keeps an upstream unchanged keeps its cached token and its rotated refresh token; a changed one starts afresh.
  */
 public final class UpstreamTokens {
@@ -18,9 +19,14 @@ public final class UpstreamTokens {
     private final NanoClock clock;
     private final Map<UpstreamConfig, TokenSource> sources = new ConcurrentHashMap<>();
 
-    /** Production wiring: tokens are fetched over HTTP through the shared backend pools. */
+    /**
+     * Production wiring: OAuth tokens are fetched over HTTP through the shared backend pools, Google tokens by
+     * Google's auth library on the {@link CredentialThread}.
+     */
     public UpstreamTokens(BackendPools pools, NanoClock clock) {
-        this(upstream -> new HttpTokenFetcher(upstream, pools), clock);
+        this(upstream -> upstream.auth().type().google()
+                ? new GoogleTokenFetcher(upstream, CredentialThread.shared(), System::currentTimeMillis)
+                : new HttpTokenFetcher(upstream, pools), clock);
     }
 
     /** With another way to fetch tokens (tests). */
@@ -31,7 +37,7 @@ public final class UpstreamTokens {
 
     /** Whether requests to an upstream with this auth type need a token from a {@link TokenSource}. */
     public static boolean usesTokens(AuthType type) {
-        return type == AuthType.DATABRICKS_OAUTH || type == AuthType.OAUTH_REFRESH;
+        return type == AuthType.DATABRICKS_OAUTH || type == AuthType.OAUTH_REFRESH || type.google();
     }
 
     /** The upstream's token source, or null when its credential is static (or none). Thread-safe. */

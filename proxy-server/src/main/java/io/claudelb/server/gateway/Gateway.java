@@ -4,9 +4,13 @@ import io.claudelb.core.balance.BalancerState;
 import io.claudelb.core.balance.DefaultBalancer;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.health.FailureClassifier;
+import io.claudelb.core.route.DiscoveredModels;
 import io.claudelb.core.route.Router;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.admission.Admissions;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -21,6 +25,8 @@ public final class Gateway {
     private final ExchangeServices exchangeServices;
     private final ControlPlane controlPlane = new ControlPlane();
     private final Admissions admissions;
+    private final DiscoveredModels discovered = new DiscoveredModels();
+    private final List<Consumer<GatewayConfig>> reloadListeners = new CopyOnWriteArrayList<>();
     private volatile ConfigSnapshot snapshot;
     private volatile Supplier<GatewayConfig> reloadSource;
 
@@ -35,7 +41,7 @@ public final class Gateway {
 
     private ConfigSnapshot build(GatewayConfig config) {
         health.reconcile(config);
-        return new ConfigSnapshot(config, new Router(config),
+        return new ConfigSnapshot(config, new Router(config, discovered),
                 DefaultBalancer.create(config, health),
                 new FailureClassifier(config.health()));
     }
@@ -52,6 +58,20 @@ public final class Gateway {
     public synchronized void reload(GatewayConfig config) {
         this.snapshot = build(config);
         admissions.reconfigure(config.limits());
+        reloadListeners.forEach(l -> l.accept(config));
+    }
+
+    /** Told about every config swapped in by {@link #reload} (the Databricks endpoint discovery follows it). */
+    public void onReload(Consumer<GatewayConfig> listener) {
+        reloadListeners.add(listener);
+    }
+
+    /**
+     * What each Databricks workspace serves, as its discovery last listed it; shared by every snapshot's router, so
+     * a new listing changes routing without a reload.
+     */
+    public DiscoveredModels discovered() {
+        return discovered;
     }
 
     /** Where {@link #reloadFromSource()} reads the config (the file the server was started with). */

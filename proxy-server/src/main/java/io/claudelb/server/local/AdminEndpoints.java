@@ -97,6 +97,37 @@ final class AdminEndpoints {
         g.writeEndObject();
     }
 
+    /**
+     * The kind's own settings: a bedrock region, a vertex project and region, a databricks workspace's API,
+     * discovery and the endpoints it was last seen to serve ({@code null} while unknown).
+     */
+    private void cloud(JsonGenerator g, UpstreamConfig u) throws IOException {
+        switch (u.kind()) {
+            case BEDROCK -> g.writeStringField("region", u.bedrock().region());
+            case VERTEX -> {
+                g.writeStringField("project", u.vertex().project());
+                g.writeStringField("region", u.vertex().region());
+            }
+            case DATABRICKS -> {
+                g.writeObjectFieldStart("databricks");
+                g.writeStringField("api", u.databricks().api().configName());
+                g.writeBooleanField("discover", u.databricks().discover());
+                java.util.Set<String> served = gateway.discovered().served(u.name());
+                if (served == null) {
+                    g.writeNullField("served_endpoints");
+                } else {
+                    g.writeArrayFieldStart("served_endpoints");
+                    for (String name : new java.util.TreeSet<>(served)) {
+                        g.writeString(name);
+                    }
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
+            }
+            case ANTHROPIC, OPENAI -> { }
+        }
+    }
+
     /** {@code /providers}: seed B's shape (a superset), from the current config and health. */
     FullHttpResponse providers(ByteBufAllocator alloc) {
         GatewayConfig config = gateway.snapshot().config();
@@ -125,6 +156,7 @@ final class AdminEndpoints {
                     g.writeStringField("proxy", u.proxy().toString());
                 }
                 g.writeStringField("auth_type", u.auth().type().configName());
+                cloud(g, u);
                 g.writeArrayFieldStart("models");
                 for (RouteConfig r : config.routes()) {
                     for (TargetConfig t : r.targets()) {

@@ -109,7 +109,8 @@ public final class LocalEndpoints {
                     + "\",\"status\":\"healthy\",\"providers_available\":" + availableUpstreams() + "}");
         }
         if (path.equals("/v1/models") && get) {
-            return ModelList.answer(alloc, gateway.snapshot().router(), request.uri(), startedAt);
+            return ModelList.answer(alloc, gateway.snapshot().router(),
+                    gateway.snapshot().config().upstreamsByName(), request.uri(), startedAt);
         }
         if (path.equals("/stats") && get) {
             return admin.stats(alloc);

@@ -2,6 +2,8 @@ package io.claudelb.server.local;
 
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.TargetConfig;
+import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.core.config.UpstreamKind;
 import io.claudelb.core.route.Router;
 import io.claudelb.server.http.LocalResponses;
 import io.netty.buffer.ByteBufAllocator;
@@ -20,6 +22,9 @@ import java.util.Set;
  *   <li>a route whose pattern has no {@code *} lists the pattern itself (as written);</li>
  *   <li>a glob route lists its targets' explicit model names that contain {@code claude} (case-insensitive), since
  *       those are real model names; {@code passthrough} and the Databricks family default name no model;</li>
+ *   <li>a glob route's {@code databricks} target without an explicit model lists the Claude names of the endpoints
+ *       its workspace was discovered to serve ({@code databricks-claude-opus-4-7} -> {@code claude-opus-4-7}, which
+ *       routes there exactly);</li>
  *   <li>an id is listed only when a request for it would be routed, so discovery never offers a model that
  *       answers 404.</li>
  * </ul>
@@ -29,6 +34,7 @@ import java.util.Set;
  */
 final class ModelList {
     static final int DEFAULT_LIMIT = 20;
+    private static final String CLAUDE_ENDPOINT = "databricks-claude-";
     static final int MAX_LIMIT = 1000;
 
     private ModelList() {
@@ -36,6 +42,11 @@ final class ModelList {
 
     /** The ids, by the rules above. */
     static List<String> ids(Router router) {
+        return ids(router, java.util.Map.of());
+    }
+
+    /** The ids, with the upstreams of the snapshot (to find the discovered Databricks endpoints of targets). */
+    static List<String> ids(Router router, java.util.Map<String, UpstreamConfig> upstreams) {
         Set<String> ids = new LinkedHashSet<>();
         for (RouteConfig route : router.routes()) {
             if (route.match().indexOf('*') < 0) {
@@ -44,6 +55,14 @@ final class ModelList {
             }
             for (TargetConfig t : route.targets()) {
                 String model = t.model();
+                UpstreamConfig u = upstreams.get(t.upstream());
+                if (model == null && u != null && u.kind() == UpstreamKind.DATABRICKS) {
+                    Set<String> served = router.served().served(u.name());
+                    if (served != null) {
+                        served.stream().filter(n -> n.startsWith(CLAUDE_ENDPOINT)).sorted()
+                                .forEach(n -> ids.add(n.substring(CLAUDE_ENDPOINT.length() - "claude-".length())));
+                    }
+                }
                 if (model != null && !model.equalsIgnoreCase(TargetConfig.PASSTHROUGH)
                         && model.toLowerCase(Locale.ROOT).contains("claude")) {
                     ids.add(model);
@@ -55,6 +74,11 @@ final class ModelList {
     }
 
     static FullHttpResponse answer(ByteBufAllocator alloc, Router router, String uri, String createdAt) {
+        return answer(alloc, router, java.util.Map.of(), uri, createdAt);
+    }
+
+    static FullHttpResponse answer(ByteBufAllocator alloc, Router router, java.util.Map<String, UpstreamConfig> upstreams,
+                                   String uri, String createdAt) {
         QueryStringDecoder query = new QueryStringDecoder(uri);
         int limit = DEFAULT_LIMIT;
         String limitText = first(query, "limit");
@@ -69,7 +93,7 @@ final class ModelList {
                         "limit: must be an integer from 1 to " + MAX_LIMIT + ".");
             }
         }
-        List<String> all = ids(router);
+        List<String> all = ids(router, upstreams);
         int from = 0;
         int to = all.size();
         String after = first(query, "after_id");

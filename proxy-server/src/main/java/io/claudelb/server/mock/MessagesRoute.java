@@ -43,7 +43,11 @@ final class MessagesRoute implements MockRoute {
         exchange.later(behaviour.timeToFirstByte(), () -> answer(exchange, behaviour, facts, usage));
     }
 
-    private static void answer(MockExchange exchange, MockBehaviour behaviour, RequestFacts facts, MockUsage usage) {
+    /**
+     * Answers as the Messages API does (also for Vertex's paths, whose answers are the same bytes); {@code usage}
+     * is a test's exact usage figures, or null.
+     */
+    static void answer(MockExchange exchange, MockBehaviour behaviour, RequestFacts facts, MockUsage usage) {
         if (exchange.failBeforeHead(behaviour, facts.stream())) {
             return;
         }

@@ -82,11 +82,18 @@ final class MockExchange {
 
     /** Sends a complete answer; takes ownership of {@code body}. */
     void respond(int status, CharSequence contentType, ByteBuf body, String retryAfter) {
+        respond(status, contentType, body, retryAfter, java.util.Map.of());
+    }
+
+    /** As {@link #respond(int, CharSequence, ByteBuf, String)}, with headers of the provider's own (Bedrock's). */
+    void respond(int status, CharSequence contentType, ByteBuf body, String retryAfter,
+                 java.util.Map<String, String> extraHeaders) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(status), body, MockResponseHeaders.FACTORY,
                 MockResponseHeaders.FACTORY);
         MockResponseHeaders.fill(response.headers(), state.name(), requestNumber, status, contentType, retryAfter);
         HttpUtil.setContentLength(response, body.readableBytes());
+        extraHeaders.forEach(response.headers()::set);
         done = true;
         if (closeAfterResponse) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

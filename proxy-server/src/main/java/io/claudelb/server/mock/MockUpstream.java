@@ -37,6 +37,17 @@ import org.slf4j.LoggerFactory;
  *       on each use): OAuth token endpoints issuing {@code mock-at-<n>} tokens ({@link MockAuth}, {@link MockTokens});
  *       with {@link MockAuth#requireBearer()} the model endpoints answer 401 authentication_error unless
  *       {@code Authorization: Bearer} carries an issued, unexpired, unrevoked token.
+ *   <li>Amazon Bedrock ({@link BedrockRoute}): {@code POST .../model/{id}/invoke} and
+ *       {@code .../invoke-with-response-stream}, answers framed as AWS event streams, each request's SigV4 signature
+ *       recomputed once an AWS key is registered ({@link MockCloud#acceptAwsKey}); {@code x-mock-bedrock-exception: T}
+ *       with {@code x-mock-bedrock-exception-after: N} sends an exception frame of type T after N events.
+ *   <li>Google Vertex AI ({@link VertexRoute}): {@code POST .../v1/projects/{p}/locations/{r}/publishers/anthropic/
+ *       models/{model}:rawPredict}, {@code :streamRawPredict} and {@code count-tokens:rawPredict}, requiring a token
+ *       from its own Google token endpoint {@code POST /token} ({@link GoogleTokenRoute}) once a service account is
+ *       registered ({@link MockCloud#acceptServiceAccount}).
+ *   <li>{@code GET .../api/2.0/serving-endpoints}: a Databricks workspace's endpoint list
+ *       ({@link MockCloud#setServingEndpoints}); Databricks' AI Gateway path {@code .../ai-gateway/anthropic/v1/messages}
+ *       is served as Messages.
  *   <li>{@code GET /health}: 200. Anything else: 404 not_found_error.
  * </ul>
  * Every answer carries {@code request-id: req_mock_<n>}, {@code x-mock-upstream: <name>}, illustrative
@@ -92,7 +103,8 @@ public final class MockUpstream implements AutoCloseable {
         MockUpstreamState state = new MockUpstreamState(options.name(), options.behaviour(), options.record(),
                 options.auth());
         List<MockRoute> routes = List.of(new HealthRoute(), new TokenRoute(), new CountTokensRoute(),
-                new MessagesRoute(), new ChatCompletionsRoute());
+                new MessagesRoute(), new ChatCompletionsRoute(), new BedrockRoute(), new VertexRoute(),
+                new GoogleTokenRoute(), new ServingEndpointsRoute());
         int threads = options.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : options.ioThreads();
         EventLoopGroup group = transport.newGroup(threads, "mock-" + options.name());
         ChannelFuture bind = new ServerBootstrap()
@@ -154,6 +166,11 @@ public final class MockUpstream implements AutoCloseable {
     /** Connections accepted since start. */
     public int connectionsAccepted() {
         return state.connectionsAccepted();
+    }
+
+    /** The cloud side: accepted AWS keys and Google service accounts, the Databricks endpoint list. */
+    public MockCloud cloud() {
+        return state.cloud();
     }
 
     /** The OAuth side: issued-token count, revocation, refusal. */

@@ -16,6 +16,7 @@ final class MockUpstreamState {
     private final AsciiString name;
     private final RequestRecorder recorder;
     private final MockTokens tokens;
+    private final MockCloud cloud = new MockCloud();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failFirstCounter = new AtomicLong();
@@ -31,6 +32,11 @@ final class MockUpstreamState {
         this.recorder = record ? new RequestRecorder() : null;
         this.defaultPlan = MessagePlan.of(behaviour);
         this.tokens = new MockTokens(auth);
+    }
+
+    /** The Bedrock, Vertex and Databricks-listing side. */
+    MockCloud cloud() {
+        return cloud;
     }
 
     /** Issued OAuth tokens and their switches. */

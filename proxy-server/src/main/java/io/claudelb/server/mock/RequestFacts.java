@@ -48,6 +48,11 @@ record RequestFacts(String bodyHash, byte[] quotedModel, boolean stream, int inp
         return new RequestFacts(hash(body), quote(model), stream, inputTokens(body));
     }
 
+    /** The same facts for a request whose model and mode are in its path (Bedrock, Vertex), not its body. */
+    RequestFacts withModel(String model, boolean streaming) {
+        return new RequestFacts(bodyHash, quote(model), streaming, inputTokens);
+    }
+
     private static JsonParser parserFor(ByteBuf body) throws IOException {
         if (body.hasArray()) {
             return JsonBytes.FACTORY.createParser(body.array(), body.arrayOffset() + body.readerIndex(),

@@ -5,8 +5,10 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Writes one SSE answer: the response head (chunked), then each event as its own HTTP chunk rendered into a pooled
@@ -16,7 +18,8 @@ import java.util.List;
  * a sleep); without one, events are written back to back and flushed once. Backpressure: while the channel is not
  * writable nothing more is rendered; {@link #resume()} (from {@code channelWritabilityChanged}) continues. With
  * {@code resetAfterEvents} the connection is reset after that many events, or instead of the terminating chunk when
- * the stream has fewer.
+ * the stream has fewer. A framing function may turn each rendered event into other bytes (the Bedrock mock's
+ * event-stream frames); it takes the rendered buffer and returns the one to write.
  */
 final class SseStreamWriter {
     private final MockExchange exchange;
@@ -26,11 +29,18 @@ final class SseStreamWriter {
     private final RequestFacts facts;
     private final Duration pace;
     private final int resetAfterEvents;
+    private final UnaryOperator<ByteBuf> framing;
     private int next;
     private boolean waitingForWritability;
 
     SseStreamWriter(MockExchange exchange, HttpResponse head, List<ResponseTemplate> events, RequestFacts facts,
             MockBehaviour behaviour) {
+        this(exchange, head, events, facts, behaviour, UnaryOperator.identity());
+    }
+
+    SseStreamWriter(MockExchange exchange, HttpResponse head, List<ResponseTemplate> events, RequestFacts facts,
+            MockBehaviour behaviour, UnaryOperator<ByteBuf> framing) {
+        this.framing = framing;
         this.exchange = exchange;
         this.ctx = exchange.ctx();
         this.head = head;
@@ -74,7 +84,8 @@ final class SseStreamWriter {
                 finish();
                 return;
             }
-            DefaultHttpContent chunk = new DefaultHttpContent(events.get(next).render(ctx.alloc(), facts));
+            DefaultHttpContent chunk = new DefaultHttpContent(framing.apply(events.get(next).render(ctx.alloc(),
+                    facts)));
             next++;
             if (next == resetAfterEvents || resetAfterEvents != MockBehaviour.NEVER && next == events.size()) {
                 exchange.resetAfter(chunk);

@@ -13,6 +13,7 @@ import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockAuth;
 import io.claudelb.server.mock.MockOptions;
+import io.claudelb.server.mock.MockTokens;
 import io.claudelb.server.mock.MockUpstream;
 import io.claudelb.server.mock.RecordedRequest;
 import io.claudelb.server.support.TestConfigs;
@@ -101,12 +102,14 @@ class OutboundProxyAndBetasTest {
 
     @Test
     void tokenRequestsGoThroughTheUpstreamsProxyToo() {
-        int before = corporate.connects().size();
+        // The workspace's endpoint discovery at start already fetched the token and listed the endpoints: one tunnel
+        // for the token endpoint's pool, one for the workspace's; the model request reuses both.
+        io.claudelb.server.support.Await.until("the start-up listing", () -> oauthMock.cloud().endpointListings() == 1,
+                java.time.Duration.ofSeconds(10));
         assertThat(Http.post(proxy, "/v1/messages", Http.messages("claude-opus-4-5")).status()).isEqualTo(200);
-        // One tunnel for the token endpoint's pool, one for the model request's.
-        assertThat(corporate.connects().subList(before, corporate.connects().size()))
-                .extracting(TestConnectProxy.Connect::target)
-                .containsExactly("127.0.0.1:" + oauthMock.port(), "127.0.0.1:" + oauthMock.port());
+        assertThat(corporate.connects()).extracting(TestConnectProxy.Connect::target)
+                .filteredOn(target -> target.equals("127.0.0.1:" + oauthMock.port())).hasSize(2);
+        assertThat(oauthMock.cloud().lastListingAuthorization()).isEqualTo("Bearer " + MockTokens.token(1));
         assertThat(oauthMock.tokens().issuedCount()).isEqualTo(1);
     }
 

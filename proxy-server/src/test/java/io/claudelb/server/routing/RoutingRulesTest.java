@@ -116,8 +116,12 @@ class RoutingRulesTest {
     }
 
     @Test
-    void databricksTargetsWithoutAModelUseTheConfiguredFamilyTable() {
-        assertThat(send("claude-opus-4-1").status()).isEqualTo(200);
+    void databricksTargetsWithoutAModelKeepFamilyAndVersionAndUseTheTableOtherwise() {
+        assertThat(send("claude-opus-4-1-20250805").status()).isEqualTo(200);
+        assertThat(Json.field(workspace.requests().get(0).bodyText(), "model")).isEqualTo("databricks-claude-opus-4-1");
+        workspace.clearRequests();
+        // A name with no version: the configured family table, the last resort.
+        assertThat(send("my-opus").status()).isEqualTo(200);
         RecordedRequest sent = workspace.requests().get(0);
         assertThat(Json.field(sent.bodyText(), "model")).isEqualTo("databricks-claude-opus-9");
         assertThat(sent.uri()).isEqualTo("/serving-endpoints/anthropic/v1/messages");

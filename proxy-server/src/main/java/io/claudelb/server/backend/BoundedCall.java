@@ -1,7 +1,5 @@
-package io.claudelb.server.auth;
+package io.claudelb.server.backend;
 
-import io.claudelb.server.backend.BackendPool;
-import io.claudelb.server.backend.BackendReceiver;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -17,33 +15,56 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One token request on one pooled backend connection: attached to the connection's {@link BackendReceiver} for the
- * call, it writes the request, reads the (small, bounded) answer, gives the connection back to its pool (reusable
- * only when the answer was read completely on a keep-alive connection) and completes the promise with the parsed
- * answer. Confined to the connection's event loop; owns the buffered body until it is parsed.
+ * One small side call on one pooled backend connection (a token request, a workspace's endpoint listing): attached to
+ * the connection's {@link BackendReceiver} for the call, it writes the request, reads the (small, bounded) answer,
+ * gives the connection back to its pool (reusable only when the answer was read completely on a keep-alive
+ * connection) and completes the promise with the answer as its {@link Parser} reads it. Confined to the connection's
+ * event loop; owns the buffered body until it is parsed.
+ *
+ * @param <T> what the answer is parsed into
  */
-final class TokenCall implements BackendReceiver.Listener {
-    /** A token answer is a few hundred bytes; anything this large is not one. */
-    static final int MAX_BODY = 64 * 1024;
+public final class BoundedCall<T> implements BackendReceiver.Listener {
+    /** Reads a complete answer; what it throws fails the call's promise as it is. */
+    @FunctionalInterface
+    public interface Parser<T> {
+        T parse(int status, String body) throws Exception;
+    }
 
-    private final String upstreamName;
+    /** Makes the exception a transport failure completes the promise with (message, cause or null). */
+    @FunctionalInterface
+    public interface Failure {
+        Exception of(String message, Throwable cause);
+    }
+
+    private final String what;
+    private final int maxBody;
     private final BackendPool pool;
     private final Channel channel;
-    private final Promise<TokenResponse> promise;
+    private final Promise<T> promise;
+    private final Parser<T> parser;
+    private final Failure failure;
     private HttpResponse head;
     private CompositeByteBuf body;
     private ScheduledFuture<?> timeout;
     private boolean done;
 
-    TokenCall(String upstreamName, BackendPool pool, Channel channel, Promise<TokenResponse> promise) {
-        this.upstreamName = upstreamName;
+    /**
+     * @param what    names the call in failure messages ("token request for upstream 'x'")
+     * @param maxBody the largest answer read; a larger one fails the call
+     */
+    public BoundedCall(String what, int maxBody, BackendPool pool, Channel channel, Promise<T> promise,
+                       Parser<T> parser, Failure failure) {
+        this.what = what;
+        this.maxBody = maxBody;
         this.pool = pool;
         this.channel = channel;
         this.promise = promise;
+        this.parser = parser;
+        this.failure = failure;
     }
 
     /** Sends {@code request} (ownership passes to the channel) and reads until the answer is complete. */
-    void start(FullHttpRequest request, long timeoutNanos) {
+    public void start(FullHttpRequest request, long timeoutNanos) {
         BackendReceiver.of(channel).attach(this);
         timeout = channel.eventLoop().schedule(() -> fail("no answer within "
                 + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s", null), timeoutNanos, TimeUnit.NANOSECONDS);
@@ -69,8 +90,8 @@ final class TokenCall implements BackendReceiver.Listener {
                 body = channel.alloc().compositeBuffer();
             }
             if (msg instanceof HttpContent content && body != null) {
-                if (body.readableBytes() + content.content().readableBytes() > MAX_BODY) {
-                    fail("the answer is larger than " + MAX_BODY + " bytes", null);
+                if (body.readableBytes() + content.content().readableBytes() > maxBody) {
+                    fail("the answer is larger than " + maxBody + " bytes", null);
                     return;
                 }
                 body.addComponent(true, content.content().retain());
@@ -101,8 +122,8 @@ final class TokenCall implements BackendReceiver.Listener {
         boolean reusable = HttpUtil.isKeepAlive(head);
         end(reusable);
         try {
-            promise.trySuccess(TokenResponses.parse(upstreamName, status, text));
-        } catch (TokenException e) {
+            promise.trySuccess(parser.parse(status, text));
+        } catch (Exception e) {
             promise.tryFailure(e);
         }
     }
@@ -112,9 +133,8 @@ final class TokenCall implements BackendReceiver.Listener {
             return;
         }
         end(false);
-        String message = "token request for upstream '" + upstreamName + "' failed: " + reason
-                + (cause == null ? "" : " (" + cause + ")");
-        promise.tryFailure(cause == null ? new TokenException(message) : new TokenException(message, cause));
+        String message = what + " failed: " + reason + (cause == null ? "" : " (" + cause + ")");
+        promise.tryFailure(failure.of(message, cause));
     }
 
     private void end(boolean reusable) {

@@ -1,0 +1,80 @@
+package io.claudelb.server.auth;
+
+import io.claudelb.core.config.BedrockSettings;
+import io.claudelb.core.config.UpstreamConfig;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+/**
+ * The SigV4 side of every {@code bedrock} upstream with auth type {@code aws} or {@code aws_default}: its
+ * {@link AwsCredentialSource} (started on first use, refreshed in the background) and its {@link AwsRequestSigner}.
+ * Keyed by the upstream's config record, like {@link UpstreamTokens}: a reload that keeps an upstream unchanged keeps
+ * its credentials; {@link #retainOnly} stops the refreshes of upstreams that left. Thread-safe.
+ */
+public final class UpstreamAwsCredentials implements AutoCloseable {
+    /** What an attempt on one upstream uses: credentials to wait for, and the signer to sign with. */
+    public record AwsSigning(AwsCredentialSource credentials, AwsRequestSigner signer) {
+    }
+
+    private final Function<UpstreamConfig, AwsCredentialsProvider> providers;
+    private final ScheduledExecutorService executor;
+    private final LongSupplier wallMillis;
+    private final Clock signingClock;
+    private final Map<UpstreamConfig, AwsSigning> signing = new ConcurrentHashMap<>();
+
+    /** Production wiring: the SDK's providers on the {@link CredentialThread}, the system clock. */
+    public UpstreamAwsCredentials() {
+        this(AwsProviders::forUpstream, CredentialThread.shared(), System::currentTimeMillis, Clock.systemUTC());
+    }
+
+    /** With other providers, thread or clocks (tests). */
+    public UpstreamAwsCredentials(Function<UpstreamConfig, AwsCredentialsProvider> providers,
+                                  ScheduledExecutorService executor, LongSupplier wallMillis, Clock signingClock) {
+        this.providers = providers;
+        this.executor = executor;
+        this.wallMillis = wallMillis;
+        this.signingClock = signingClock;
+    }
+
+    /** Whether requests to this upstream are SigV4-signed. */
+    public static boolean signs(UpstreamConfig upstream) {
+        return upstream.bedrock() != null && upstream.auth().type().aws();
+    }
+
+    /** The upstream's credentials and signer, or null when it is not signed ({@link #signs}). */
+    public AwsSigning signing(UpstreamConfig upstream) {
+        if (!signs(upstream)) {
+            return null;
+        }
+        return signing.computeIfAbsent(upstream, u -> new AwsSigning(
+                new AwsCredentialSource(u.name(), () -> providers.apply(u), fixed(u), executor, wallMillis).start(),
+                new AwsRequestSigner(u.bedrock().region(), BedrockSettings.SIGNING_SERVICE, signingClock)));
+    }
+
+    /** Static keys without a role: nothing to refresh. */
+    static boolean fixed(UpstreamConfig upstream) {
+        return upstream.auth().type() == io.claudelb.core.config.AuthType.AWS && !upstream.auth().aws().assumesRole();
+    }
+
+    /** Stops and forgets the credentials of every upstream not in {@code current} (after a reload). */
+    public void retainOnly(java.util.Collection<UpstreamConfig> current) {
+        signing.entrySet().removeIf(e -> {
+            if (current.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().credentials().close();
+            return true;
+        });
+    }
+
+    @Override
+    public void close() {
+        signing.values().forEach(s -> s.credentials().close());
+        signing.clear();
+    }
+}

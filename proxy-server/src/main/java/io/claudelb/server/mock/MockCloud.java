@@ -1,0 +1,137 @@
+package io.claudelb.server.mock;
+
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The cloud side of one {@link MockUpstream}, set by tests at runtime: the AWS credentials its Bedrock routes accept
+ * (each request's SigV4 signature is recomputed from the mock's copy, {@link SigV4Verifier}), the Google service
+ * accounts its token endpoint accepts and the access tokens it issued (the Vertex routes require one once a service
+ * account is registered), and the serving endpoints its Databricks workspace lists. Thread-safe, lock-free.
+ */
+public final class MockCloud {
+    /** A secret key the Bedrock routes verify signatures with, and the session token that must come with it. */
+    record AwsKey(String secretAccessKey, String sessionToken) {
+    }
+
+    private final Map<String, AwsKey> awsKeys = new ConcurrentHashMap<>();
+    private final AtomicInteger signaturesVerified = new AtomicInteger();
+    private final AtomicInteger signaturesRejected = new AtomicInteger();
+    private final Map<String, PublicKey> serviceAccounts = new ConcurrentHashMap<>();
+    private final Map<String, Long> googleTokens = new ConcurrentHashMap<>();
+    private final AtomicInteger googleTokensIssued = new AtomicInteger();
+    private volatile Duration googleTokenLifetime = Duration.ofHours(1);
+    private final List<String> servingEndpoints = new CopyOnWriteArrayList<>();
+    private final AtomicInteger endpointListings = new AtomicInteger();
+    private volatile String lastListingAuthorization;
+
+    MockCloud() {
+    }
+
+    /** Bedrock requests must be signed with this key pair (and, when not null, carry this session token). */
+    public void acceptAwsKey(String accessKeyId, String secretAccessKey, String sessionToken) {
+        awsKeys.put(accessKeyId, new AwsKey(secretAccessKey, sessionToken));
+    }
+
+    /** Whether Bedrock requests must be SigV4-signed (an AWS key was registered). */
+    boolean requiresSigV4() {
+        return !awsKeys.isEmpty();
+    }
+
+    AwsKey awsKey(String accessKeyId) {
+        return awsKeys.get(accessKeyId);
+    }
+
+    void signatureVerified(boolean ok) {
+        (ok ? signaturesVerified : signaturesRejected).incrementAndGet();
+    }
+
+    /** Bedrock requests whose signature matched the mock's own computation. */
+    public int signaturesVerified() {
+        return signaturesVerified.get();
+    }
+
+    /** Bedrock requests refused for a missing or wrong signature. */
+    public int signaturesRejected() {
+        return signaturesRejected.get();
+    }
+
+    /**
+     * The token endpoint ({@code POST /token}) accepts JWT assertions from this service account signed with the
+     * private key of {@code key}; the Vertex routes then require a token it issued.
+     */
+    public void acceptServiceAccount(String clientEmail, PublicKey key) {
+        serviceAccounts.put(clientEmail, key);
+    }
+
+    PublicKey serviceAccount(String clientEmail) {
+        return serviceAccounts.get(clientEmail);
+    }
+
+    boolean requiresGoogleToken() {
+        return !serviceAccounts.isEmpty();
+    }
+
+    /** Lifetime of Google tokens issued from now on. */
+    public void setGoogleTokenLifetime(Duration lifetime) {
+        googleTokenLifetime = lifetime;
+    }
+
+    String issueGoogleToken(long nowNanos) {
+        String token = "ya29.mock-" + googleTokensIssued.incrementAndGet();
+        googleTokens.put(token, nowNanos + googleTokenLifetime.toNanos());
+        return token;
+    }
+
+    long googleTokenLifetimeSeconds() {
+        return googleTokenLifetime.toSeconds();
+    }
+
+    /** Google access tokens issued so far. */
+    public int googleTokensIssued() {
+        return googleTokensIssued.get();
+    }
+
+    /** Every issued Google token stops working (the next Vertex request with one gets 401). */
+    public void revokeGoogleTokens() {
+        googleTokens.clear();
+    }
+
+    boolean acceptsGoogleToken(String authorization, long nowNanos) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        Long expiry = googleTokens.get(authorization.substring(7).strip());
+        return expiry != null && nowNanos - expiry < 0;
+    }
+
+    /** The serving endpoints {@code GET .../api/2.0/serving-endpoints} lists, replacing the previous list. */
+    public void setServingEndpoints(List<String> names) {
+        servingEndpoints.clear();
+        servingEndpoints.addAll(names);
+    }
+
+    List<String> servingEndpoints() {
+        return List.copyOf(servingEndpoints);
+    }
+
+    void listed(String authorization) {
+        lastListingAuthorization = authorization;
+        endpointListings.incrementAndGet();
+    }
+
+    /** The {@code Authorization} of the last listing (which credential the proxy listed with), or null. */
+    public String lastListingAuthorization() {
+        return lastListingAuthorization;
+    }
+
+    /** Serving-endpoint listings answered so far. */
+    public int endpointListings() {
+        return endpointListings.get();
+    }
+}

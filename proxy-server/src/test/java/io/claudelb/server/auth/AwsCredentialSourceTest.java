@@ -1,0 +1,133 @@
+package io.claudelb.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.claudelb.core.config.BedrockSettings;
+import io.claudelb.core.config.PoolSettings;
+import io.claudelb.core.config.UpstreamAuth;
+import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.core.config.UpstreamKind;
+import io.claudelb.server.support.Await;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+/** When AWS credentials are resolved and refreshed, and how an event loop gets them without blocking. */
+class AwsCredentialSourceTest {
+    private static final long HOUR = Duration.ofHours(1).toMillis();
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
+    private final EventLoop loop = new DefaultEventLoop();
+    private final AtomicLong now = new AtomicLong(1_800_000_000_000L);
+    private final AtomicInteger calls = new AtomicInteger();
+    private volatile RuntimeException failWith;
+
+    @AfterEach
+    void stop() {
+        thread.shutdownNow();
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    /** Temporary credentials that expire an hour after each resolution, numbered by call. */
+    private AwsCredentialsProvider expiring() {
+        return () -> {
+            RuntimeException fail = failWith;
+            if (fail != null) {
+                throw fail;
+            }
+            int n = calls.incrementAndGet();
+            return AwsSessionCredentials.builder().accessKeyId("ASIA" + n).secretAccessKey("s" + n)
+                    .sessionToken("t" + n).expirationTime(Instant.ofEpochMilli(now.get() + HOUR)).build();
+        };
+    }
+
+    private AwsCredentialSource source(AwsCredentialsProvider provider) {
+        return new AwsCredentialSource("bedrock", () -> provider, false, thread, now::get);
+    }
+
+    @Test
+    void resolvedOffTheLoopAtStartThenServedFromMemory() throws Exception {
+        AwsCredentialSource source = source(expiring()).start();
+        Future<AwsCredentialsIdentity> first = source.credentials(loop);
+        assertThat(first.get(5, TimeUnit.SECONDS).accessKeyId()).isEqualTo("ASIA1");
+        Future<AwsCredentialsIdentity> again = source.credentials(loop);
+        assertThat(again.isDone()).isTrue();
+        assertThat(again.getNow().accessKeyId()).isEqualTo("ASIA1");
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void theNextResolutionIsDueFiveMinutesBeforeExpiry() throws Exception {
+        AwsCredentialSource source = source(expiring()).start();
+        AwsCredentialsIdentity c = source.credentials(loop).get(5, TimeUnit.SECONDS);
+        assertThat(source.nextDelayMillis(c, now.get())).isEqualTo(HOUR - Duration.ofMinutes(5).toMillis());
+        assertThat(AwsCredentialSource.usableAt(c, now.get() + HOUR - Duration.ofMinutes(2).toMillis())).isTrue();
+        assertThat(AwsCredentialSource.usableAt(c, now.get() + HOUR - Duration.ofSeconds(30).toMillis())).isFalse();
+    }
+
+    @Test
+    void credentialsInTheirLastMinuteAreNotSentARequestWaitsForTheRefresh() throws Exception {
+        AwsCredentialSource source = source(expiring()).start();
+        source.credentials(loop).get(5, TimeUnit.SECONDS);
+        now.addAndGet(HOUR - Duration.ofSeconds(30).toMillis());
+        AwsCredentialsIdentity fresh = source.credentials(loop).get(5, TimeUnit.SECONDS);
+        assertThat(fresh.accessKeyId()).isEqualTo("ASIA2");
+    }
+
+    @Test
+    void theBackgroundRefreshReplacesCredentialsBeforeTheyExpire() {
+        AwsCredentialsProvider shortLived = () -> {
+            int n = calls.incrementAndGet();
+            // Expire 5 min + 50 ms after resolution: the next resolution is due in 50 ms.
+            return AwsSessionCredentials.builder().accessKeyId("ASIA" + n).secretAccessKey("s").sessionToken("t")
+                    .expirationTime(Instant.ofEpochMilli(now.get() + Duration.ofMinutes(5).toMillis() + 50)).build();
+        };
+        AwsCredentialSource source = source(shortLived).start();
+        Await.until("a refresh ahead of expiry", () -> source.resolutions() >= 2, Duration.ofSeconds(10));
+        assertThat(source.current().accessKeyId()).isNotEqualTo("ASIA1");
+        source.close();
+    }
+
+    @Test
+    void aFailedResolutionFailsTheWaitersAndKeepsUsableCredentials() throws Exception {
+        failWith = new IllegalStateException("Unable to load credentials from any of the providers in the chain");
+        AwsCredentialSource source = source(expiring()).start();
+        Future<AwsCredentialsIdentity> waiting = source.credentials(loop);
+        assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(TokenException.class).hasMessageContaining("Unable to load credentials");
+        failWith = null;
+        assertThat(source.refreshNow().get(5, TimeUnit.SECONDS).accessKeyId()).isEqualTo("ASIA1");
+        failWith = new IllegalStateException("STS unreachable");
+        source.refreshNow().handle((v, e) -> null).get(5, TimeUnit.SECONDS);
+        assertThat(source.credentials(loop).getNow().accessKeyId()).isEqualTo("ASIA1");
+    }
+
+    @Test
+    void staticKeysAreResolvedInlineAndNeverRefreshed() {
+        UpstreamConfig upstream = new UpstreamConfig("b", UpstreamKind.BEDROCK, null,
+                UpstreamAuth.awsKeys("AKIA1", "secret", ""), 1, 0, PoolSettings.DEFAULTS, null, false, null, null,
+                null, null, new BedrockSettings("us-west-2"), null, null);
+        UpstreamAwsCredentials all = new UpstreamAwsCredentials(AwsProviders::forUpstream, thread, now::get,
+                Clock.systemUTC());
+        UpstreamAwsCredentials.AwsSigning signing = all.signing(upstream);
+        assertThat(signing.credentials().current().accessKeyId()).isEqualTo("AKIA1");
+        assertThat(signing.credentials().nextDelayMillis(signing.credentials().current(), now.get())).isEqualTo(-1);
+        assertThat(all.signing(upstream)).isSameAs(signing);
+        assertThat(UpstreamAwsCredentials.signs(upstream)).isTrue();
+        all.close();
+    }
+}
