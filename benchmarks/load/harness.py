@@ -3,12 +3,20 @@
 
 Started by benchmarks/run-load.sh (which installs wrk/nginx, builds the jars and raises the fd limit). Everything
 listens on and targets 127.0.0.1 only. Scenarios (see benchmarks/README.md):
-  a. added latency at concurrency 1 (wrk -t1 -c1 --latency), JSON and SSE and the 50 KB Claude Code request
+  a. added latency at concurrency 1, measured interleaved (one keep-alive connection per target, direct / nginx /
+     claude-lb in turn for thousands of rounds), JSON and SSE and the 50 KB Claude Code request
   b. throughput at 64 connections: req/s, p99, proxy CPU microseconds per request
   c. paced streams: time to first byte / first content event and inter-event gaps at 64 streams, then the most
      concurrent streams held (512, 2000, 10000 or the fd limit) with zero lost events and no stall
   d. proxy memory: heap and RSS idle, under (c), after, and growth over a soak
-and a JFR profile of claude-lb under load. Results: benchmarks/results/<date>-<host>.md (+ .json).
+  e. coalescing: N identical paced streams through a second claude-lb with dedup on, against the same N with
+     x-claude-lb-dedup: off: upstream calls, proxy CPU per stream and memory per follower
+and a JFR profile of claude-lb under load. (a) and (b) run in two set-ups, each with freshly started servers:
+  pinned   the mock on core 0, nginx with 1 worker and claude-lb (1 event loop: its JVM sees one core) on core 1
+  default  as users run them: nothing pinned, nginx with one worker per core, claude-lb's default config (one event
+           loop per core), the clients on the same cores
+(c), (d), (e), the soak and the profile run in the first set-up. Results: benchmarks/results/<date>-<host>.md
+(+ .json).
 """
 import argparse
 import datetime
@@ -43,12 +51,12 @@ def hold_pace_ms(streams):
     return max(PACE_MS, -(-streams * 1000 // HOLD_EVENTS_PER_S))
 
 MODES = {
-    "quick": dict(repeats=2, warm_s=3, min_warm_s=30, lat_s=3, thr_s=4, paced_s=4, hold_s=4, soak_s=60, profile_s=5,
+    "quick": dict(repeats=2, warm_s=3, min_warm_s=30, lat_rounds=2000, thr_s=4, paced_s=4, hold_s=4, soak_s=60, profile_s=5,
                   levels=[512, 2000, 10000]),
     # Checks that the harness itself works (about 2 minutes); its figures mean little.
-    "smoke": dict(repeats=1, warm_s=1, min_warm_s=0, lat_s=1, thr_s=1, paced_s=2, hold_s=2, soak_s=6, profile_s=1,
+    "smoke": dict(repeats=1, warm_s=1, min_warm_s=0, lat_rounds=200, thr_s=1, paced_s=2, hold_s=2, soak_s=6, profile_s=1,
                   levels=[64, 256]),
-    "full": dict(repeats=3, warm_s=10, min_warm_s=30, lat_s=10, thr_s=10, paced_s=10, hold_s=10, soak_s=600, profile_s=10,
+    "full": dict(repeats=3, warm_s=10, min_warm_s=30, lat_rounds=5000, thr_s=10, paced_s=10, hold_s=10, soak_s=600, profile_s=10,
                  levels=[512, 2000, 10000]),
 }
 
@@ -91,16 +99,23 @@ class Harness:
         if args.levels:
             self.mode["levels"] = [int(x) for x in args.levels.split(",")]
         base = args.base_port
-        self.ports = {"mock": base, "nginx": base + 1, "claude-lb": base + 2}
+        self.ports = {"mock": base, "nginx": base + 1, "claude-lb": base + 2, "coalescing": base + 3}
         self.urls = {"direct": self.url(self.ports["mock"]), "nginx": self.url(self.ports["nginx"]),
                      "claude-lb": self.url(self.ports["claude-lb"])}
         self.procs = {}
         self.commands = []
         self.results = {"mode": args.mode, "settings": dict(self.mode), "a": [], "b": [], "c_paced": [],
-                        "c_hold": [], "d": {}, "notes": []}
+                        "c_hold": [], "d": {}, "e": [], "notes": []}
         self.clk = os.sysconf("SC_CLK_TCK")
         self.cores = os.cpu_count() or 1
-        self.pin = shutil.which("taskset") is not None and self.cores >= 2
+        self.can_pin = shutil.which("taskset") is not None and self.cores >= 2
+        self.setups = [x for x in args.setups.split(",") if x]
+        if not self.setups or any(x not in SETUPS for x in self.setups):
+            raise SystemExit(f"--setups takes a comma-separated list of {', '.join(SETUPS)}")
+        self.only = set(args.only.split(",")) if args.only else set(SCENARIOS)
+        if not self.only <= set(SCENARIOS):
+            raise SystemExit(f"--only takes a comma-separated list of {', '.join(SCENARIOS)}")
+        self.setup = self.setups[0]
         self.bench_jar = os.path.join(self.root, "benchmarks", "target", "benchmarks.jar")
         self.launcher = os.path.join(self.root, "bin", "claude-lb")
 
@@ -116,7 +131,7 @@ class Harness:
         return cmd
 
     def start(self, name, cmd, logfile, env=None, core=None):
-        if core is not None and self.pin:
+        if core is not None and self.pinned():
             cmd = ["taskset", "-c", str(core)] + cmd
         env_note = ""
         if env:
@@ -130,6 +145,9 @@ class Harness:
             f.write(f"{p.pid}\n")
         self.procs[name] = p
         return p
+
+    def pinned(self):
+        return self.setup == "pinned" and self.can_pin
 
     def check_alive(self, when):
         """Stops the run with a clear message when a server died (a crash, or a kill from outside the harness)."""
@@ -188,7 +206,7 @@ class Harness:
         self.wait_port(self.ports["nginx"], nginx, "nginx")
         self.write_lb_conf()
         # GC log: pauses are one source of tail latency (reported with the memory figures).
-        opts = f"-Xlog:gc:file={self.work}/claude-lb-gc.log:uptime {self.args.lb_java_opts}".strip()
+        opts = f"-Xlog:gc:file={self.work}/claude-lb-gc-{self.setup}.log:uptime {self.args.lb_java_opts}".strip()
         lb = self.start("claude-lb", [self.launcher, "--config", self.work + "/claude-lb.yaml"], "claude-lb.log",
                         env={"JAVA_OPTS": opts}, core=1)
         self.wait_port(self.ports["claude-lb"], lb, "claude-lb")
@@ -216,7 +234,9 @@ class Harness:
         os.makedirs(os.path.join(d, "logs"), exist_ok=True)
         limit = self.nofile()
         user = "user root;\n" if os.geteuid() == 0 else ""
-        conf = f"""{user}worker_processes 1;
+        # Pinned: one worker on the proxies' core; default: one per core, as Debian's nginx.conf ships ("auto").
+        workers = "1" if self.pinned() else "auto"
+        conf = f"""{user}worker_processes {workers};
 worker_rlimit_nofile {limit};
 pid {d}/nginx.pid;
 error_log {d}/logs/error.log warn;
@@ -278,10 +298,16 @@ routes:
 logging:
   level: warn
   access_log: false         # nginx runs with access_log off too
+dedup: false                # wrk repeats one request: coalesced, claude-lb would make fewer upstream calls than
+                            # nginx and the comparison would measure that; scenario (e) measures coalescing itself
 """
         with open(os.path.join(self.work, "claude-lb.yaml"), "w") as f:
             f.write(conf)
         self.results["lb_conf"] = conf
+        coalescing = conf.replace(f":{self.ports['claude-lb']}\"", f":{self.ports['coalescing']}\"")
+        coalescing = coalescing[:coalescing.index("dedup: false")] + "dedup: { enabled: true, linger: 5s }\n"
+        with open(os.path.join(self.work, "claude-lb-coalescing.yaml"), "w") as f:
+            f.write(coalescing)
 
     # ----- measurements ----------------------------------------------------------------------------------------
 
@@ -343,7 +369,7 @@ logging:
         return sample
 
     def gc_pauses(self):
-        return gc_pauses(os.path.join(self.work, "claude-lb-gc.log"))
+        return gc_pauses(os.path.join(self.work, f"claude-lb-gc-{self.setups[0]}.log"))
 
 
     def fd_count(self, pid):
@@ -403,35 +429,57 @@ logging:
                     self.wrk(target, payload, 64, 2, self.mode["warm_s"])
 
     def scenario_a(self):
-        log("(a) latency at concurrency 1")
+        log(f"(a) latency at concurrency 1, interleaved ({self.setup})")
         for repeat in range(self.mode["repeats"]):
             for payload in ("json", "sse", "cc50k"):
-                for target in self.order(repeat):
-                    r = self.wrk(target, payload, 1, 1, self.mode["lat_s"], latency=True)
-                    r["repeat"] = repeat
+                for r in self.interleaved(payload):
+                    r.update(repeat=repeat, setup=self.setup)
                     self.results["a"].append(r)
 
+    def interleaved(self, payload):
+        """One run of the interleaved client: a row per target with its latency and what it adds over direct."""
+        spec = PAYLOADS[payload]
+        cmd = ["java", "-Xmx256m", "-XX:+UseSerialGC", "-cp", self.bench_jar,
+               "io.claudelb.bench.load.InterleavedLatency", "--body", self.fixture(spec["file"]),
+               "--rounds", str(self.mode["lat_rounds"]), "--warmup-rounds", str(max(50, self.mode["lat_rounds"] // 10))]
+        for target in TARGETS:
+            cmd += ["--target", f"{target}={self.urls[target]}"]
+        if spec.get("headers"):
+            cmd += ["--header", spec["headers"]]
+        self.record(cmd)
+        self.check_alive(f"before interleaved {payload}")
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        self.check_alive(f"during interleaved {payload}")
+        if out.returncode != 0 or not out.stdout.strip():
+            raise SystemExit(f"interleaved latency client failed ({payload}): {out.stderr[-800:]}")
+        res = json.loads(out.stdout.strip().splitlines()[-1])
+        return [{"target": t, "payload": payload, "lat_us": v["lat_us"], "added_us": v["added_us"],
+                 "requests": v["lat_us"]["count"], "error_total": v["errors"]} for t, v in res["targets"].items()]
+
     def scenario_b(self):
-        log("(b) throughput at 64 connections")
+        log(f"(b) throughput at 64 connections ({self.setup})")
         for repeat in range(self.mode["repeats"]):
             for payload in ("json", "sse", "cc50k"):
                 for target in self.order(repeat):
                     r = self.wrk(target, payload, 64, 2, self.mode["thr_s"])
-                    r["repeat"] = repeat
+                    r.update(repeat=repeat, setup=self.setup)
                     self.results["b"].append(r)
 
-    def streams(self, target, connections, seconds, ramp_s, pace_ms, drain_s):
+    def streams(self, target, connections, seconds, ramp_s, pace_ms, drain_s, headers=()):
         cmd = ["java", "-Xmx2g", "-Dio.netty.leakDetection.level=disabled", "-cp", self.bench_jar,
                "io.claudelb.bench.load.PacedStreamLoad", "--url", self.urls[target],
                "--body", self.fixture("small-sse.json"), "--connections", str(connections),
                "--ramp-s", str(ramp_s), "--duration-s", str(seconds), "--expect-events", str(STREAM_EVENTS),
                "--pace-ms", str(pace_ms), "--drain-s", str(drain_s), "--threads", "2"]
+        for h in headers:
+            cmd += ["--header", h]
         self.record(cmd)
         return cmd
 
-    def run_streams(self, target, connections, seconds, ramp_s, pace_ms=PACE_MS, drain_s=30, during=None):
+    def run_streams(self, target, connections, seconds, ramp_s, pace_ms=PACE_MS, drain_s=30, during=None,
+                    headers=()):
         self.check_alive(f"before {connections} streams via {target}")
-        cmd = self.streams(target, connections, seconds, ramp_s, pace_ms, drain_s)
+        cmd = self.streams(target, connections, seconds, ramp_s, pace_ms, drain_s, headers)
         errlog = open(os.path.join(self.work, f"streams-{target}-{connections}.log"), "a")
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errlog, text=True, cwd=self.work)
         with open(os.path.join(self.work, "pids"), "a") as f:
@@ -561,10 +609,50 @@ logging:
                 "os": cmd("sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"),
                 "jdk": " / ".join(java[:2]), "nginx": cmd("nginx", "-v"),
                 "wrk": cmd("sh", "-c", "wrk -v 2>&1 | head -1"), "nofile": self.nofile(),
-                "pinning": "mock on core 0, nginx and claude-lb each on core 1 (taskset); wrk and the stream "
-                           "client unpinned" if self.pin else "none (taskset missing or < 2 cores)",
+                "pinning": "set-up pinned: mock on core 0, nginx and claude-lb each on core 1 (taskset); wrk and the "
+                           "clients unpinned" if self.can_pin else "none (taskset missing or < 2 cores)",
+                "setups": self.setups,
                 "loadavg_start": os.getloadavg(),
                 "git": cmd("git", "-C", self.root, "log", "-1", "--format=%h %s")}
+
+    def coalescing_stats(self):
+        out = subprocess.run(["curl", "-sS", f"http://{LOOPBACK}:{self.ports['coalescing']}/stats"],
+                             capture_output=True, text=True, timeout=20).stdout
+        return json.loads(out)["coalescing"]
+
+    def scenario_e(self):
+        """N identical paced streams with coalescing, against the same N each making its own upstream call."""
+        log("(e) coalescing: N identical streams")
+        self.urls["coalescing"] = self.url(self.ports["coalescing"])
+        opts = f"{self.args.lb_java_opts}".strip()
+        lb = self.start("coalescing", [self.launcher, "--config", self.work + "/claude-lb-coalescing.yaml"],
+                        "claude-lb-coalescing.log", env={"JAVA_OPTS": opts}, core=1)
+        self.wait_port(self.ports["coalescing"], lb, "claude-lb (coalescing)")
+        try:
+            self.run_streams("coalescing", 16, 3, 0.5)   # warm-up
+            for n in (16, 64, 256):
+                for label, headers in (("independent", ("x-claude-lb-dedup:off",)), ("coalesced", ())):
+                    before = self.coalescing_stats()
+                    ticks = self.cpu_ticks([lb.pid])
+                    rss0 = self.rss_kib([lb.pid])
+                    r, rss = self.run_streams("coalescing", n, self.mode["paced_s"], 0.5, headers=headers,
+                                              during=lambda: self.rss_kib([lb.pid]))
+                    after = self.coalescing_stats()
+                    t = self.cpu_ticks([lb.pid])
+                    cpu_us = (t[0] + t[1] - ticks[0] - ticks[1]) * 1e6 / self.clk
+                    streams = max(1, r.get("streams_completed", 0))
+                    leaders = after["leaders"] - before["leaders"]
+                    followers = after["followers"] - before["followers"]
+                    upstream_calls = streams if label == "independent" else leaders
+                    self.results["e"].append({
+                        "streams": n, "mode": label, "completed": r.get("streams_completed", 0),
+                        "lost_events": r.get("lost_events", 0), "upstream_calls": upstream_calls,
+                        "followers": followers, "cpu_us_per_stream": round(cpu_us / streams, 1),
+                        "rss_delta_kib": (rss or rss0) - rss0, "ttfb_p50_us": (r.get("ttfb_us") or {}).get("p50")})
+        finally:
+            lb.terminate()
+            lb.wait(timeout=30)
+            del self.procs["coalescing"]
 
     def run(self):
         self.t0 = time.time()
@@ -573,15 +661,29 @@ logging:
         subprocess.run(["java", "-cp", self.bench_jar, "io.claudelb.bench.fixtures.FixtureFiles",
                         os.path.join(self.work, "fixtures")], check=True)
         try:
-            self.start_servers()
-            self.results["d"]["idle_start"] = self.memory("idle after start")
-            self.warm_up()
-            self.scenario_a()
-            self.scenario_b()
-            self.results["d"]["idle_after_throughput"] = self.memory("idle after (a) and (b)")
-            self.scenario_c()
-            self.soak()
-            self.profile()
+            for i, setup in enumerate(self.setups):
+                self.setup = setup
+                self.start_servers()
+                if i == 0:
+                    self.results["d"]["idle_start"] = self.memory("idle after start")
+                self.warm_up()
+                if "a" in self.only:
+                    self.scenario_a()
+                if "b" in self.only:
+                    self.scenario_b()
+                if i == 0:
+                    self.results["d"]["idle_after_throughput"] = self.memory("idle after (a) and (b)")
+                    if "c" in self.only:
+                        self.scenario_c()
+                    if "e" in self.only:
+                        self.scenario_e()
+                    if "soak" in self.only:
+                        self.soak()
+                    if "profile" in self.only:
+                        self.profile()
+                if i + 1 < len(self.setups):
+                    self.stop_all()
+                    self.procs = {}
             self.results["machine"]["loadavg_end"] = os.getloadavg()
         finally:
             self.stop_all()
@@ -590,6 +692,9 @@ logging:
         self.results["commands"] = self.commands
         return self.results
 
+
+SETUPS = ("pinned", "default")
+SCENARIOS = ("a", "b", "c", "e", "soak", "profile")
 
 PAYLOADS = {
     "json": {"file": "small-json.json", "label": "JSON, 2 KB request, ~1.3 KB answer"},
@@ -608,6 +713,9 @@ def main():
     ap.add_argument("--soak-s", type=int)
     ap.add_argument("--levels", help="comma-separated concurrent stream counts, e.g. 512,2000,10000")
     ap.add_argument("--lb-java-opts", default="", help="extra JVM flags for claude-lb (JAVA_OPTS)")
+    ap.add_argument("--setups", default="pinned,default",
+                    help="comma-separated set-ups to run (a) and (b) in: pinned, default (the first runs the rest)")
+    ap.add_argument("--only", help="comma-separated scenarios: a,b,c,e,soak,profile (default all)")
     ap.add_argument("--out", help="results file (default benchmarks/results/<date>-<host>.md)")
     args = ap.parse_args()
     h = Harness(args)

@@ -11,9 +11,7 @@ import sys
 
 TARGETS = ["direct", "nginx", "claude-lb"]
 PAYLOAD_ORDER = ["json", "sse", "cc50k"]
-# Goals of issue 6 (not timed tests: the harness shows where claude-lb stands).
-GOAL_ADDED_P50_US = 20
-GOAL_ADDED_P99_US = 100
+# Goals of issues 6 and 14 (not timed tests: the harness shows where claude-lb stands).
 GOAL_STREAMS = 10000
 GOAL_HEAP_PER_STREAM_KIB = 16
 SOAK_GROWTH_LIMIT_MIB = 2.0
@@ -82,44 +80,37 @@ def render(res):
         w(f"- Note: {note}")
     w("")
     w("Payloads: " + "; ".join(f"`{k}` = {v}" for k, v in res["payloads"].items()) + ". The mock is the shipped "
-      "`claude-lb mock` (one instance, one event loop); nginx runs 1 worker, claude-lb 1 event loop (the JVM sees "
-      "one core); both proxy the same mock over keep-alive connections; access logs off in both.\n")
+      "`claude-lb mock` (one instance, one event loop); in the pinned set-up nginx runs 1 worker and claude-lb 1 event "
+      "loop (the JVM sees one core), in the default set-up each runs one per core; both proxy the same mock over keep-alive connections; access logs off in both.\n")
 
     goals = []
-    w("## Goals (issue 6)\n")
+    w("## Goals (issues 6 and 14)\n")
     goal_rows = []
 
-    # ----- (a)
-    a = res["a"]
-    lat = {}
-    for p in PAYLOAD_ORDER:
-        for t in ("nginx", "claude-lb"):
-            lat[(p, t, "p50")] = paired(a, p, t, "direct", lambda x, y: x["lat_us"]["p50"] - y["lat_us"]["p50"])
-            lat[(p, t, "p99")] = paired(a, p, t, "direct", lambda x, y: x["lat_us"]["p99"] - y["lat_us"]["p99"])
-    # ----- (b)
-    b = res["b"]
-    thr = {}
-    for p in PAYLOAD_ORDER:
-        thr[(p, "rps")] = paired(b, p, "claude-lb", "nginx", lambda x, y: x["rps"] / y["rps"] if y["rps"] else None)
-        thr[(p, "cpu")] = paired(b, p, "claude-lb", "nginx",
-                                 lambda x, y: x["proxy_cpu_us_per_req"] / y["proxy_cpu_us_per_req"]
-                                 if y["proxy_cpu_us_per_req"] else None)
-    for p in ("json", "sse"):
-        v = med(thr[(p, "rps")])
-        goal_rows.append((f"throughput >= 1.0x nginx ({p})", rng(thr[(p, "rps")], "{:.2f}", "x"),
-                          v is not None and v >= 1.0))
-    for p in ("json", "sse"):
-        v = med(thr[(p, "cpu")])
-        goal_rows.append((f"proxy CPU per request <= nginx ({p})", rng(thr[(p, "cpu")], "{:.2f}", "x nginx"),
-                          v is not None and v <= 1.0))
-    for p in ("json", "sse"):
-        v50, v99 = med(lat[(p, "claude-lb", "p50")]), med(lat[(p, "claude-lb", "p99")])
-        goal_rows.append((f"added latency at c=1 <= {GOAL_ADDED_P50_US} us p50 ({p})",
-                          rng(lat[(p, "claude-lb", "p50")], "{:.0f}", " us"),
-                          v50 is not None and v50 <= GOAL_ADDED_P50_US))
-        goal_rows.append((f"added latency at c=1 <= {GOAL_ADDED_P99_US} us p99 ({p})",
-                          rng(lat[(p, "claude-lb", "p99")], "{:.0f}", " us"),
-                          v99 is not None and v99 <= GOAL_ADDED_P99_US))
+    setups = res["machine"].get("setups") or ["pinned"]
+    for setup in setups:
+        a = [r for r in res["a"] if r.get("setup", "pinned") == setup]
+        b = [r for r in res["b"] if r.get("setup", "pinned") == setup]
+        lat = added_latency(a)
+        thr = throughput_ratios(b)
+        for p in PAYLOAD_ORDER:
+            v = med(thr[(p, "rps")])
+            if v is not None:
+                goal_rows.append((f"throughput >= 1.0x nginx ({p}, {setup})", rng(thr[(p, "rps")], "{:.2f}", "x"),
+                                  v >= 1.0))
+        for p in PAYLOAD_ORDER:
+            v = med(thr[(p, "cpu")])
+            if v is not None:
+                goal_rows.append((f"proxy CPU per request <= nginx ({p}, {setup})",
+                                  rng(thr[(p, "cpu")], "{:.2f}", "x nginx"), v <= 1.0))
+        for p in PAYLOAD_ORDER:
+            for q in ("p50", "p99"):
+                mine, theirs = med(lat[(p, "claude-lb", q)]), med(lat[(p, "nginx", q)])
+                if mine is None or theirs is None:
+                    continue
+                goal_rows.append((f"added latency at c=1 <= nginx's, {q} ({p}, {setup})",
+                                  f"{rng(lat[(p, 'claude-lb', q)], '{:.0f}', ' us')} vs nginx "
+                                  f"{rng(lat[(p, 'nginx', q)], '{:.0f}', ' us')}", mine <= theirs))
     # ----- (c)
     hold = res["c_hold"]
     clean_levels = []
@@ -157,45 +148,11 @@ def render(res):
     if not all(goals):
         w("Where a goal is missed, the JFR profile at the end says where claude-lb's time and allocations go.\n")
 
-    # ----- (a) table
-    w("## (a) Added latency at concurrency 1 (wrk -t1 -c1 --latency, microseconds)\n")
-    w("| payload | direct p50 | nginx p50 | claude-lb p50 | direct p99 | nginx p99 | claude-lb p99 | "
-      "nginx - direct p50 / p99 | **claude-lb - direct p50 / p99** |")
-    w("|---|---|---|---|---|---|---|---|---|")
-    for p in PAYLOAD_ORDER:
-        cells = [rng([r["lat_us"]["p50"] for r in by(a, payload=p, target=t)]) for t in TARGETS]
-        cells += [rng([r["lat_us"]["p99"] for r in by(a, payload=p, target=t)]) for t in TARGETS]
-        cells.append(rng(lat[(p, "nginx", "p50")]) + " / " + rng(lat[(p, "nginx", "p99")]))
-        cells.append(rng(lat[(p, "claude-lb", "p50")]) + " / " + rng(lat[(p, "claude-lb", "p99")]))
-        w(f"| {p} | " + " | ".join(cells) + " |")
-    w(f"\nRequests per run: {rng([r['requests'] for r in a])}; errors: {sum(r['error_total'] for r in a)}.\n")
-
-    # ----- (b) table
-    w(f"## (b) Throughput at 64 connections (wrk -t2 -c64, {s['thr_s']} s per run)\n")
-    w("| payload | target | req/s | p99 ms | proxy CPU us/req | of which kernel | proxy CPU busy | mock CPU us/req "
-      "| errors |")
-    w("|---|---|---|---|---|---|---|---|---|")
-    for p in PAYLOAD_ORDER:
-        for t in TARGETS:
-            rows = by(b, payload=p, target=t)
-            if not rows:
-                continue
-            w(f"| {p} | {t} | {rng([r['rps'] for r in rows])} | "
-              f"{rng([r['lat_us']['p99'] / 1000 for r in rows], '{:.2f}')} | "
-              f"{rng([r['proxy_cpu_us_per_req'] for r in rows], '{:.1f}')} | "
-              f"{rng([r.get('proxy_sys_us_per_req') for r in rows], '{:.1f}')} | "
-              f"{rng([r['proxy_cpu_util'] * 100 if r['proxy_cpu_util'] is not None else None for r in rows], '{:.0f}', '%')} | "
-              f"{rng([r['mock_cpu_us_per_req'] for r in rows], '{:.1f}')} | {sum(r['error_total'] for r in rows)} |")
-    w("\n| payload | claude-lb / nginx req/s | claude-lb / nginx CPU per request | claude-lb / direct req/s | "
-      "claude-lb - direct p99 ms |\n|---|---|---|---|---|")
-    for p in PAYLOAD_ORDER:
-        direct_ratio = paired(b, p, "claude-lb", "direct", lambda x, y: x["rps"] / y["rps"] if y["rps"] else None)
-        p99 = paired(b, p, "claude-lb", "direct", lambda x, y: (x["lat_us"]["p99"] - y["lat_us"]["p99"]) / 1000)
-        w(f"| {p} | {rng(thr[(p, 'rps')], '{:.2f}', 'x')} | {rng(thr[(p, 'cpu')], '{:.2f}', 'x')} | "
-          f"{rng(direct_ratio, '{:.2f}', 'x')} | {rng(p99, '{:.2f}')} |")
-    w("\nProxy CPU is utime+stime of the proxy's processes (/proc/PID/stat) over the run divided by the requests; "
-      "\"busy\" is that CPU time over the wall time (1 core = 100%).\n")
-
+    for setup in setups:
+        a = [r for r in res["a"] if r.get("setup", "pinned") == setup]
+        b = [r for r in res["b"] if r.get("setup", "pinned") == setup]
+        latency_table(w, a, setup)
+        throughput_table(w, b, s, setup)
     # ----- (c)
     paced = res["c_paced"]
     w(f"## (c) Paced streams ({paced[0]['expected_events'] if paced else '?'} events, one every "
@@ -298,6 +255,19 @@ def render(res):
               "MiB")
 
     # ----- commands and configs
+    if res.get("e"):
+        w("## (e) Coalescing: N identical paced streams\n")
+        w("A second claude-lb with `dedup` on, fed N concurrent identical streaming requests (each connection "
+          "repeats its request until the window ends, so callers keep joining calls already running and get them "
+          "replayed from the first byte); `independent` is the same load with `x-claude-lb-dedup: off`, every "
+          "stream its own upstream call. CPU is claude-lb's user+system time over the run, per completed stream.\n")
+        w("| streams | mode | completed | lost events | upstream calls | followers | claude-lb CPU per stream (µs) "
+          "| RSS growth (KiB) | TTFB p50 (µs) |")
+        w("|---|---|---|---|---|---|---|---|---|")
+        for r in res["e"]:
+            w(f"| {r['streams']} | {r['mode']} | {r['completed']} | {r['lost_events']} | {r['upstream_calls']} | "
+              f"{r['followers']} | {r['cpu_us_per_stream']} | {r['rss_delta_kib']} | {r.get('ttfb_p50_us')} |")
+        w("")
     w("## Exact commands\n")
     w("```")
     seen = set()
@@ -309,6 +279,90 @@ def render(res):
     w("nginx.conf:\n\n```nginx\n" + res.get("nginx_conf", "").rstrip() + "\n```\n")
     w("claude-lb.yaml:\n\n```yaml\n" + res.get("lb_conf", "").rstrip() + "\n```\n")
     return "\n".join(out) + "\n"
+
+
+SETUP_TEXT = {
+    "pinned": "pinned: mock on core 0, nginx 1 worker and claude-lb 1 event loop on core 1",
+    "default": "default: nothing pinned, nginx one worker per core, claude-lb's default config (one event loop per "
+               "core), clients on the same 2 cores",
+}
+
+
+def added_latency(a):
+    """(payload, target, quantile) -> per repeat, the target's latency quantile minus direct's (interleaved runs)."""
+    lat = {}
+    for p in PAYLOAD_ORDER:
+        for t in ("nginx", "claude-lb"):
+            for q in ("p50", "p99"):
+                lat[(p, t, q)] = paired(a, p, t, "direct", lambda x, y, q=q: x["lat_us"][q] - y["lat_us"][q])
+    return lat
+
+
+def throughput_ratios(b):
+    thr = {}
+    for p in PAYLOAD_ORDER:
+        thr[(p, "rps")] = paired(b, p, "claude-lb", "nginx", lambda x, y: x["rps"] / y["rps"] if y["rps"] else None)
+        thr[(p, "cpu")] = paired(b, p, "claude-lb", "nginx",
+                                 lambda x, y: x["proxy_cpu_us_per_req"] / y["proxy_cpu_us_per_req"]
+                                 if y["proxy_cpu_us_per_req"] else None)
+    return thr
+
+
+def latency_table(w, a, setup):
+    if not a:
+        return
+    lat = added_latency(a)
+    w(f"## (a) Added latency at concurrency 1, interleaved ({SETUP_TEXT.get(setup, setup)}; microseconds)\n")
+    w("One keep-alive connection per target; each round sends one request to direct, nginx and claude-lb in turn "
+      "(order rotated per round), so the machine's noise hits all three alike. A request is timed from its first "
+      "byte written to the last byte of its answer read.\n")
+    w("| payload | direct p50 | nginx p50 | claude-lb p50 | direct p99 | nginx p99 | claude-lb p99 | "
+      "nginx - direct p50 / p99 | **claude-lb - direct p50 / p99** | paired per-round added p50 / p99: nginx, "
+      "claude-lb |")
+    w("|---|---|---|---|---|---|---|---|---|---|")
+    for p in PAYLOAD_ORDER:
+        cells = [rng([r["lat_us"]["p50"] for r in by(a, payload=p, target=t)]) for t in TARGETS]
+        cells += [rng([r["lat_us"]["p99"] for r in by(a, payload=p, target=t)]) for t in TARGETS]
+        cells.append(rng(lat[(p, "nginx", "p50")]) + " / " + rng(lat[(p, "nginx", "p99")]))
+        cells.append(rng(lat[(p, "claude-lb", "p50")]) + " / " + rng(lat[(p, "claude-lb", "p99")]))
+        pair = []
+        for t in ("nginx", "claude-lb"):
+            rows = [r for r in by(a, payload=p, target=t) if r.get("added_us")]
+            pair.append(rng([r["added_us"]["p50"] for r in rows]) + " / " + rng([r["added_us"]["p99"] for r in rows]))
+        cells.append(", ".join(pair))
+        w(f"| {p} | " + " | ".join(cells) + " |")
+    w(f"\nRounds per run: {rng([r['requests'] for r in a])}; errors: {sum(r['error_total'] for r in a)}.\n")
+
+
+def throughput_table(w, b, s, setup):
+    if not b:
+        return
+    thr = throughput_ratios(b)
+    w(f"## (b) Throughput at 64 connections (wrk -t2 -c64, {s['thr_s']} s per run; {SETUP_TEXT.get(setup, setup)})\n")
+    w("| payload | target | req/s | p99 ms | proxy CPU us/req | of which kernel | proxy CPU busy | mock CPU us/req "
+      "| errors |")
+    w("|---|---|---|---|---|---|---|---|---|")
+    for p in PAYLOAD_ORDER:
+        for t in TARGETS:
+            rows = by(b, payload=p, target=t)
+            if not rows:
+                continue
+            w(f"| {p} | {t} | {rng([r['rps'] for r in rows])} | "
+              f"{rng([r['lat_us']['p99'] / 1000 for r in rows], '{:.2f}')} | "
+              f"{rng([r['proxy_cpu_us_per_req'] for r in rows], '{:.1f}')} | "
+              f"{rng([r.get('proxy_sys_us_per_req') for r in rows], '{:.1f}')} | "
+              f"{rng([r['proxy_cpu_util'] * 100 if r['proxy_cpu_util'] is not None else None for r in rows], '{:.0f}', '%')} | "
+              f"{rng([r['mock_cpu_us_per_req'] for r in rows], '{:.1f}')} | {sum(r['error_total'] for r in rows)} |")
+    w("\n| payload | claude-lb / nginx req/s | claude-lb / nginx CPU per request | claude-lb / direct req/s | "
+      "claude-lb - direct p99 ms |\n|---|---|---|---|---|")
+    for p in PAYLOAD_ORDER:
+        direct_ratio = paired(b, p, "claude-lb", "direct", lambda x, y: x["rps"] / y["rps"] if y["rps"] else None)
+        p99 = paired(b, p, "claude-lb", "direct", lambda x, y: (x["lat_us"]["p99"] - y["lat_us"]["p99"]) / 1000)
+        w(f"| {p} | {rng(thr[(p, 'rps')], '{:.2f}', 'x')} | {rng(thr[(p, 'cpu')], '{:.2f}', 'x')} | "
+          f"{rng(direct_ratio, '{:.2f}', 'x')} | {rng(p99, '{:.2f}')} |")
+    w("\nProxy CPU is utime+stime of the proxy's processes (/proc/PID/stat) over the run divided by the requests; "
+      "\"busy\" is that CPU time over the wall time (1 core = 100%).\n")
+
 
 
 def fmt(v, f="{:.1f}"):
