@@ -6,7 +6,7 @@
 # Installs wrk and nginx from Debian packages when missing (apt-get, with sudo when not root), builds the jars when
 # missing, raises the open-files limit, then runs benchmarks/load/harness.py, which starts the shipped mock
 # (`claude-lb mock`, pinned to core 0), nginx and claude-lb (each pinned to core 1) on 127.0.0.1, runs scenarios
-# (a) latency at concurrency 1, (b) throughput at 64 connections, (c) paced streams and concurrent-stream capacity,
+# (a) latency at concurrency 1 (interleaved), (b) throughput at 64 connections, (c) paced streams and concurrent-stream capacity,
 # (d) memory and a soak, takes a JFR profile of claude-lb, and writes benchmarks/results/<date>-<host>.md (+ .json).
 # Every process it starts is stopped on exit (trap), whatever happens. See benchmarks/README.md.
 #
@@ -23,6 +23,10 @@
 #   --no-install       never call apt-get; fail if a tool is missing
 #   --keep-work        keep the work directory (logs, configs, the JFR file) even on success
 #   --lb-java-opts STR extra JVM flags for claude-lb (passed as JAVA_OPTS to bin/claude-lb)
+#   --setups LIST      set-ups to run (a) and (b) in, each with fresh servers (default pinned,default): pinned = mock
+#                      on core 0, nginx 1 worker and claude-lb 1 event loop on core 1; default = nothing pinned, one
+#                      nginx worker and one claude-lb event loop per core. The first set-up also runs the rest.
+#   --only LIST        scenarios to run: a,b,c,e,soak,profile (default all)
 set -euo pipefail
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
@@ -39,7 +43,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick ;;
     --smoke) mode=smoke ;;
-    --repeats|--soak-s|--levels|--base-port|--out|--lb-java-opts)
+    --repeats|--soak-s|--levels|--base-port|--out|--lb-java-opts|--setups|--only)
       [ $# -ge 2 ] || die "$1 needs a value"
       harness_args+=("$1" "$2"); shift ;;
     --wait-idle) [ $# -ge 2 ] || die "$1 needs a value"; wait_idle="$2"; shift ;;
