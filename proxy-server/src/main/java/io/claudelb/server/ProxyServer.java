@@ -12,6 +12,7 @@ import io.claudelb.server.gateway.ExchangeServices;
 import io.claudelb.server.coalesce.Coalescing;
 import io.claudelb.server.coalesce.CoalescingRegistry;
 import io.claudelb.server.gateway.Gateway;
+import io.claudelb.server.gateway.OpenRelayCheck;
 import io.claudelb.server.inbound.ClientInitializer;
 import io.claudelb.server.inbound.ExchangeHandler;
 import io.claudelb.server.inbound.RequestGuard;
@@ -30,9 +31,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -66,7 +65,7 @@ public final class ProxyServer implements AutoCloseable {
 
     private ProxyServer(GatewayConfig config, NanoClock clock, String version) throws InterruptedException {
         ServerSettings settings = config.server();
-        refuseOpenRemote(config);
+        OpenRelayCheck.forListen(settings.host()).check(config);
         this.transport = Transport.best();
         int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(threads, "claude-lb-io");
@@ -126,25 +125,6 @@ public final class ProxyServer implements AutoCloseable {
                 server.address().getHostString() + ":" + server.port(), server.transport.name().toLowerCase(),
                 config.upstreams().size());
         return server;
-    }
-
-    /** With no client keys the proxy is open to anyone who can reach it: only loopback, unless the config says so. */
-    private static void refuseOpenRemote(GatewayConfig config) {
-        ServerSettings s = config.server();
-        if (config.requiresClientKey() || s.allowUnauthenticatedRemote()) {
-            return;
-        }
-        boolean loopback;
-        try {
-            loopback = InetAddress.getByName(s.host()).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            throw new ConfigException("server.listen", "cannot resolve host '" + s.host() + "'");
-        }
-        if (!loopback) {
-            throw new ConfigException("server.listen", "refusing to listen on " + s.host()
-                    + " with no client keys configured: add clients[] keys, or set"
-                    + " server.allow_unauthenticated_remote: true to run an open proxy on purpose");
-        }
     }
 
     public InetSocketAddress address() {

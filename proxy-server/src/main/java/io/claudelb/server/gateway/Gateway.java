@@ -26,6 +26,7 @@ public final class Gateway {
     private final ControlPlane controlPlane = new ControlPlane();
     private final Admissions admissions;
     private final DiscoveredModels discovered = new DiscoveredModels();
+    private final OpenRelayCheck openRelayCheck;
     private final List<Consumer<GatewayConfig>> reloadListeners = new CopyOnWriteArrayList<>();
     private volatile ConfigSnapshot snapshot;
     private volatile Supplier<GatewayConfig> reloadSource;
@@ -34,6 +35,7 @@ public final class Gateway {
         this.clock = clock;
         this.wallClock = wallClock;
         this.health = new BalancerState(config, clock, wallClock);
+        this.openRelayCheck = OpenRelayCheck.forListen(config.server().host());
         this.admissions = new Admissions(config.limits(), clock, wallClock);
         this.snapshot = build(config);
         this.exchangeServices = services;
@@ -54,8 +56,12 @@ public final class Gateway {
      * Swaps in a new config: {@code config} is already a validated record, so a bad file never gets here and the
      * running snapshot stays. In-flight exchanges finish on the snapshot they started with; health, cooldowns and
      * session bindings carry over by upstream name. Listen address and thread settings need a restart.
+     *
+     * @throws io.claudelb.core.config.ConfigException when the config would turn the listener into an open relay
+     *     (no client keys on a non-loopback address, {@link OpenRelayCheck}); the running snapshot stays
      */
     public synchronized void reload(GatewayConfig config) {
+        openRelayCheck.check(config);
         this.snapshot = build(config);
         admissions.reconfigure(config.limits());
         reloadListeners.forEach(l -> l.accept(config));
