@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
     --smoke) mode=smoke ;;
     --repeats|--soak-s|--levels|--base-port|--out|--lb-java-opts|--setups|--only)
       [ $# -ge 2 ] || die "$1 needs a value"
-      harness_args+=("$1" "$2"); shift ;;
+      harness_args+=("$1=$2"); shift ;;  # one word: a value may start with "-" (JVM flags)
     --wait-idle) [ $# -ge 2 ] || die "$1 needs a value"; wait_idle="$2"; shift ;;
     --no-install) install=0 ;;
     --keep-work) keep=1 ;;
