@@ -12,33 +12,58 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Locale;
 
 /**
- * The I/O transport: native epoll when the platform has it, NIO otherwise. Server and backend channels use the
- * same transport so a backend connection can live on its client channel's event loop.
+ * The I/O transport: native epoll when the platform has it, io_uring when asked for and the kernel allows it, NIO
+ * otherwise. Server and backend channels use the same transport so a backend connection can live on its client
+ * channel's event loop.
  */
 public enum Transport {
-    EPOLL, NIO;
+    IO_URING, EPOLL, NIO;
 
-    /** Epoll when available, unless {@code -Dclaudelb.transport=nio} asks otherwise. */
+    /**
+     * The transport {@code -Dclaudelb.transport=epoll|io_uring|nio} asks for, falling back to the next one the
+     * platform has (io_uring to epoll to NIO); epoll by default.
+     */
     public static Transport best() {
-        if ("nio".equalsIgnoreCase(System.getProperty("claudelb.transport", ""))) {
-            return NIO;
+        String asked = System.getProperty("claudelb.transport", "epoll").toLowerCase(Locale.ROOT);
+        if (asked.equals("io_uring") && IoUring.isAvailable()) {
+            return IO_URING;
         }
-        return Epoll.isAvailable() ? EPOLL : NIO;
+        if (!asked.equals("nio") && Epoll.isAvailable()) {
+            return EPOLL;
+        }
+        return NIO;
     }
 
     public EventLoopGroup newGroup(int threads, String name) {
-        IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory factory = switch (this) {
+            case IO_URING -> IoUringIoHandler.newFactory();
+            case EPOLL -> EpollIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory();
+        };
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
     }
 
     public Class<? extends ServerChannel> serverChannel() {
-        return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return switch (this) {
+            case IO_URING -> IoUringServerSocketChannel.class;
+            case EPOLL -> EpollServerSocketChannel.class;
+            case NIO -> NioServerSocketChannel.class;
+        };
     }
 
     public Class<? extends SocketChannel> socketChannel() {
-        return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+        return switch (this) {
+            case IO_URING -> IoUringSocketChannel.class;
+            case EPOLL -> EpollSocketChannel.class;
+            case NIO -> NioSocketChannel.class;
+        };
     }
 }
