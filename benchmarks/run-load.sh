@@ -26,6 +26,7 @@
 #   --setups LIST      set-ups to run (a) and (b) in, each with fresh servers (default pinned,default): pinned = mock
 #                      on core 0, nginx 1 worker and claude-lb 1 event loop on core 1; default = nothing pinned, one
 #                      nginx worker and one claude-lb event loop per core. The first set-up also runs the rest.
+#   --lb-storage on|off claude-lb's usage accounting (default on: SQLite in the work directory, as users run it)
 #   --only LIST        scenarios to run: a,b,c,e,soak,profile (default all)
 set -euo pipefail
 
@@ -43,7 +44,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick ;;
     --smoke) mode=smoke ;;
-    --repeats|--soak-s|--levels|--base-port|--out|--lb-java-opts|--setups|--only)
+    --repeats|--soak-s|--levels|--base-port|--out|--lb-java-opts|--setups|--only|--lb-storage)
       [ $# -ge 2 ] || die "$1 needs a value"
       harness_args+=("$1=$2"); shift ;;  # one word: a value may start with "-" (JVM flags)
     --wait-idle) [ $# -ge 2 ] || die "$1 needs a value"; wait_idle="$2"; shift ;;

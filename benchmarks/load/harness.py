@@ -298,6 +298,7 @@ routes:
 logging:
   level: warn
   access_log: false         # nginx runs with access_log off too
+{self.storage_yaml()}
 dedup: false                # wrk repeats one request: coalesced, claude-lb would make fewer upstream calls than
                             # nginx and the comparison would measure that; scenario (e) measures coalescing itself
 """
@@ -305,9 +306,17 @@ dedup: false                # wrk repeats one request: coalesced, claude-lb woul
             f.write(conf)
         self.results["lb_conf"] = conf
         coalescing = conf.replace(f":{self.ports['claude-lb']}\"", f":{self.ports['coalescing']}\"")
+        coalescing = coalescing.replace("/usage.db", "/usage-coalescing.db")   # its own SQLite file
         coalescing = coalescing[:coalescing.index("dedup: false")] + "dedup: { enabled: true, linger: 5s }\n"
         with open(os.path.join(self.work, "claude-lb-coalescing.yaml"), "w") as f:
             f.write(coalescing)
+
+    def storage_yaml(self):
+        """Usage accounting as users run it (on, SQLite), in the work directory; --lb-storage off measures without."""
+        if self.args.lb_storage == "off":
+            return "storage: { enabled: false }   # --lb-storage off: no usage accounting"
+        return (f'storage: {{ url: "jdbc:sqlite:{self.work}/usage.db" }}   # accounting on, as by default '
+                "(every request a row)")
 
     # ----- measurements ----------------------------------------------------------------------------------------
 
@@ -713,6 +722,8 @@ def main():
     ap.add_argument("--soak-s", type=int)
     ap.add_argument("--levels", help="comma-separated concurrent stream counts, e.g. 512,2000,10000")
     ap.add_argument("--lb-java-opts", default="", help="extra JVM flags for claude-lb (JAVA_OPTS)")
+    ap.add_argument("--lb-storage", choices=("on", "off"), default="on",
+                    help="claude-lb's usage accounting (default on, SQLite in the work directory, as users run it)")
     ap.add_argument("--setups", default="pinned,default",
                     help="comma-separated set-ups to run (a) and (b) in: pinned, default (the first runs the rest)")
     ap.add_argument("--only", help="comma-separated scenarios: a,b,c,e,soak,profile (default all)")
