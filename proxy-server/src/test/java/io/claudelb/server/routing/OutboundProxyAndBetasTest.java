@@ -49,7 +49,9 @@ class OutboundProxyAndBetasTest {
         OutboundProxy wrongPassword = new OutboundProxy(viaCorporate.host(), viaCorporate.port(), "proxy-user",
                 Secret.of("nope"));
         String oauthBase = oauthMock.baseUrl() + "/serving-endpoints";
-        proxy = ProxyServer.start(TestConfigs.proxy()
+        // One event loop: the start-up discovery's connections and the test's requests share its pools, so the
+        // tunnel counts below do not depend on which loop accepts a connection.
+        proxy = ProxyServer.start(TestConfigs.proxy().ioThreads(1)
                 .upstream(Upstreams.of("via-proxy", UpstreamKind.ANTHROPIC, mock.baseUrl(),
                         UpstreamAuth.apiKey("sk-ant"), null, viaCorporate))
                 .upstream(Upstreams.of("oauth-via-proxy", UpstreamKind.DATABRICKS, oauthBase,
