@@ -44,9 +44,6 @@ final class HealthEndpoints {
             if (draining.getAsBoolean()) {
                 return unavailable(alloc, "draining", "claude-lb is shutting down and finishing running requests.");
             }
-            if (gateway.snapshot() == null) {
-                return unavailable(alloc, "config_not_loaded", "No configuration is loaded yet.");
-            }
             return available > 0
                     ? LocalResponses.json(alloc, 200, "{\"status\":\"ready\",\"upstreams_available\":" + available + "}")
                     : unavailable(alloc, "no_upstream_available",
