@@ -62,6 +62,8 @@ public final class ProxyServer implements AutoCloseable {
     private final UsageStore usage;
     private final DatabricksDiscovery discovery;
     private volatile boolean stopped;
+    /** Set first thing in {@link #stop}: {@code /readyz} answers 503 from then on, while the listener still accepts. */
+    private volatile boolean draining;
 
     private ProxyServer(GatewayConfig config, NanoClock clock, String version) throws InterruptedException {
         ServerSettings settings = config.server();
@@ -81,7 +83,7 @@ public final class ProxyServer implements AutoCloseable {
         discovery.apply(config);
         gateway.onReload(discovery::apply);
         Coalescing coalescing = new Coalescing(new CoalescingRegistry(config.dedup(), clock), services);
-        LocalEndpoints local = new LocalEndpoints(gateway, version, usage, coalescing.stats());
+        LocalEndpoints local = new LocalEndpoints(gateway, version, usage, coalescing.stats(), () -> draining);
         RequestGuard guard = new RequestGuard(gateway, local);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -182,6 +184,8 @@ public final class ProxyServer implements AutoCloseable {
             return;
         }
         stopped = true;
+        draining = true;
+        holdForReadinessProbes(gateway.snapshot().config().server().drainDelay());
         long deadline = System.nanoTime() + grace.toNanos();
         serverChannel.close().awaitUninterruptibly();
         for (Channel ch : clients) {
@@ -215,6 +219,23 @@ public final class ProxyServer implements AutoCloseable {
         usage.close(USAGE_FLUSH_GRACE);
         gateway.controlPlane().close();
         log.info("claude-lb stopped");
+    }
+
+    /**
+     * {@code server.drain_delay}: keeps accepting (and answering) while {@code /readyz} fails, so load balancers see
+     * the 503 and stop routing here before connections are refused. A plain wait on the stopping thread (a shutdown
+     * hook or test), never an event loop; interrupted, it stops waiting and the shutdown goes on.
+     */
+    private static void holdForReadinessProbes(Duration delay) {
+        if (delay.isZero()) {
+            return;
+        }
+        log.info("draining: /readyz answers 503 for {} ms before the listener closes", delay.toMillis());
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

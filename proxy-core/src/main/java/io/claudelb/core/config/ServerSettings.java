@@ -19,15 +19,18 @@ import java.util.Objects;
  * @param authExemptPaths         paths that need no client key
  * @param writeStallTimeout       a client that takes no bytes of a relayed answer this long loses it (the upstream
  *                                connection is freed); zero means never
+ * @param drainDelay              on SIGTERM, how long {@code /readyz} answers 503 while the listener still accepts,
+ *                                so load balancers and Kubernetes take the instance out before connections are
+ *                                refused; zero closes the listener at once
  */
 public record ServerSettings(String host, int port, long maxRequestBytes, Duration idleTimeout,
                              Duration headerReadTimeout, Duration shutdownGrace, int ioThreads, int maxConnections,
                              boolean allowUnauthenticatedRemote, List<String> authExemptPaths,
-                             Duration writeStallTimeout) {
+                             Duration writeStallTimeout, Duration drainDelay) {
 
     public static final ServerSettings DEFAULTS = new ServerSettings("127.0.0.1", 8000, 32L * 1024 * 1024,
             Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(30), 0, 16_384, false,
-            List.of("/health"), Duration.ofMinutes(5));
+            List.of("/health"), Duration.ofMinutes(5), Duration.ZERO);
 
     public ServerSettings {
         Objects.requireNonNull(host, "host");
@@ -39,6 +42,7 @@ public record ServerSettings(String host, int port, long maxRequestBytes, Durati
         Checks.range("io_threads", ioThreads, 0, 1024);
         Checks.range("max_connections", maxConnections, 1, 10_000_000);
         Checks.notNegative("write_stall_timeout", writeStallTimeout);
+        Checks.notNegative("drain_delay", drainDelay);
         authExemptPaths = List.copyOf(authExemptPaths);
     }
 
@@ -69,6 +73,7 @@ public record ServerSettings(String host, int port, long maxRequestBytes, Durati
         private boolean allowUnauthenticatedRemote;
         private List<String> authExemptPaths;
         private Duration writeStallTimeout;
+        private Duration drainDelay;
 
         private Builder(ServerSettings s) {
             host = s.host;
@@ -82,6 +87,7 @@ public record ServerSettings(String host, int port, long maxRequestBytes, Durati
             allowUnauthenticatedRemote = s.allowUnauthenticatedRemote;
             authExemptPaths = s.authExemptPaths;
             writeStallTimeout = s.writeStallTimeout;
+            drainDelay = s.drainDelay;
         }
 
         public Builder host(String value) {
@@ -139,9 +145,15 @@ public record ServerSettings(String host, int port, long maxRequestBytes, Durati
             return this;
         }
 
+        public Builder drainDelay(Duration value) {
+            drainDelay = value;
+            return this;
+        }
+
         public ServerSettings build() {
             return new ServerSettings(host, port, maxRequestBytes, idleTimeout, headerReadTimeout, shutdownGrace,
-                    ioThreads, maxConnections, allowUnauthenticatedRemote, authExemptPaths, writeStallTimeout);
+                    ioThreads, maxConnections, allowUnauthenticatedRemote, authExemptPaths, writeStallTimeout,
+                    drainDelay);
         }
     }
 }

@@ -28,7 +28,7 @@ final class SettingsReader {
     static ServerSettings server(ConfigNode n, ReadContext ctx) {
         n.allowOnly(List.of("listen", "host", "port", "max_request_bytes", "idle_timeout", "header_read_timeout",
                 "shutdown_grace", "io_threads", "max_connections", "allow_unauthenticated_remote",
-                "auth_exempt_paths", "write_stall_timeout"));
+                "auth_exempt_paths", "write_stall_timeout", "drain_delay"));
         ServerSettings d = ServerSettings.DEFAULTS;
         String host = d.host();
         int port = d.port();
@@ -60,10 +60,11 @@ final class SettingsReader {
         boolean remote = n.bool("allow_unauthenticated_remote", d.allowUnauthenticatedRemote());
         List<String> paths = exempt == null ? d.authExemptPaths() : exempt;
         Duration stall = n.duration("write_stall_timeout", d.writeStallTimeout());
+        Duration drainDelay = n.duration("drain_delay", d.drainDelay());
         return ctx.build(n.path(), () -> ServerSettings.builder().host(h).port(p).maxRequestBytes(maxRequestBytes)
                 .idleTimeout(idle).headerReadTimeout(headerRead).shutdownGrace(grace).ioThreads(ioThreads)
                 .maxConnections(maxConnections).allowUnauthenticatedRemote(remote).authExemptPaths(paths)
-                .writeStallTimeout(stall).build());
+                .writeStallTimeout(stall).drainDelay(drainDelay).build());
     }
 
     /** {@code host:port}, {@code [ipv6]:port}, or a bare port (on {@code defaultHost}). */

@@ -58,6 +58,7 @@ class NativeConfigTest {
                   idle_timeout: 2m
                   header_read_timeout: 5s
                   shutdown_grace: 0
+                  drain_delay: 5s
                   io_threads: 2
                   max_connections: 100
                   allow_unauthenticated_remote: yes
@@ -109,7 +110,7 @@ class NativeConfigTest {
         assertThat(c.server()).isEqualTo(ServerSettings.builder().host("::1").port(8100).maxRequestBytes(1024 * 1024)
                 .idleTimeout(Duration.ofMinutes(2)).headerReadTimeout(Duration.ofSeconds(5))
                 .shutdownGrace(Duration.ZERO).ioThreads(2).maxConnections(100).allowUnauthenticatedRemote(true)
-                .authExemptPaths(List.of("/health", "/v1/models")).build());
+                .authExemptPaths(List.of("/health", "/v1/models")).drainDelay(Duration.ofSeconds(5)).build());
         assertThat(c.admin().apiKey().reveal()).isEqualTo("adm");
         assertThat(c.clients()).extracting(ClientKey::name).containsExactly("alice", "bob");
         assertThat(c.clients().get(1).key().reveal()).isEqualTo("k2");

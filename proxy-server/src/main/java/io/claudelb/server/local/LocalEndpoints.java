@@ -12,18 +12,21 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 
 /**
  * The endpoints claude-lb answers itself (everything but {@code /v1/messages*}). Claude Code's preflights
  * ({@code HEAD /}, {@code HEAD /api/hello}) and telemetry ({@code POST /api/event_logging/batch}, discarded) always
  * get 200 without a key: they carry nothing and a 401 there only makes Claude Code noisy. {@code GET /v1/models}
- * ({@link ModelList}) follows the client-key rules of {@code /v1/messages}.
+ * ({@link ModelList}) follows the client-key rules of {@code /v1/messages}. The probes {@code /health},
+ * {@code /livez} and {@code /readyz} ({@link HealthEndpoints}) are open too.
  */
 public final class LocalEndpoints {
     private final Gateway gateway;
     private final String version;
     private final AdminEndpoints admin;
     private final UsageEndpoints usage;
+    private final HealthEndpoints health;
     private final String startedAt;
 
     /** Without usage storage ({@code /usage} reports answer that it is off). */
@@ -36,12 +39,22 @@ public final class LocalEndpoints {
         this(gateway, version, usageStore, new CoalescingStats());
     }
 
-    /** @param coalescing what in-flight coalescing saved, for {@code /stats} */
+    /** Never draining ({@code /readyz} fails only for want of an upstream). */
     public LocalEndpoints(Gateway gateway, String version, UsageStore usageStore, CoalescingStats coalescing) {
+        this(gateway, version, usageStore, coalescing, () -> false);
+    }
+
+    /**
+     * @param coalescing what in-flight coalescing saved, for {@code /stats}
+     * @param draining   true once a graceful shutdown has begun (makes {@code /readyz} answer 503)
+     */
+    public LocalEndpoints(Gateway gateway, String version, UsageStore usageStore, CoalescingStats coalescing,
+                          BooleanSupplier draining) {
         this.gateway = gateway;
         this.version = version;
         this.admin = new AdminEndpoints(gateway, coalescing);
         this.usage = new UsageEndpoints(gateway, usageStore);
+        this.health = new HealthEndpoints(gateway, draining);
         this.startedAt = Instant.ofEpochMilli(gateway.wallClock().getAsLong()).truncatedTo(ChronoUnit.SECONDS)
                 .toString();
         TokenCountEstimates.preload();
@@ -68,7 +81,7 @@ public final class LocalEndpoints {
     public static boolean isAlwaysOpen(HttpMethod method, String path) {
         return HttpMethod.HEAD.equals(method) && (path.equals("/") || path.equals("/api/hello"))
                 || HttpMethod.POST.equals(method) && path.equals("/api/event_logging/batch")
-                || HttpMethod.GET.equals(method) && path.equals("/health");
+                || HealthEndpoints.handles(method, path);
     }
 
     /**
@@ -96,17 +109,13 @@ public final class LocalEndpoints {
         if (path.equals("/api/event_logging/batch") && HttpMethod.POST.equals(method)) {
             return LocalResponses.json(alloc, 200, "{}");
         }
-        boolean get = HttpMethod.GET.equals(method);
-        if (path.equals("/health") && get) {
-            long available = availableUpstreams();
-            return available > 0
-                    ? LocalResponses.json(alloc, 200, "{\"status\":\"healthy\",\"upstreams_available\":" + available + "}")
-                    : LocalResponses.json(alloc, 503, "{\"status\":\"unhealthy\",\"message\":"
-                            + "\"No upstream is available: every circuit is open or cooling down.\"}");
+        if (HealthEndpoints.handles(method, path)) {
+            return health.answer(alloc, path);
         }
+        boolean get = HttpMethod.GET.equals(method);
         if (path.equals("/") && get) {
             return LocalResponses.json(alloc, 200, "{\"service\":\"claude-lb\",\"version\":\"" + version
-                    + "\",\"status\":\"healthy\",\"providers_available\":" + availableUpstreams() + "}");
+                    + "\",\"status\":\"healthy\",\"providers_available\":" + health.availableUpstreams() + "}");
         }
         if (path.equals("/v1/models") && get) {
             return ModelList.answer(alloc, gateway.snapshot().router(),
@@ -122,9 +131,5 @@ public final class LocalEndpoints {
             return admin.reset(alloc, request, path);
         }
         return LocalResponses.error(alloc, 404, "not_found_error", "No endpoint " + method + " " + path + ".");
-    }
-
-    private long availableUpstreams() {
-        return gateway.balancerState().snapshot().upstreams().stream().filter(u -> u.available()).count();
     }
 }
