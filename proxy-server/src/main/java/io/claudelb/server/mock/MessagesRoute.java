@@ -38,7 +38,9 @@ final class MessagesRoute implements MockRoute {
             exchange.respondError(401, "authentication_error", "mock: invalid or expired bearer token");
             return;
         }
-        MockBehaviour behaviour = state.applyFailFirst(BehaviourHeaders.resolve(state.behaviour(), request.headers()));
+        MockBehaviour asked = state.applyFailFirst(BehaviourHeaders.resolve(state.behaviour(), request.headers()));
+        // A tool's result gets the turn's final text: a tool-using client (Claude Code) must not loop forever.
+        MockBehaviour behaviour = facts.lastTurnIsToolResult() && asked.toolUse() ? asked.withToolUse(false) : asked;
         MockUsage usage = MockUsage.parse(request.headers().get(MockUsage.HEADER));
         exchange.later(behaviour.timeToFirstByte(), () -> answer(exchange, behaviour, facts, usage));
     }

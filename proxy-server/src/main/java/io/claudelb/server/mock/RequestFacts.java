@@ -17,14 +17,19 @@ import java.io.InputStream;
  * @param quotedModel the model as a JSON string literal, quotes included, ready to splice into a template
  * @param stream true when the body has {@code "stream": true}
  * @param inputTokens a mock figure: body length in bytes / 4
+ * @param lastTurnIsToolResult the last message is the user's and carries a {@code tool_result} block: the caller
+ *     ran the tool the previous answer asked for, so the mock ends the turn with text instead of asking again
+ *     (a client such as Claude Code would otherwise loop on a {@code --tool-use} mock forever)
  */
-record RequestFacts(String bodyHash, byte[] quotedModel, boolean stream, int inputTokens) {
+record RequestFacts(String bodyHash, byte[] quotedModel, boolean stream, int inputTokens,
+        boolean lastTurnIsToolResult) {
     private static final String DEFAULT_MODEL = "claude-mock";
 
     /** Parses the body; throws {@link IOException} when it is not a JSON object. */
     static RequestFacts of(ByteBuf body) throws IOException {
         String model = DEFAULT_MODEL;
         boolean stream = false;
+        boolean toolResult = false;
         try (JsonParser parser = parserFor(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("request body is not a JSON object");
@@ -37,6 +42,8 @@ record RequestFacts(String bodyHash, byte[] quotedModel, boolean stream, int inp
                     model = parser.getText();
                 } else if ("stream".equals(field)) {
                     stream = value == JsonToken.VALUE_TRUE;
+                } else if ("messages".equals(field) && value == JsonToken.START_ARRAY) {
+                    toolResult = lastTurnIsToolResult(parser);
                 } else {
                     parser.skipChildren();
                 }
@@ -45,12 +52,55 @@ record RequestFacts(String bodyHash, byte[] quotedModel, boolean stream, int inp
                 throw new IOException("request body is not a complete JSON object");
             }
         }
-        return new RequestFacts(hash(body), quote(model), stream, inputTokens(body));
+        return new RequestFacts(hash(body), quote(model), stream, inputTokens(body), toolResult);
+    }
+
+    /** Reads the {@code messages} array (the parser on its start): whether the last one is a user tool result. */
+    private static boolean lastTurnIsToolResult(JsonParser parser) throws IOException {
+        boolean last = false;
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+            boolean user = false;
+            boolean toolResult = false;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("role".equals(field) && value == JsonToken.VALUE_STRING) {
+                    user = "user".equals(parser.getText());
+                } else if ("content".equals(field) && value == JsonToken.START_ARRAY) {
+                    toolResult = hasToolResult(parser);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            last = user && toolResult;
+        }
+        return last;
+    }
+
+    /** Reads a content array (the parser on its start): whether a block has {@code "type": "tool_result"}. */
+    private static boolean hasToolResult(JsonParser parser) throws IOException {
+        boolean found = false;
+        for (JsonToken block = parser.nextToken(); block != JsonToken.END_ARRAY; block = parser.nextToken()) {
+            if (block != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                continue;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("type".equals(field) && value == JsonToken.VALUE_STRING && "tool_result".equals(parser.getText())) {
+                    found = true;
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        }
+        return found;
     }
 
     /** The same facts for a request whose model and mode are in its path (Bedrock, Vertex), not its body. */
     RequestFacts withModel(String model, boolean streaming) {
-        return new RequestFacts(bodyHash, quote(model), streaming, inputTokens);
+        return new RequestFacts(bodyHash, quote(model), streaming, inputTokens, lastTurnIsToolResult);
     }
 
     private static JsonParser parserFor(ByteBuf body) throws IOException {

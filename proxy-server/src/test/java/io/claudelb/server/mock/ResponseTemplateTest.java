@@ -38,7 +38,7 @@ class ResponseTemplateTest {
     @Test
     void textWithoutMarkersIsOneLiteral() {
         ResponseTemplate template = ResponseTemplate.compile("event: ping\n\n".getBytes(StandardCharsets.UTF_8));
-        RequestFacts facts = new RequestFacts("0123456789abcdef", new byte[] {'"', 'm', '"'}, false, 1);
+        RequestFacts facts = new RequestFacts("0123456789abcdef", new byte[] {'"', 'm', '"'}, false, 1, false);
 
         ByteBuf out = template.render(UnpooledByteBufAllocator.DEFAULT, facts);
         try {
