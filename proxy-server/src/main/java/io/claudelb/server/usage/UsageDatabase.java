@@ -50,6 +50,9 @@ public final class UsageDatabase implements AutoCloseable {
             c.addDataSourceProperty("journal_mode", "WAL");
             c.addDataSourceProperty("synchronous", "NORMAL");
             c.addDataSourceProperty("busy_timeout", "5000");
+            // 32 MiB of page cache per connection (SQLite's default is 2 MB): the indexes' leaves of a busy day stay
+            // in memory instead of being read back for every inserted row (measured: 1.4 pread64 per row).
+            c.addDataSourceProperty("cache_size", "-32768");
         } else {
             c.addDataSourceProperty("connectTimeout", "5");
             c.addDataSourceProperty("socketTimeout", "30");
