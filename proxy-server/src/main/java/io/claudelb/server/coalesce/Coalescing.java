@@ -58,7 +58,7 @@ public final class Coalescing {
             registry.stats().replays.increment();
             Subscriber replay = subscriber(sink, loop, record, CoalescingRole.REPLAY, wantsStream, settings, null);
             replay.offer(kept.answer().pieces());
-            replay.callFacts(kept.facts());
+            kept.facts().tell(replay);
             return replay;
         }
         CoalescedCall[] created = new CoalescedCall[1];
