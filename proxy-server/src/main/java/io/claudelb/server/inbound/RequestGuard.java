@@ -93,8 +93,9 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
     }
 
     private ExchangeRecord record(FullHttpRequest request, String path, String clientName) {
-        return new ExchangeRecord(LocalResponses.newRequestId(), gateway.clock().nanoTime(),
-                gateway.wallClock().getAsLong(), request.method().name(), path, clientName);
+        long wallMillis = gateway.wallClock().getAsLong();
+        return new ExchangeRecord(LocalResponses.newRequestId(wallMillis), gateway.clock().nanoTime(), wallMillis,
+                request.method().name(), path, clientName);
     }
 
     private void reply(ChannelHandlerContext ctx, ExchangeRecord record, FullHttpResponse response) {
