@@ -42,6 +42,25 @@ class MetricsEndpointTest {
     private static final String TOKEN = "scrape-token-for-tests";
     private static final String MODEL = "claude-sonnet-4-5";
 
+    /** Every series README "Operate it" names (histograms by their _count). */
+    private static final List<String> SERIES = List.of("claude_lb_requests_total",
+            "gen_ai_server_time_to_first_token_seconds_count", "claude_lb_request_duration_seconds_count",
+            "claude_lb_proxy_overhead_seconds_count", "gen_ai_client_token_usage_count",
+            "claude_lb_upstream_attempt_failures_total", "claude_lb_failovers_total",
+            "claude_lb_coalescing_requests_total", "claude_lb_coalescing_upstream_calls_saved_total",
+            "claude_lb_coalescing_fanned_out_bytes_total", "claude_lb_coalescing_followers_dropped_total",
+            "claude_lb_coalescing_linger_hits_total", "claude_lb_coalescing_calls",
+            "claude_lb_admission_rejections_total", "claude_lb_upstream_in_flight", "claude_lb_upstream_breaker_state",
+            "claude_lb_upstream_breaker_half_open_delay_seconds", "claude_lb_upstream_cooldown_seconds",
+            "claude_lb_upstream_available", "claude_lb_affinity_bindings", "claude_lb_affinity_rebinds_total",
+            "claude_lb_pool_connections_open", "claude_lb_pool_connections_idle", "claude_lb_pool_acquires_pending",
+            "claude_lb_client_connections", "claude_lb_usage_queue_pending", "claude_lb_usage_queue_capacity",
+            "claude_lb_usage_database_up", "claude_lb_usage_records_written_total",
+            "claude_lb_usage_records_dropped_total", "claude_lb_usage_write_failures_total",
+            "claude_lb_netty_direct_memory_used_bytes", "claude_lb_netty_allocator_used_bytes",
+            "jvm_memory_used_bytes", "jvm_gc_memory_allocated_bytes_total", "jvm_threads_live_threads",
+            "process_cpu_usage", "process_uptime_seconds", "process_files_open_files");
+
     private MockUpstream a;
     private MockUpstream b;
     private ProxyServer proxy;
@@ -151,6 +170,7 @@ class MetricsEndpointTest {
         assertThat(s.sum("jvm_memory_used_bytes")).isPositive();
         assertThat(s.has("jvm_threads_live_threads")).isTrue();
         assertThat(s.has("process_uptime_seconds")).isTrue();
+        assertThat(SERIES).allSatisfy(name -> assertThat(s.has(name)).as(name).isTrue());
         // No secret in any series.
         assertThat(scraped.bodyText()).doesNotContain(ALICE, BOB, ADMIN, TOKEN, "sk-upstream");
 
