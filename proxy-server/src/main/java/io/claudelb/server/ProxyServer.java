@@ -20,6 +20,7 @@ import io.claudelb.server.local.LocalEndpoints;
 import io.claudelb.server.log.AccessLog;
 import io.claudelb.server.metrics.GatewayMetrics;
 import io.claudelb.server.metrics.WindowedLatencies;
+import io.claudelb.server.observe.ActiveExchanges;
 import io.claudelb.server.observe.ExchangeObservers;
 import io.claudelb.server.transport.Transport;
 import io.claudelb.server.usage.UsageObserver;
@@ -88,11 +89,12 @@ public final class ProxyServer implements AutoCloseable {
         gateway.onReload(discovery::apply);
         CoalescingRegistry calls = new CoalescingRegistry(config.dedup(), clock);
         Coalescing coalescing = new Coalescing(calls, services);
+        ActiveExchanges active = new ActiveExchanges();
         WindowedLatencies latencies = new WindowedLatencies(clock, System::currentTimeMillis);
         observers.add(latencies);
         // Only at start: a registry that appeared on reload would show counters that missed the requests before it.
         this.metrics = config.metrics().enabled() ? new GatewayMetrics(gateway, pools, coalescing.stats(),
-                calls::inFlight, usage.stats(), clients::size, group.next()) : null;
+                calls::inFlight, usage.stats(), active, clients::size, group.next()) : null;
         if (metrics != null) {
             observers.add(metrics.observer());
         }
@@ -107,7 +109,7 @@ public final class ProxyServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ClientInitializer(gateway, settings, guard, clients, coalescing));
+                .childHandler(new ClientInitializer(gateway, settings, guard, clients, coalescing, active));
         try {
             this.serverChannel = b.bind(settings.host(), settings.port()).sync().channel();
         } catch (Exception e) {

@@ -5,6 +5,7 @@ import io.claudelb.server.admission.Admissions;
 import io.claudelb.server.backend.BackendPools;
 import io.claudelb.server.coalesce.CoalescingStats;
 import io.claudelb.server.gateway.Gateway;
+import io.claudelb.server.observe.ActiveExchanges;
 import io.claudelb.server.observe.ExchangeObserver;
 import io.claudelb.server.usage.StorageStats;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -55,10 +56,12 @@ public final class GatewayMetrics implements AutoCloseable {
      * @param coalescing        what coalescing saved
      * @param coalescingCalls   upstream calls coalescing tracks now
      * @param storage           the usage writer's queue and database
+     * @param active            proxied requests and streams running now
      * @param clientConnections client connections open now
      */
     public GatewayMetrics(Gateway gateway, BackendPools backendPools, CoalescingStats coalescing,
-                          LongSupplier coalescingCalls, StorageStats storage, IntSupplier clientConnections,
+                          LongSupplier coalescingCalls, StorageStats storage, ActiveExchanges active,
+                          IntSupplier clientConnections,
                           EventExecutor timer) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
                 new MeterClock(gateway.clock(), gateway.wallClock()));
@@ -74,6 +77,10 @@ public final class GatewayMetrics implements AutoCloseable {
         coalescing(coalescing, coalescingCalls);
         admissions(gateway.admissions());
         storage(storage);
+        Gauge.builder("claude_lb.active.streams", active::streams)
+                .description("Streaming requests being answered now").register(registry);
+        Gauge.builder("claude_lb.active.requests", active::requests)
+                .description("Proxied requests being answered now, streams included").register(registry);
         Gauge.builder("claude_lb.client.connections", clientConnections::getAsInt)
                 .description("Client connections open now").register(registry);
         netty();

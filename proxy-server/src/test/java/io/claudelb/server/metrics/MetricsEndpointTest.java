@@ -54,7 +54,8 @@ class MetricsEndpointTest {
             "claude_lb_upstream_breaker_half_open_delay_seconds", "claude_lb_upstream_cooldown_seconds",
             "claude_lb_upstream_available", "claude_lb_affinity_bindings", "claude_lb_affinity_rebinds_total",
             "claude_lb_pool_connections_open", "claude_lb_pool_connections_idle", "claude_lb_pool_acquires_pending",
-            "claude_lb_client_connections", "claude_lb_usage_queue_pending", "claude_lb_usage_queue_capacity",
+            "claude_lb_client_connections", "claude_lb_active_streams", "claude_lb_active_requests",
+            "claude_lb_usage_queue_pending", "claude_lb_usage_queue_capacity",
             "claude_lb_usage_database_up", "claude_lb_usage_records_written_total",
             "claude_lb_usage_records_dropped_total", "claude_lb_usage_write_failures_total",
             "claude_lb_netty_direct_memory_used_bytes", "claude_lb_netty_allocator_used_bytes",
@@ -184,6 +185,43 @@ class MetricsEndpointTest {
         assertThat(later.sum("claude_lb_pool_acquires_pending", "upstream", "b")).isZero();
         // The scrapes are requests too.
         assertThat(later.sum("claude_lb_requests_total", "endpoint", "local", "status_class", "2xx")).isPositive();
+    }
+
+    @Test
+    void activeStreamsCountTheStreamsRunningNow() throws Exception {
+        start(c -> c);
+        assertThat(scrape().sum("claude_lb_active_streams")).isZero();
+        try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+            client.send(RawHttpClient.post("/v1/messages", Requests.messages(MODEL, true), "x-api-key: " + ALICE,
+                    "x-mock-pace-ms: 100", "x-mock-events: 20"));
+            RawHttpClient.Response head = client.readHead();
+            assertThat(head.status).isEqualTo(200);
+            Scrape during = scrape();
+            assertThat(during.sum("claude_lb_active_streams")).isEqualTo(1);
+            assertThat(during.sum("claude_lb_active_requests")).isEqualTo(1);
+            assertThat(during.sum("claude_lb_upstream_in_flight", "upstream", "b")).isEqualTo(1);
+            client.readUntil(head, "message_stop");
+        }
+        Await.until("the stream counted out", () -> scrape().sum("claude_lb_active_streams") == 0
+                && scrape().sum("claude_lb_active_requests") == 0, Duration.ofSeconds(5));
+        // A client that leaves mid-stream is counted out too.
+        try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+            client.send(RawHttpClient.post("/v1/messages", Requests.messages(MODEL, true), "x-api-key: " + ALICE,
+                    "x-mock-pace-ms: 200", "x-mock-events: 50"));
+            assertThat(client.readHead().status).isEqualTo(200);
+            assertThat(scrape().sum("claude_lb_active_streams")).isEqualTo(1);
+        }
+        Await.until("the abandoned stream counted out", () -> scrape().sum("claude_lb_active_streams") == 0,
+                Duration.ofSeconds(5));
+        // A JSON request is active too, but not a stream.
+        assertThat(call(RawHttpClient.post("/v1/messages", Requests.messages(MODEL, false), "x-api-key: " + ALICE))
+                .status).isEqualTo(200);
+        Await.until("the JSON request counted out", () -> scrape().sum("claude_lb_active_requests") == 0,
+                Duration.ofSeconds(5));
+    }
+
+    private Scrape scrape() {
+        return Scrape.parse(call(RawHttpClient.get("/metrics")).bodyText());
     }
 
     @Test
