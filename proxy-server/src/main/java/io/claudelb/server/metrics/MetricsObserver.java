@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The {@link ExchangeObserver} behind {@code /metrics}: turns every finished request into counts and histograms of
  * its registry: requests by endpoint, client, upstream, model family, target model, status class and outcome; time
- * to first byte, duration and proxy overhead; tokens by kind; failed attempts and failovers by error kind;
- * coalescing roles. Label values come from {@link SeriesLabels}, so the number of series stays bounded whatever
+ * to first byte, duration and proxy overhead; tokens by kind; failed attempts and failovers by error kind; in-band
+ * stream errors by type; coalescing roles. Label values come from {@link SeriesLabels}, so the number of series stays bounded whatever
  * callers send. Runs on the request's event loop: one map lookup per series (meters are created once per label set
  * and cached), no lock, no I/O.
  */
@@ -32,6 +32,7 @@ public final class MetricsObserver implements ExchangeObserver {
     static final String ATTEMPT_FAILURES = "claude_lb.upstream.attempt.failures";
     static final String FAILOVERS = "claude_lb.failovers";
     static final String COALESCING = "claude_lb.coalescing.requests";
+    static final String STREAM_ERRORS = "claude_lb.stream.errors";
 
     /** OpenTelemetry GenAI's advised buckets for time to first token, in seconds. */
     private static final Duration[] TTFB_BUCKETS = seconds(0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25,
@@ -54,6 +55,7 @@ public final class MetricsObserver implements ExchangeObserver {
     private final Map<TokenKey, DistributionSummary[]> tokens = new ConcurrentHashMap<>();
     private final Map<FailureKey, Counter> attemptFailures = new ConcurrentHashMap<>();
     private final Map<FailureKey, Counter> failovers = new ConcurrentHashMap<>();
+    private final Map<FailureKey, Counter> streamErrors = new ConcurrentHashMap<>();
     private final Counter[] roles = new Counter[CoalescingRole.values().length];
 
     MetricsObserver(MeterRegistry registry, SeriesLabels labels) {
@@ -109,6 +111,13 @@ public final class MetricsObserver implements ExchangeObserver {
             }
         }
         attempts(e.attempts());
+        if (e.inBandErrorType() != null) {
+            streamErrors.computeIfAbsent(new FailureKey(upstream, SeriesLabels.errorType(e.inBandErrorType())),
+                    k -> Counter.builder(STREAM_ERRORS).tags("upstream", k.upstream(), "error_type", k.kind())
+                            .description("Answers whose stream carried an upstream's event: error after it reached "
+                                    + "the client (too late to fail over), by error type")
+                            .register(registry)).increment();
+        }
         UsageCounts u = e.usage();
         if (u != null && e.role().calledUpstream()) {
             // Followers and replays reuse the leader's tokens: counting them again would bill them twice.

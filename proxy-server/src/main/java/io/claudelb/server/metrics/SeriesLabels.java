@@ -26,6 +26,10 @@ final class SeriesLabels {
     private static final int MAX_LABEL_CHARS = 100;
     private static final String[] FAMILIES = {"opus", "sonnet", "haiku"};
     private static final String[] KINDS = kinds();
+    /** Anthropic's error types: an {@code event: error} of another type is "other". */
+    private static final Set<String> ERROR_TYPES = Set.of("invalid_request_error", "authentication_error",
+            "permission_error", "not_found_error", "request_too_large", "rate_limit_error", "api_error",
+            "overloaded_error", "billing_error", "timeout_error");
 
     private volatile Set<String> clients = Set.of();
     private volatile Set<String> upstreams = Set.of();
@@ -101,6 +105,11 @@ final class SeriesLabels {
 
     static String errorKind(FailureKind kind) {
         return kind == null ? NONE : KINDS[kind.ordinal()];
+    }
+
+    /** The {@code error.type} of an in-band error event, bounded to Anthropic's types. */
+    static String errorType(String type) {
+        return type == null ? NONE : ERROR_TYPES.contains(type) ? type : OTHER;
     }
 
     private static String[] kinds() {

@@ -111,6 +111,18 @@ class MetricsObserverTest {
     }
 
     @Test
+    void inBandStreamErrorsByAnthropicType() {
+        for (String type : List.of("overloaded_error", "overloaded_error", "something_new")) {
+            observer.exchangeEnded(new ExchangeEvent("lbreq_3", 0, "POST", "/v1/messages", "alice", null,
+                    "claude-opus-4-7", true, false, List.of(new AttemptRecord("a", "claude-opus-4-7", null)), 200,
+                    Outcome.COMPLETED, false, type, MS, MS, 0, 15, null, CoalescingRole.OFF));
+        }
+        assertThat(count(MetricsObserver.STREAM_ERRORS, "upstream", "a", "error_type", "overloaded_error"))
+                .isEqualTo(2);
+        assertThat(count(MetricsObserver.STREAM_ERRORS, "error_type", "other")).isEqualTo(1);
+    }
+
+    @Test
     void localAnswersAreCountedWithoutLatencies() {
         observer.exchangeEnded(new ExchangeEvent("lbreq_2", 0, "GET", "/livez", null, null, null, false, false,
                 List.of(), 200, Outcome.COMPLETED, true, null, MS, MS, 0, 15, null, CoalescingRole.OFF));
