@@ -18,6 +18,9 @@ import io.claudelb.server.inbound.ExchangeHandler;
 import io.claudelb.server.inbound.RequestGuard;
 import io.claudelb.server.local.LocalEndpoints;
 import io.claudelb.server.log.AccessLog;
+import io.claudelb.server.metrics.GatewayMetrics;
+import io.claudelb.server.metrics.WindowedLatencies;
+import io.claudelb.server.observe.ActiveExchanges;
 import io.claudelb.server.observe.ExchangeObservers;
 import io.claudelb.server.transport.Transport;
 import io.claudelb.server.usage.UsageObserver;
@@ -61,6 +64,8 @@ public final class ProxyServer implements AutoCloseable {
     private final Transport transport;
     private final UsageStore usage;
     private final DatabricksDiscovery discovery;
+    /** Null when {@code metrics.enabled} was false at start. */
+    private final GatewayMetrics metrics;
     private volatile boolean stopped;
     /** Set first thing in {@link #stop}: {@code /readyz} answers 503 from then on, while the listener still accepts. */
     private volatile boolean draining;
@@ -82,8 +87,19 @@ public final class ProxyServer implements AutoCloseable {
                 CredentialThread.shared());
         discovery.apply(config);
         gateway.onReload(discovery::apply);
-        Coalescing coalescing = new Coalescing(new CoalescingRegistry(config.dedup(), clock), services);
-        LocalEndpoints local = new LocalEndpoints(gateway, version, usage, coalescing.stats(), () -> draining);
+        CoalescingRegistry calls = new CoalescingRegistry(config.dedup(), clock);
+        Coalescing coalescing = new Coalescing(calls, services);
+        ActiveExchanges active = new ActiveExchanges();
+        WindowedLatencies latencies = new WindowedLatencies(clock, System::currentTimeMillis);
+        observers.add(latencies);
+        // Only at start: a registry that appeared on reload would show counters that missed the requests before it.
+        this.metrics = config.metrics().enabled() ? new GatewayMetrics(gateway, pools, coalescing.stats(),
+                calls::inFlight, usage.stats(), active, clients::size, group.next()) : null;
+        if (metrics != null) {
+            observers.add(metrics.observer());
+        }
+        LocalEndpoints local = new LocalEndpoints(gateway, version, usage, coalescing.stats(), () -> draining,
+                latencies, metrics);
         RequestGuard guard = new RequestGuard(gateway, local);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -93,10 +109,13 @@ public final class ProxyServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ClientInitializer(gateway, settings, guard, clients, coalescing));
+                .childHandler(new ClientInitializer(gateway, settings, guard, clients, coalescing, active));
         try {
             this.serverChannel = b.bind(settings.host(), settings.port()).sync().channel();
         } catch (Exception e) {
+            if (metrics != null) {
+                metrics.close();
+            }
             discovery.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             usage.close(Duration.ZERO);
@@ -213,6 +232,9 @@ public final class ProxyServer implements AutoCloseable {
             clients.close().awaitUninterruptibly();
         }
         discovery.close();
+        if (metrics != null) {
+            metrics.close();
+        }
         pools.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         // Every exchange has ended and told its observers: what is queued now is everything to write.

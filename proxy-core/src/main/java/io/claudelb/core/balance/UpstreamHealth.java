@@ -78,8 +78,8 @@ public final class UpstreamHealth {
     }
 
     /** @return true when this success closed the breaker */
-    boolean succeeded(long timeToFirstByteNanos, long now) {
-        stats.succeeded(timeToFirstByteNanos);
+    boolean succeeded(long now) {
+        stats.succeeded();
         cooldown.clear();
         return breaker.onSuccess(now);
     }
@@ -109,7 +109,6 @@ public final class UpstreamHealth {
         return new UpstreamSnapshot(name, c.kind(), c.weight(), stats.inFlight(), stats.totalRequests(),
                 stats.successes(), stats.errorsByKind(), stats.totalErrors(), breaker.state(now),
                 breaker.consecutiveFailures(), breaker.nanosUntilHalfOpen(now), cooldown.remainingNanos(now),
-                stats.timeToFirstByte().percentileMillis(0.5), stats.timeToFirstByte().percentileMillis(0.99),
                 stats.bytesToClients(), stats.affinityBindings(), stats.rebinds(), stats.lastFailureEpochMillis());
     }
 }

@@ -53,6 +53,9 @@ public final class ConfigDescriber {
         line(out, "Retry: up to " + r.maxAttempts() + " upstream" + (r.maxAttempts() == 1 ? "" : "s")
                 + " per request, before the first byte; stream peek " + ByteSizes.format(r.peekMaxBytes()) + " / "
                 + Durations.format(r.peekMaxWait()));
+        MetricsSettings m = c.metrics();
+        line(out, "Metrics: GET /metrics " + (!m.enabled() ? "off" : m.token().isEmpty()
+                ? "for loopback callers and the admin key" : "for loopback callers, the admin key and metrics.token"));
         LoggingSettings l = c.logging();
         line(out, "Logging: level " + l.level() + ", json file " + (l.jsonFile() == null ? "none" : l.jsonFile())
                 + ", access log " + (l.accessLog() ? "on" : "off"));

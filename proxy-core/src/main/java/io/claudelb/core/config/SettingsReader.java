@@ -268,6 +268,14 @@ final class SettingsReader {
         return sub.bool("enabled", true);
     }
 
+    static MetricsSettings metrics(ConfigNode n, ReadContext ctx) {
+        n.allowOnly(List.of("enabled", "token"));
+        MetricsSettings d = MetricsSettings.DEFAULTS;
+        boolean enabled = n.bool("enabled", d.enabled());
+        Secret token = n.has("token") ? n.secret("token") : d.token();
+        return ctx.build(n.path(), () -> new MetricsSettings(enabled, token));
+    }
+
     static LoggingSettings logging(ConfigNode n, ReadContext ctx) {
         n.allowOnly(List.of("level", "json_file", "access_log"));
         LoggingSettings d = LoggingSettings.DEFAULTS;

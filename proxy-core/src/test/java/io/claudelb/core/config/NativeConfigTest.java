@@ -31,6 +31,7 @@ class NativeConfigTest {
         assertThat(c.health()).isEqualTo(HealthSettings.DEFAULTS);
         assertThat(c.retry()).isEqualTo(RetrySettings.DEFAULTS);
         assertThat(c.logging()).isEqualTo(LoggingSettings.DEFAULTS);
+        assertThat(c.metrics()).isEqualTo(MetricsSettings.DEFAULTS);
         assertThat(c.databricksModels()).isEqualTo(ModelMap.SEED_A);
         assertThat(c.clients()).isEmpty();
         assertThat(c.routes()).isEmpty();
@@ -328,5 +329,25 @@ class NativeConfigTest {
                 "routes[0].targets[0].upstream: upstream 'b' is disabled; target left out",
                 "routes[1].targets[0].upstream: upstream 'b' is disabled; target left out",
                 "routes[1] (*haiku*): every target is disabled; route left out");
+    }
+
+    @Test
+    void metricsSectionTakesATokenFromTheEnvironmentOrTurnsTheEndpointOff() {
+        GatewayConfig withToken = ConfigLoader.parse("""
+                upstreams: [ { name: a, base_url: "https://api.anthropic.com" } ]
+                metrics: { enabled: true, token: "${METRICS_TOKEN:-}" }
+                """, "test.yaml", Map.of("METRICS_TOKEN", "scrape-me"));
+        assertThat(withToken.metrics().enabled()).isTrue();
+        assertThat(withToken.metrics().token().matches("scrape-me")).isTrue();
+        GatewayConfig unset = ConfigLoader.parse("""
+                upstreams: [ { name: a, base_url: "https://api.anthropic.com" } ]
+                metrics: { token: "${METRICS_TOKEN:-}" }
+                """, "test.yaml", Map.of());
+        assertThat(unset.metrics()).isEqualTo(MetricsSettings.DEFAULTS);
+        GatewayConfig off = parse("""
+                upstreams: [ { name: a, base_url: "https://api.anthropic.com" } ]
+                metrics: { enabled: false }
+                """);
+        assertThat(off.metrics().enabled()).isFalse();
     }
 }

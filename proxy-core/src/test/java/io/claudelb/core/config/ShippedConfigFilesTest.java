@@ -25,7 +25,7 @@ class ShippedConfigFilesTest {
             "password", "openai", "max_completion_tokens", "reasoning_param", "user_max_length", "tls", "ca_file",
             "region", "project", "databricks", "discover", "api", "refresh", "access_key_id", "secret_access_key",
             "session_token", "role_arn", "external_id", "role_session_name", "key_file",
-            "routes", "match", "strategy", "targets", "upstream", "model",
+            "metrics", "routes", "match", "strategy", "targets", "upstream", "model",
             "balancing", "affinity", "affinity_ttl", "affinity_max_entries",
             "health", "failure_threshold", "open_for", "half_open_probes", "retry_after_cap",
             "extra_failure_statuses", "failure_body_patterns",

@@ -3,6 +3,7 @@ package io.claudelb.server.inbound;
 import io.claudelb.core.config.ServerSettings;
 import io.claudelb.server.coalesce.Coalescing;
 import io.claudelb.server.gateway.Gateway;
+import io.claudelb.server.observe.ActiveExchanges;
 import io.claudelb.server.transport.PipelineNames;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -20,10 +21,13 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
     private final RequestGuard guard;
     private final ChannelGroup clients;
     private final Coalescing coalescing;
+    private final ActiveExchanges active;
 
+    /** @param active counts the proxied requests running on every connection (for /metrics) */
     public ClientInitializer(Gateway gateway, ServerSettings settings, RequestGuard guard, ChannelGroup clients,
-                             Coalescing coalescing) {
+                             Coalescing coalescing, ActiveExchanges active) {
         this.coalescing = coalescing;
+        this.active = active;
         this.gateway = gateway;
         this.settings = settings;
         this.connLimit = new ConnectionLimitHandler(settings.maxConnections());
@@ -46,7 +50,7 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
         p.addLast(PipelineNames.BODY_AGGREGATOR, new BodyAggregator(settings.maxRequestBytes()));
         p.addLast(PipelineNames.PIPELINING, new PipeliningGate());
         p.addLast(PipelineNames.REQUEST_GUARD, guard);
-        p.addLast(PipelineNames.EXCHANGE, new ExchangeHandler(gateway, coalescing));
+        p.addLast(PipelineNames.EXCHANGE, new ExchangeHandler(gateway, coalescing, active));
         p.addLast(PipelineNames.TAIL, TailHandler.INSTANCE);
     }
 

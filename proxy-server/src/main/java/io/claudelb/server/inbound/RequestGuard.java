@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -61,7 +62,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
                 // claude-lb's and never passes through to an upstream (see CallerCredential).
                 clientName = ClientKeys.match(config.clients(), HeaderRules.clientCredential(request.headers()));
             } else if (config.requiresClientKey() && !LocalEndpoints.isAlwaysOpen(request.method(), path)
-                    && !LocalEndpoints.usesAdminKey(path)) {
+                    && !LocalEndpoints.checksOwnCredential(path)) {
                 clientName = ClientKeys.match(config.clients(), HeaderRules.clientCredential(request.headers()));
                 if (clientName == null) {
                     reply(ctx, record(request, path, null), LocalResponses.error(ctx.alloc(), 401,
@@ -84,7 +85,8 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
                 ctx.fireChannelRead(new ProxyRequest(request, record(request, path, clientName), countTokens));
                 return;
             }
-            reply(ctx, record(request, path, clientName), local.answer(ctx.alloc(), request, path, clientName));
+            reply(ctx, record(request, path, clientName), local.answer(ctx.alloc(), request, path, clientName,
+                    fromLoopback(ctx)));
         } finally {
             if (!forwarded) {
                 ReferenceCountUtil.release(request);
@@ -127,6 +129,11 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
         ctx.pipeline().get(ClientTimeouts.class).readyForNext();
         gateway.exchangeServices().observers().exchangeEnded(record.toEvent(gateway.clock().nanoTime()));
         return written;
+    }
+
+    private static boolean fromLoopback(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null
+                && remote.getAddress().isLoopbackAddress();
     }
 
     static String path(String uri) {
