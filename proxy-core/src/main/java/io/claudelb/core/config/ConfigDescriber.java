@@ -54,8 +54,9 @@ public final class ConfigDescriber {
                 + " per request, before the first byte; stream peek " + ByteSizes.format(r.peekMaxBytes()) + " / "
                 + Durations.format(r.peekMaxWait()));
         LoggingSettings l = c.logging();
-        line(out, "Logging: level " + l.level() + ", json file " + (l.jsonFile() == null ? "none" : l.jsonFile())
-                + ", access log " + (l.accessLog() ? "on" : "off"));
+        line(out, "Logging: level " + l.level() + ", " + l.format().configName() + " to "
+                + (l.file() == null ? "standard output" : l.file() + " (rolled at " + ByteSizes.format(l.maxFileBytes())
+                + " and daily, kept " + l.maxHistory() + " days)") + ", access log " + (l.accessLog() ? "on" : "off"));
         if (!c.notes().isEmpty()) {
             line(out, "Notes:");
             c.notes().forEach(n -> line(out, INDENT + "- " + n));

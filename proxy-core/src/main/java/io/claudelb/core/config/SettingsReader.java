@@ -269,7 +269,8 @@ final class SettingsReader {
     }
 
     static LoggingSettings logging(ConfigNode n, ReadContext ctx) {
-        n.allowOnly(List.of("level", "json_file", "access_log"));
+        n.allowOnly(List.of("level", "format", "file", "access_log", "max_file_size", "max_history",
+                "total_size_cap", "json_file"));
         LoggingSettings d = LoggingSettings.DEFAULTS;
         String level = d.level();
         if (n.has("level")) {
@@ -281,11 +282,36 @@ final class SettingsReader {
                         + String.join(", ", LOG_LEVELS)));
             }
         }
-        String file = n.string("json_file");
-        String jsonFile = file == null || file.isBlank() ? d.jsonFile() : file.trim();
+        LogFormat format = n.choice("format", LogFormat.values(), d.format());
+        String file = blankToNull(n.string("file"));
+        // Before 'format' and 'file' there was only json_file: a JSON-lines file beside the console log. It still
+        // means JSON lines to that file (now instead of the console, as any 'file' does).
+        String jsonFile = blankToNull(n.string("json_file"));
+        if (jsonFile != null) {
+            if (file != null) {
+                ctx.report(n.error("json_file", "use logging.file alone (json_file is its old name)"));
+            } else {
+                file = jsonFile;
+                if (!n.has("format")) {
+                    format = LogFormat.JSON;
+                }
+                ctx.note("logging.json_file is now logging.file with format: " + format.configName()
+                        + "; the log goes to that file only");
+            }
+        }
         boolean accessLog = n.bool("access_log", d.accessLog());
+        long maxFile = n.size("max_file_size", d.maxFileBytes());
+        int maxHistory = n.integer("max_history", d.maxHistory());
+        long totalCap = n.size("total_size_cap", Math.max(d.totalCap(), maxFile));
         String lvl = level;
-        return ctx.build(n.path(), () -> new LoggingSettings(lvl, jsonFile, accessLog));
+        LogFormat fmt = format;
+        String path = file;
+        return ctx.build(n.path(), () -> new LoggingSettings(lvl, fmt, path, accessLog, maxFile, maxHistory,
+                totalCap));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     static ModelMap databricksModels(ConfigNode n, ReadContext ctx) {

@@ -30,7 +30,7 @@ class ShippedConfigFilesTest {
             "health", "failure_threshold", "open_for", "half_open_probes", "retry_after_cap",
             "extra_failure_statuses", "failure_body_patterns",
             "retry", "max_attempts", "stream_peek", "max_bytes", "max_wait",
-            "logging", "level", "json_file", "access_log",
+            "logging", "level", "format", "file", "access_log", "max_file_size", "max_history", "total_size_cap",
             "databricks_models", "rules", "contains", "fallback",
             "storage", "user", "retention", "queue_capacity", "batch_size", "flush_interval",
             "limits", "default", "requests_per_minute", "tokens_per_minute", "concurrent", "budget", "daily_usd",
