@@ -15,6 +15,7 @@ import io.claudelb.server.gateway.Gateway;
 import io.claudelb.server.gateway.OpenRelayCheck;
 import io.claudelb.server.inbound.ClientInitializer;
 import io.claudelb.server.inbound.ExchangeHandler;
+import io.claudelb.server.inbound.LocalAnswers;
 import io.claudelb.server.inbound.RequestGuard;
 import io.claudelb.server.local.LocalEndpoints;
 import io.claudelb.server.log.AccessLog;
@@ -84,7 +85,8 @@ public final class ProxyServer implements AutoCloseable {
         gateway.onReload(discovery::apply);
         Coalescing coalescing = new Coalescing(new CoalescingRegistry(config.dedup(), clock), services);
         LocalEndpoints local = new LocalEndpoints(gateway, version, usage, coalescing.stats(), () -> draining);
-        RequestGuard guard = new RequestGuard(gateway, local);
+        LocalAnswers answers = LocalAnswers.of(gateway);
+        RequestGuard guard = new RequestGuard(gateway, local, answers);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -93,7 +95,7 @@ public final class ProxyServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ClientInitializer(gateway, settings, guard, clients, coalescing));
+                .childHandler(new ClientInitializer(gateway, settings, guard, answers, clients, coalescing));
         try {
             this.serverChannel = b.bind(settings.host(), settings.port()).sync().channel();
         } catch (Exception e) {

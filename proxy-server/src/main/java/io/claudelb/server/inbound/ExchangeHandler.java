@@ -35,10 +35,12 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private boolean draining;
 
     private final Coalescing coalescing;
+    private final LocalAnswers answers;
 
-    public ExchangeHandler(Gateway gateway, Coalescing coalescing) {
+    public ExchangeHandler(Gateway gateway, Coalescing coalescing, LocalAnswers answers) {
         this.gateway = gateway;
         this.coalescing = coalescing;
+        this.answers = answers;
     }
 
     @Override
@@ -88,12 +90,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void answerLocally(FullHttpRequest request, ExchangeRecord record, FullHttpResponse response) {
-        record.answeredLocally(response.status().code(), gateway.clock().nanoTime() - record.startNanos());
-        record.bytes(response.content().readableBytes());
-        response.headers().set(LocalResponses.REQUEST_ID, record.requestId());
         ReferenceCountUtil.release(request);
-        ctx.writeAndFlush(response);
-        gateway.exchangeServices().observers().exchangeEnded(record.toEvent(gateway.clock().nanoTime()));
+        answers.write(ctx, record, response);
         readyForNext();
     }
 

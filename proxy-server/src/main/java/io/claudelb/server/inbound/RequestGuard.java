@@ -32,10 +32,12 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     private final Gateway gateway;
     private final LocalEndpoints local;
+    private final LocalAnswers answers;
 
-    public RequestGuard(Gateway gateway, LocalEndpoints local) {
+    public RequestGuard(Gateway gateway, LocalEndpoints local, LocalAnswers answers) {
         this.gateway = gateway;
         this.local = local;
+        this.answers = answers;
     }
 
     @Override
@@ -93,8 +95,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
     }
 
     private ExchangeRecord record(FullHttpRequest request, String path, String clientName) {
-        return new ExchangeRecord(LocalResponses.newRequestId(), gateway.clock().nanoTime(),
-                gateway.wallClock().getAsLong(), request.method().name(), path, clientName);
+        return answers.record(request.method().name(), path, clientName);
     }
 
     private void reply(ChannelHandlerContext ctx, ExchangeRecord record, FullHttpResponse response) {
@@ -118,13 +119,8 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
     }
 
     private ChannelFuture write(ChannelHandlerContext ctx, ExchangeRecord record, FullHttpResponse response) {
-        response.headers().set(LocalResponses.REQUEST_ID, record.requestId());
-        record.answeredLocally(response.status().code(), gateway.clock().nanoTime() - record.startNanos());
-        record.bytes(response.content().readableBytes());
-        // Written on a closed channel, the response is released by the failed write.
-        ChannelFuture written = ctx.writeAndFlush(response);
+        ChannelFuture written = answers.write(ctx, record, response);
         ctx.pipeline().get(ClientTimeouts.class).readyForNext();
-        gateway.exchangeServices().observers().exchangeEnded(record.toEvent(gateway.clock().nanoTime()));
         return written;
     }
 
