@@ -17,6 +17,7 @@ import io.claudelb.server.inbound.ClientInitializer;
 import io.claudelb.server.inbound.ExchangeHandler;
 import io.claudelb.server.inbound.LocalAnswers;
 import io.claudelb.server.inbound.RequestGuard;
+import io.claudelb.server.probe.UpstreamProbes;
 import io.claudelb.server.local.LocalEndpoints;
 import io.claudelb.server.log.AccessLog;
 import io.claudelb.server.observe.ExchangeObservers;
@@ -62,6 +63,7 @@ public final class ProxyServer implements AutoCloseable {
     private final Transport transport;
     private final UsageStore usage;
     private final DatabricksDiscovery discovery;
+    private final UpstreamProbes probes;
     private volatile boolean stopped;
     /** Set first thing in {@link #stop}: {@code /readyz} answers 503 from then on, while the listener still accepts. */
     private volatile boolean draining;
@@ -72,7 +74,8 @@ public final class ProxyServer implements AutoCloseable {
         this.transport = Transport.best();
         int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(threads, "claude-lb-io");
-        this.pools = new BackendPools(new BackendConnector(transport, WATER_MARK), clock);
+        BackendConnector connector = new BackendConnector(transport, WATER_MARK);
+        this.pools = new BackendPools(connector, clock);
         ExchangeObservers observers = new ExchangeObservers();
         observers.add(new AccessLog(config.logging().accessLog()));
         ExchangeServices services = new ExchangeServices(pools, clock, System::currentTimeMillis, observers);
@@ -83,6 +86,8 @@ public final class ProxyServer implements AutoCloseable {
                 CredentialThread.shared());
         discovery.apply(config);
         gateway.onReload(discovery::apply);
+        this.probes = UpstreamProbes.over(connector, () -> gateway.snapshot().config(), gateway.balancerState(),
+                clock, group.next());
         Coalescing coalescing = new Coalescing(new CoalescingRegistry(config.dedup(), clock), services);
         LocalEndpoints local = new LocalEndpoints(gateway, version, usage, coalescing.stats(), () -> draining);
         LocalAnswers answers = LocalAnswers.of(gateway);
@@ -98,6 +103,7 @@ public final class ProxyServer implements AutoCloseable {
                 .childHandler(new ClientInitializer(gateway, settings, guard, answers, clients, coalescing));
         try {
             this.serverChannel = b.bind(settings.host(), settings.port()).sync().channel();
+            probes.start();
         } catch (Exception e) {
             discovery.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -190,6 +196,7 @@ public final class ProxyServer implements AutoCloseable {
         holdForReadinessProbes(gateway.snapshot().config().server().drainDelay());
         long deadline = System.nanoTime() + grace.toNanos();
         serverChannel.close().awaitUninterruptibly();
+        probes.close();
         for (Channel ch : clients) {
             ExchangeHandler handler = ch.pipeline().get(ExchangeHandler.class);
             if (handler != null) {

@@ -153,7 +153,7 @@ final class SettingsReader {
 
     static HealthSettings health(ConfigNode n, ReadContext ctx) {
         n.allowOnly(List.of("failure_threshold", "open_for", "half_open_probes", "retry_after_cap",
-                "extra_failure_statuses", "failure_body_patterns"));
+                "extra_failure_statuses", "failure_body_patterns", "probe"));
         HealthSettings d = HealthSettings.DEFAULTS;
         Set<Integer> statuses = n.has("extra_failure_statuses")
                 ? statuses(n, "extra_failure_statuses") : d.extraFailureStatuses();
@@ -163,8 +163,23 @@ final class SettingsReader {
         Duration openFor = n.duration("open_for", d.openFor());
         int probes = n.integer("half_open_probes", d.halfOpenProbes());
         Duration retryAfterCap = n.duration("retry_after_cap", d.retryAfterCap());
+        ProbeSettings p = d.probe();
+        boolean probing = p.enabled();
+        Duration interval = p.interval();
+        Duration timeout = p.timeout();
+        if (n.has("probe")) {
+            // Written out at all, probes are on unless it says enabled: false.
+            ConfigNode probe = n.node("probe");
+            probe.allowOnly(List.of("enabled", "interval", "timeout"));
+            probing = probe.bool("enabled", true);
+            interval = probe.duration("interval", interval);
+            timeout = probe.duration("timeout", timeout);
+        }
+        boolean on = probing;
+        Duration every = interval;
+        Duration within = timeout;
         return ctx.build(n.path(), () -> new HealthSettings(threshold, openFor, probes, retryAfterCap, statuses,
-                patterns));
+                patterns, new ProbeSettings(on, every, within)));
     }
 
     /** HTTP statuses: numbers ({@code 402}) or inclusive ranges ({@code "520-524"}), each 100..599. */

@@ -1,6 +1,7 @@
 package io.claudelb.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
@@ -161,6 +162,32 @@ class NativeConfigTest {
                 10L << 20, 3, 100L << 20));
         assertThat(c.databricksModels().map("claude-opus-4-1")).isEqualTo("my-opus");
         assertThat(c.databricksModels().map("claude-haiku-4-5")).isEqualTo("my-default");
+    }
+
+    @Test
+    void healthProbesAreOffUnlessWrittenOut() {
+        assertThat(HealthSettings.DEFAULTS.probe().enabled()).isFalse();
+        GatewayConfig c = ConfigLoader.parse("""
+                upstreams: [ { name: ws, base_url: "https://a.example" } ]
+                health: { probe: { interval: 30s, timeout: 500ms } }
+                """, "t.yaml", Map.of());
+        assertThat(c.health().probe()).isEqualTo(new ProbeSettings(true, Duration.ofSeconds(30),
+                Duration.ofMillis(500)));
+        GatewayConfig off = ConfigLoader.parse("""
+                upstreams: [ { name: ws, base_url: "https://a.example" } ]
+                health: { probe: { enabled: false } }
+                """, "t.yaml", Map.of());
+        assertThat(off.health().probe().enabled()).isFalse();
+    }
+
+    @Test
+    void aProbeTimeoutLongerThanItsIntervalIsAnError() {
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                upstreams: [ { name: ws, base_url: "https://a.example" } ]
+                health: { probe: { interval: 1s, timeout: 5s } }
+                """, "t.yaml", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("health.probe.timeout");
     }
 
     @Test

@@ -28,7 +28,7 @@ class ShippedConfigFilesTest {
             "routes", "match", "strategy", "targets", "upstream", "model",
             "balancing", "affinity", "affinity_ttl", "affinity_max_entries",
             "health", "failure_threshold", "open_for", "half_open_probes", "retry_after_cap",
-            "extra_failure_statuses", "failure_body_patterns",
+            "extra_failure_statuses", "failure_body_patterns", "probe", "interval", "timeout",
             "retry", "max_attempts", "stream_peek", "max_bytes", "max_wait",
             "logging", "level", "format", "file", "access_log", "max_file_size", "max_history", "total_size_cap",
             "databricks_models", "rules", "contains", "fallback",
