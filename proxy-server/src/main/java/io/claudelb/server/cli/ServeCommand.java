@@ -64,14 +64,21 @@ final class ServeCommand implements Callable<Integer> {
         ProcessSignals.handle("TERM", stopAsked::countDown);
         ProcessSignals.handle("INT", stopAsked::countDown);
         AtomicBoolean drained = new AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> drain(server, config, drained), "claude-lb-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            drain(server, config, drained);
+            close(logs);
+        }, "claude-lb-shutdown"));
         stopAsked.await();
         drain(server, config, drained);
+        close(logs);
+        return 0;
+    }
+
+    /** The last lines (the drain's, the final access lines) may still be queued: writes them before exit. */
+    private static void close(LogOutput logs) {
         if (logs != null) {
-            // The last lines (the drain's, the final access lines) are still queued: write them before exit.
             logs.close();
         }
-        return 0;
     }
 
     private static void drain(ProxyServer server, GatewayConfig config, AtomicBoolean drained) {

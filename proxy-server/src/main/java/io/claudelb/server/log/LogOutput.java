@@ -3,6 +3,7 @@ package io.claudelb.server.log;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.logstash.logback.appender.LoggingEventAsyncDisruptorAppender;
 
 /**
@@ -17,6 +18,7 @@ public final class LogOutput implements AutoCloseable {
     private final LoggingEventAsyncDisruptorAppender async;
     private final DroppedLines dropped;
     private final ScheduledExecutorService reporter;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     LogOutput(LoggingEventAsyncDisruptorAppender async, DroppedLines dropped) {
         this.async = async;
@@ -44,8 +46,12 @@ public final class LogOutput implements AutoCloseable {
         return async;
     }
 
+    /** Idempotent: the exit path and the shutdown hook may both call it. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         reporter.shutdownNow();
         dropped.report();
         async.stop();
