@@ -6,15 +6,16 @@ import io.claudelb.core.config.ServerSettings;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.auth.CredentialThread;
 import io.claudelb.server.backend.BackendConnector;
-import io.claudelb.server.databricks.DatabricksDiscovery;
 import io.claudelb.server.backend.BackendPools;
-import io.claudelb.server.gateway.ExchangeServices;
 import io.claudelb.server.coalesce.Coalescing;
 import io.claudelb.server.coalesce.CoalescingRegistry;
+import io.claudelb.server.databricks.DatabricksDiscovery;
+import io.claudelb.server.gateway.ExchangeServices;
 import io.claudelb.server.gateway.Gateway;
 import io.claudelb.server.gateway.OpenRelayCheck;
 import io.claudelb.server.inbound.ClientInitializer;
 import io.claudelb.server.inbound.ExchangeHandler;
+import io.claudelb.server.inbound.LocalAnswers;
 import io.claudelb.server.inbound.RequestGuard;
 import io.claudelb.server.local.LocalEndpoints;
 import io.claudelb.server.log.AccessLog;
@@ -22,6 +23,7 @@ import io.claudelb.server.metrics.GatewayMetrics;
 import io.claudelb.server.metrics.WindowedLatencies;
 import io.claudelb.server.observe.ActiveExchanges;
 import io.claudelb.server.observe.ExchangeObservers;
+import io.claudelb.server.probe.UpstreamProbes;
 import io.claudelb.server.transport.Transport;
 import io.claudelb.server.usage.UsageObserver;
 import io.claudelb.server.usage.UsageStore;
@@ -66,6 +68,7 @@ public final class ProxyServer implements AutoCloseable {
     private final DatabricksDiscovery discovery;
     /** Null when {@code metrics.enabled} was false at start. */
     private final GatewayMetrics metrics;
+    private final UpstreamProbes probes;
     private volatile boolean stopped;
     /** Set first thing in {@link #stop}: {@code /readyz} answers 503 from then on, while the listener still accepts. */
     private volatile boolean draining;
@@ -76,7 +79,8 @@ public final class ProxyServer implements AutoCloseable {
         this.transport = Transport.best();
         int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(threads, "claude-lb-io");
-        this.pools = new BackendPools(new BackendConnector(transport, WATER_MARK), clock);
+        BackendConnector connector = new BackendConnector(transport, WATER_MARK);
+        this.pools = new BackendPools(connector, clock);
         ExchangeObservers observers = new ExchangeObservers();
         observers.add(new AccessLog(config.logging().accessLog()));
         ExchangeServices services = new ExchangeServices(pools, clock, System::currentTimeMillis, observers);
@@ -87,6 +91,8 @@ public final class ProxyServer implements AutoCloseable {
                 CredentialThread.shared());
         discovery.apply(config);
         gateway.onReload(discovery::apply);
+        this.probes = UpstreamProbes.over(connector, () -> gateway.snapshot().config(), gateway.balancerState(),
+                clock, group.next());
         CoalescingRegistry calls = new CoalescingRegistry(config.dedup(), clock);
         Coalescing coalescing = new Coalescing(calls, services);
         ActiveExchanges active = new ActiveExchanges();
@@ -100,7 +106,8 @@ public final class ProxyServer implements AutoCloseable {
         }
         LocalEndpoints local = new LocalEndpoints(gateway, version, usage, coalescing.stats(), () -> draining,
                 latencies, metrics);
-        RequestGuard guard = new RequestGuard(gateway, local);
+        LocalAnswers answers = LocalAnswers.of(gateway);
+        RequestGuard guard = new RequestGuard(gateway, local, answers);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -109,9 +116,11 @@ public final class ProxyServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ClientInitializer(gateway, settings, guard, clients, coalescing, active));
+                .childHandler(new ClientInitializer(gateway, settings, guard, answers, clients, coalescing,
+                        active));
         try {
             this.serverChannel = b.bind(settings.host(), settings.port()).sync().channel();
+            probes.start();
         } catch (Exception e) {
             if (metrics != null) {
                 metrics.close();
@@ -207,6 +216,7 @@ public final class ProxyServer implements AutoCloseable {
         holdForReadinessProbes(gateway.snapshot().config().server().drainDelay());
         long deadline = System.nanoTime() + grace.toNanos();
         serverChannel.close().awaitUninterruptibly();
+        probes.close();
         for (Channel ch : clients) {
             ExchangeHandler handler = ch.pipeline().get(ExchangeHandler.class);
             if (handler != null) {

@@ -44,7 +44,7 @@ class ConfigDescriberTest {
                         + " retry-after honoured up to 1m",
                 "Retry: up to 3 upstreams per request, before the first byte; stream peek 16KiB / 10s",
                 "Metrics: GET /metrics for loopback callers and the admin key",
-                "Logging: level info, json file none, access log on",
+                "Logging: level info, text to standard output, access log on",
                 "Notes:\n  - upstreams[5] (own-credentials): enabled: false, left out");
     }
 

@@ -4,6 +4,7 @@ import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.route.RoutingWarnings;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.ProxyServer;
+import io.claudelb.server.log.LogOutput;
 import io.claudelb.server.log.LoggingSetup;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -49,7 +50,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private static int run(GatewayConfig config, Consumer<ProxyServer> started) throws InterruptedException {
-        LoggingSetup.apply(config.logging());
+        LogOutput logs = LoggingSetup.apply(config.logging());
         for (String note : config.notes()) {
             log.info("config: {}", note);
         }
@@ -63,10 +64,21 @@ final class ServeCommand implements Callable<Integer> {
         ProcessSignals.handle("TERM", stopAsked::countDown);
         ProcessSignals.handle("INT", stopAsked::countDown);
         AtomicBoolean drained = new AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> drain(server, config, drained), "claude-lb-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            drain(server, config, drained);
+            close(logs);
+        }, "claude-lb-shutdown"));
         stopAsked.await();
         drain(server, config, drained);
+        close(logs);
         return 0;
+    }
+
+    /** The last lines (the drain's, the final access lines) may still be queued: writes them before exit. */
+    private static void close(LogOutput logs) {
+        if (logs != null) {
+            logs.close();
+        }
     }
 
     private static void drain(ProxyServer server, GatewayConfig config, AtomicBoolean drained) {

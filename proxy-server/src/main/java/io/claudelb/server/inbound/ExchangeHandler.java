@@ -37,13 +37,15 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     private final Coalescing coalescing;
     private final ActiveExchanges active;
+    private final LocalAnswers answers;
     /** Whether the running exchange (the one {@link #sink} belongs to) is a stream, for {@link #active}. */
     private boolean streaming;
 
-    public ExchangeHandler(Gateway gateway, Coalescing coalescing, ActiveExchanges active) {
+    public ExchangeHandler(Gateway gateway, Coalescing coalescing, ActiveExchanges active, LocalAnswers answers) {
         this.gateway = gateway;
         this.coalescing = coalescing;
         this.active = active;
+        this.answers = answers;
     }
 
     @Override
@@ -95,12 +97,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void answerLocally(FullHttpRequest request, ExchangeRecord record, FullHttpResponse response) {
-        record.answeredLocally(response.status().code(), gateway.clock().nanoTime() - record.startNanos());
-        record.bytes(response.content().readableBytes());
-        response.headers().set(LocalResponses.REQUEST_ID, record.requestId());
         ReferenceCountUtil.release(request);
-        ctx.writeAndFlush(response);
-        gateway.exchangeServices().observers().exchangeEnded(record.toEvent(gateway.clock().nanoTime()));
+        answers.write(ctx, record, response);
         readyForNext();
     }
 

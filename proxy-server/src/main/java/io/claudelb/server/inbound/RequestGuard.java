@@ -33,10 +33,12 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     private final Gateway gateway;
     private final LocalEndpoints local;
+    private final LocalAnswers answers;
 
-    public RequestGuard(Gateway gateway, LocalEndpoints local) {
+    public RequestGuard(Gateway gateway, LocalEndpoints local, LocalAnswers answers) {
         this.gateway = gateway;
         this.local = local;
+        this.answers = answers;
     }
 
     @Override
@@ -95,9 +97,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
     }
 
     private ExchangeRecord record(FullHttpRequest request, String path, String clientName) {
-        long wallMillis = gateway.wallClock().getAsLong();
-        return new ExchangeRecord(LocalResponses.newRequestId(wallMillis), gateway.clock().nanoTime(), wallMillis,
-                request.method().name(), path, clientName);
+        return answers.record(request.method().name(), path, clientName);
     }
 
     private void reply(ChannelHandlerContext ctx, ExchangeRecord record, FullHttpResponse response) {
@@ -121,13 +121,8 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
     }
 
     private ChannelFuture write(ChannelHandlerContext ctx, ExchangeRecord record, FullHttpResponse response) {
-        response.headers().set(LocalResponses.REQUEST_ID, record.requestId());
-        record.answeredLocally(response.status().code(), gateway.clock().nanoTime() - record.startNanos());
-        record.bytes(response.content().readableBytes());
-        // Written on a closed channel, the response is released by the failed write.
-        ChannelFuture written = ctx.writeAndFlush(response);
+        ChannelFuture written = answers.write(ctx, record, response);
         ctx.pipeline().get(ClientTimeouts.class).readyForNext();
-        gateway.exchangeServices().observers().exchangeEnded(record.toEvent(gateway.clock().nanoTime()));
         return written;
     }
 

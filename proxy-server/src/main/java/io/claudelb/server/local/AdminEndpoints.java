@@ -221,7 +221,7 @@ final class AdminEndpoints {
         } catch (IllegalStateException e) {
             return LocalResponses.error(alloc, 409, "invalid_request_error", "Reload is not available: " + e.getMessage());
         }
-        long healthy = gateway.balancerState().snapshot().upstreams().stream().filter(UpstreamSnapshot::available).count();
+        long healthy = gateway.balancerState().availableCount();
         return LocalResponses.json(alloc, 200, "{\"status\":\"success\",\"message\":\"Configuration reloaded\","
                 + "\"providers_count\":" + next.upstreams().size() + ",\"healthy_providers\":" + healthy
                 + ",\"routes\":" + next.routes().size() + "}");

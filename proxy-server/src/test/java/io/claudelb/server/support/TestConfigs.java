@@ -163,7 +163,7 @@ public final class TestConfigs {
 
     public GatewayConfig build() {
         return new GatewayConfig(ConfigFormat.NATIVE, server, new AdminSettings(adminKey), clients, upstreams, routes,
-                balancing, health, retry, new LoggingSettings("info", null, true), ModelMap.SEED_A, List.of(),
+                balancing, health, retry, LoggingSettings.DEFAULTS, ModelMap.SEED_A, List.of(),
                 storage, limits, prices, dedup, metrics);
     }
 }
