@@ -19,7 +19,10 @@ import io.claudelb.server.observe.ExchangeEvent;
 import io.claudelb.server.observe.ExchangeRecord;
 import io.claudelb.server.observe.UsageCounts;
 import io.claudelb.server.support.Await;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,6 +134,27 @@ class LoggingSetupTest {
                 "session=session-1", "upstream=ws-west", "failures=http_529", "ttfb=3500us", "dur=9000us",
                 "bytes=4321", "tokens(in=12 out=34 cache_read=56 cache_write=15)", "leader");
         assertThat(line).doesNotStartWith("{");
+    }
+
+    @Test
+    void withoutAFileTheLogGoesToStandardOutput() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            LogOutput out = LoggingSetup.install(context, settings(LogFormat.JSON, null, 100L << 20));
+            new AccessLog(true, context.getLogger(AccessLog.LOGGER)).exchangeEnded(relayedEvent());
+            out.close();
+        } finally {
+            System.setOut(original);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        assertThat(text).startsWith("{").contains("\"request_id\":\"lbreq_1\"", "\"status\":200");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
