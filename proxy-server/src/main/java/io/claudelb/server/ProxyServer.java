@@ -169,6 +169,11 @@ public final class ProxyServer implements AutoCloseable {
         return gateway;
     }
 
+    /** The Prometheus metrics, or null when {@code metrics.enabled} was false at start. */
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
     /** Usage storage: counters for /metrics ({@code usage().stats()}), reports, retention. */
     public UsageStore usage() {
         return usage;

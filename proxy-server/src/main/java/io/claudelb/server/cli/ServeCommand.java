@@ -56,6 +56,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         RoutingWarnings.of(config).forEach(w -> log.warn("config: {}", w));
         ProxyServer server = ProxyServer.start(config, NanoClock.SYSTEM, Version.get());
+        if (logs != null && server.metrics() != null) {
+            server.metrics().countDroppedLogLines(logs::droppedLines);
+        }
         started.accept(server);
         CountDownLatch stopAsked = new CountDownLatch(1);
         // Our own SIGTERM/SIGINT handlers: the drain runs here, on the main thread, and the process exits 0. The

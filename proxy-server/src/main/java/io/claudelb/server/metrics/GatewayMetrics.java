@@ -168,6 +168,15 @@ public final class GatewayMetrics implements AutoCloseable {
         new FileDescriptorMetrics().bindTo(registry);
     }
 
+    /**
+     * Counts the log lines the asynchronous appender dropped (its queue was full: the destination is slower than
+     * the gateway). Registered by whoever installed the log output, which starts before the gateway does.
+     */
+    public void countDroppedLogLines(LongSupplier dropped) {
+        counter("claude_lb.log.dropped.lines", dropped, LongSupplier::getAsLong,
+                "Log lines dropped because the log queue was full (appends never wait on an event loop)");
+    }
+
     private <T> void counter(String name, T source, ToDoubleFunction<T> value, String description) {
         counter(name, source, value, description, null);
     }

@@ -47,6 +47,7 @@ class NoSecretInLogsTest {
     private static final String ADMIN_KEY = "adm-0c9b8a7d6e5f4";
     private static final String UPSTREAM_KEY = "sk-upstream-4e5d6c7b8a9f";
     private static final String REFRESH_TOKEN = "rt-relay-1a2b3c4d5e6f";
+    private static final String METRICS_TOKEN = "mt-scrape-7f6e5d4c3b2a";
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final List<String> lines = new ArrayList<>();
@@ -112,8 +113,9 @@ class NoSecretInLogsTest {
                     strategy: priority
                     targets: [ { upstream: broken, priority: 0 }, { upstream: relay, priority: 1 } ]
                 storage: { enabled: false }
+                metrics: { token: "%s" }
                 """.formatted(ADMIN_KEY, CLIENT_KEY, broken.baseUrl(), UPSTREAM_KEY, relay.baseUrl(),
-                relay.baseUrl(), REFRESH_TOKEN);
+                relay.baseUrl(), REFRESH_TOKEN, METRICS_TOKEN);
         proxy = ProxyServer.start(TestConfigs.onFreePort(ConfigLoader.parse(yaml, "secrets.yaml", Map.of())),
                 NanoClock.SYSTEM, "test");
     }
@@ -170,6 +172,7 @@ class NoSecretInLogsTest {
         answers.add(send("POST", "/reset", null, "x-api-key", CLIENT_KEY));
         answers.add(send("GET", "/stats", null, "authorization", "Bearer " + ADMIN_KEY));
         answers.add(send("GET", "/health", null));
+        answers.add(send("GET", "/metrics", null, "authorization", "Bearer " + METRICS_TOKEN));
         answers.add(send("GET", "/no-such-endpoint", null, "x-api-key", CLIENT_KEY));
         HttpResponse<String> relayed = send("POST", "/v1/messages", Requests.messages("claude-sonnet-4-5", false),
                 "content-type", json, "x-api-key", CLIENT_KEY);
@@ -182,7 +185,8 @@ class NoSecretInLogsTest {
         assertThat(answers.get(1).statusCode()).isEqualTo(401);
         assertThat(answers.get(2).statusCode()).isEqualTo(401);
         assertThat(answers.get(5).statusCode()).isEqualTo(200);
-        assertThat(answers.get(6).statusCode()).isEqualTo(404);
+        assertThat(answers.get(6).statusCode()).isEqualTo(200);
+        assertThat(answers.get(7).statusCode()).isEqualTo(404);
         assertThat(relayed.statusCode()).isEqualTo(200);
         assertThat(streamed.statusCode()).isEqualTo(200);
         assertThat(relay.tokens().issuedCount()).as("the access token came from the mock's OAuth endpoint")
@@ -198,7 +202,7 @@ class NoSecretInLogsTest {
                 .contains("\"failures\":[\"http_500\"]", "\"upstream\":\"relay\"", "\"status\":200");
 
         // The configured secrets, the access tokens the mock issued and the refresh token it rotated to.
-        List<String> secrets = new ArrayList<>(List.of(CLIENT_KEY, ADMIN_KEY, UPSTREAM_KEY, REFRESH_TOKEN,
+        List<String> secrets = new ArrayList<>(List.of(CLIENT_KEY, ADMIN_KEY, UPSTREAM_KEY, REFRESH_TOKEN, METRICS_TOKEN,
                 relay.tokens().currentRefreshToken()));
         for (int i = 1; i <= relay.tokens().issuedCount(); i++) {
             secrets.add(MockTokens.token(i));

@@ -26,6 +26,7 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -218,6 +219,16 @@ class MetricsEndpointTest {
                 .status).isEqualTo(200);
         Await.until("the JSON request counted out", () -> scrape().sum("claude_lb_active_requests") == 0,
                 Duration.ofSeconds(5));
+    }
+
+    @Test
+    void droppedLogLinesAreCountedFromTheLogOutput() throws InterruptedException {
+        start(c -> c);
+        AtomicLong dropped = new AtomicLong(3);
+        proxy.metrics().countDroppedLogLines(dropped::get);
+        assertThat(scrape().sum("claude_lb_log_dropped_lines_total")).isEqualTo(3);
+        dropped.set(10);
+        assertThat(scrape().sum("claude_lb_log_dropped_lines_total")).isEqualTo(10);
     }
 
     private Scrape scrape() {
