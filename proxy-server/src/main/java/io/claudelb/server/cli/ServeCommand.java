@@ -7,9 +7,10 @@ import io.claudelb.server.ProxyServer;
 import io.claudelb.server.log.LogOutput;
 import io.claudelb.server.log.LoggingSetup;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -37,20 +38,26 @@ final class ServeCommand implements Callable<Integer> {
         return run(config, server -> {
             server.gateway().reloadSource(options::load);
             ConfigReloads reloads = new ConfigReloads(server.gateway(), options.resolve());
-            ProcessSignals.handle("HUP", () -> reloads.reload("SIGHUP"));
             if (options.watch) {
                 new ConfigWatcher(options.resolve(), reloads).start();
             }
+            return () -> reloads.reload("SIGHUP");
         });
     }
 
     static int run(GatewayConfig config) throws InterruptedException {
-        return run(config, server -> ProcessSignals.handle("HUP",
-                () -> log.warn("SIGHUP ignored: this gateway was not started from a config file")));
+        return run(config, server ->
+                () -> log.warn("SIGHUP ignored: this gateway was not started from a config file"));
     }
 
-    private static int run(GatewayConfig config, Consumer<ProxyServer> started) throws InterruptedException {
+    /** @param started sets up what the running server needs and returns what a SIGHUP does */
+    private static int run(GatewayConfig config, Function<ProxyServer, Runnable> started)
+            throws InterruptedException {
         LogOutput logs = LoggingSetup.apply(config.logging());
+        // Taken over before the gateway listens: a SIGHUP sent as soon as it does (a reload right after start) waits
+        // for the gateway instead of meeting the JVM's default action, which is to exit.
+        CompletableFuture<Runnable> onHup = new CompletableFuture<>();
+        ProcessSignals.handle("HUP", () -> onHup.thenAccept(Runnable::run));
         for (String note : config.notes()) {
             log.info("config: {}", note);
         }
@@ -59,7 +66,7 @@ final class ServeCommand implements Callable<Integer> {
         if (logs != null && server.metrics() != null) {
             server.metrics().countDroppedLogLines(logs::droppedLines);
         }
-        started.accept(server);
+        onHup.complete(started.apply(server));
         CountDownLatch stopAsked = new CountDownLatch(1);
         // Our own SIGTERM/SIGINT handlers: the drain runs here, on the main thread, and the process exits 0. The
         // hook covers every other way the JVM may go down (System.exit elsewhere, a signal we could not take over);
