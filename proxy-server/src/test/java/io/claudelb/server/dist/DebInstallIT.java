@@ -80,12 +80,16 @@ class DebInstallIT {
             assertThat(relayed.status).isEqualTo(200);
             assertThat(relayed.upstream()).isEqualTo("first");
             // What the operator's Prometheus and log shipper read: /metrics from loopback, typed JSON access lines.
+            // The request is counted when its exchange ends, a moment after the client has its answer.
+            GatewayProcess serving = gateway;
+            Await.until("the request in /metrics", () -> RawHttpClient.exchange(serving.port(),
+                    RawHttpClient.get("/metrics")).bodyText().contains("claude_lb_requests_total{"),
+                    Duration.ofSeconds(10));
             Response scraped = RawHttpClient.exchange(gateway.port(), RawHttpClient.get("/metrics"));
             assertThat(scraped.status).isEqualTo(200);
             assertThat(scraped.bodyText()).contains("claude_lb_requests_total{", "client=\"ops\"",
                     "gen_ai_server_time_to_first_token_seconds_bucket{", "claude_lb_proxy_overhead_seconds_bucket{");
             String id = relayed.header("x-claude-lb-request-id");
-            GatewayProcess serving = gateway;
             Await.until("a typed JSON access line for " + id, () -> serving.output().lines().anyMatch(line ->
                     line.startsWith("{") && line.contains("\"request_id\":\"" + id + "\"")
                             && line.contains("\"status\":200")), Duration.ofSeconds(10));

@@ -44,7 +44,8 @@ class SignalsIT {
     }
 
     private String config(String... upstreams) {
-        return GatewayProcess.mockConfig(mock, "", upstreams);
+        // Usage accounting off: the test must not write into the machine's /var/lib/claude-lb.
+        return GatewayProcess.mockConfig(mock, "storage: { enabled: false }\n", upstreams);
     }
 
     private String providers() {
