@@ -64,7 +64,12 @@ class SignalsIT {
 
         Files.writeString(file, config("first", "second"), StandardCharsets.UTF_8);
         gateway.signal("HUP");
-        Await.until("SIGHUP reloads the file", () -> providers().contains("\"second\""), Duration.ofSeconds(20));
+        try {
+            Await.until("SIGHUP reloads the file", () -> providers().contains("\"second\""), Duration.ofSeconds(20));
+        } catch (AssertionError e) {
+            // What the gateway said is what explains a reload that never came.
+            throw new AssertionError(e.getMessage() + "; gateway output:\n" + gateway.output(), e);
+        }
         // The log is written by its own thread (the async appender): the line may follow the reload by a moment.
         GatewayProcess reloaded = gateway;
         Await.until("the reload's log line", () -> reloaded.output()
