@@ -94,4 +94,21 @@ class SignalsIT {
         assertThat(gateway.output()).contains("shutting down: draining", "claude-lb stopped")
                 .doesNotContain("LEAK:", "Exception");
     }
+
+    @Test
+    void aGatewayStartedUnderNohupSaysSighupCannotReloadIt() throws Exception {
+        Path file = dir.resolve("claude-lb.yaml");
+        Files.writeString(file, config("first"), StandardCharsets.UTF_8);
+        // nohup starts the launcher with SIGHUP ignored; the JVM then keeps it ignored, and a reload by signal
+        // would silently do nothing: the gateway must say so at start.
+        ProcessBuilder launcher = new ProcessBuilder("nohup", Path.of(System.getProperty("claude-lb.root"), "bin",
+                "claude-lb").toString(), "serve", "--config", file.toString()).directory(dir.toFile());
+        gateway = GatewayProcess.start(launcher, dir.resolve("gateway.log"));
+        assertThat(gateway.output()).contains("SIGHUP is ignored by the process that started claude-lb",
+                "reload with POST /reload (admin key) or run serve --watch instead");
+
+        gateway.signal("HUP");
+        gateway.signal("TERM");
+        assertThat(gateway.awaitExit(Duration.ofSeconds(30))).as("SIGHUP did nothing, SIGTERM drained").isZero();
+    }
 }
