@@ -95,6 +95,7 @@ public final class ProxyServer implements AutoCloseable {
                 clock, group.next());
         CoalescingRegistry calls = new CoalescingRegistry(config.dedup(), clock);
         Coalescing coalescing = new Coalescing(calls, services);
+        observers.add(coalescing.stats());
         ActiveExchanges active = new ActiveExchanges();
         WindowedLatencies latencies = new WindowedLatencies(clock, System::currentTimeMillis);
         observers.add(latencies);
