@@ -33,6 +33,7 @@ import time
 
 import jfr_summary
 import report
+import tails
 
 LOOPBACK = "127.0.0.1"
 PATH = "/v1/messages"
@@ -206,7 +207,9 @@ class Harness:
         self.wait_port(self.ports["nginx"], nginx, "nginx")
         self.write_lb_conf()
         # GC log: pauses are one source of tail latency (reported with the memory figures).
-        opts = f"-Xlog:gc:file={self.work}/claude-lb-gc-{self.setup}.log:uptime {self.args.lb_java_opts}".strip()
+        # Safepoints with the monotonic clock the latency client uses: (a) lays its slowest requests over them.
+        opts = (f"-Xlog:gc:file={self.work}/claude-lb-gc-{self.setup}.log:uptime "
+                f"-Xlog:safepoint:file={self.safepoint_log()}:timenanos {self.args.lb_java_opts}").strip()
         lb = self.start("claude-lb", [self.launcher, "--config", self.work + "/claude-lb.yaml"], "claude-lb.log",
                         env={"JAVA_OPTS": opts}, core=1)
         self.wait_port(self.ports["claude-lb"], lb, "claude-lb")
@@ -333,6 +336,36 @@ dedup: false                # wrk repeats one request: coalesced, claude-lb woul
                 pass
         return pids
 
+    def thread_ticks(self, pid):
+        """CPU clock ticks (user + system) per thread name of one process: which of its threads ran."""
+        out = {}
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            return out
+        for tid in tids:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                    name = re.sub(r"\d+$", "N", f.read().strip())
+                with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                out[name] = out.get(name, 0) + int(fields[11]) + int(fields[12])
+            except OSError:
+                pass
+        return out
+
+    def threads_named(self, pid, prefix):
+        """Thread ids of a process whose names start with prefix (event loops: claude-lb-io-N, mock-NAME-N)."""
+        out = []
+        try:
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                    if f.read().startswith(prefix):
+                        out.append(tid)
+        except OSError:
+            pass
+        return out
+
     def cpu_ticks(self, pids):
         """(user, system) clock ticks of the processes, threads included (fields 14 and 15 of /proc/PID/stat)."""
         user = system = 0
@@ -441,29 +474,53 @@ dedup: false                # wrk repeats one request: coalesced, claude-lb woul
         log(f"(a) latency at concurrency 1, interleaved ({self.setup})")
         for repeat in range(self.mode["repeats"]):
             for payload in ("json", "sse", "cc50k"):
-                for r in self.interleaved(payload):
+                for r in self.interleaved(payload, repeat):
                     r.update(repeat=repeat, setup=self.setup)
                     self.results["a"].append(r)
 
-    def interleaved(self, payload):
-        """One run of the interleaved client: a row per target with its latency and what it adds over direct."""
+    def safepoint_log(self):
+        return f"{self.work}/claude-lb-safepoint-{self.setup}.log"
+
+    def interleaved(self, payload, repeat):
+        """One run of the interleaved client: a row per target with its latency and what it adds over direct, and
+        for claude-lb where its slowest 1 % came from (tails.py)."""
         spec = PAYLOADS[payload]
+        rounds_file = f"{self.work}/rounds-{self.setup}-{payload}-{repeat}.txt"
         cmd = ["java", "-Xmx256m", "-XX:+UseSerialGC", "-cp", self.bench_jar,
                "io.claudelb.bench.load.InterleavedLatency", "--body", self.fixture(spec["file"]),
-               "--rounds", str(self.mode["lat_rounds"]), "--warmup-rounds", str(max(50, self.mode["lat_rounds"] // 10))]
+               "--rounds", str(self.mode["lat_rounds"]), "--warmup-rounds", str(max(50, self.mode["lat_rounds"] // 10)),
+               "--rounds-file", rounds_file]
         for target in TARGETS:
             cmd += ["--target", f"{target}={self.urls[target]}"]
         if spec.get("headers"):
             cmd += ["--header", spec["headers"]]
         self.record(cmd)
         self.check_alive(f"before interleaved {payload}")
+        lb_pid = self.procs["claude-lb"].pid
+        # The threads a claude-lb request passes through: its event loops and the mock's (the client adds its own).
+        path = [(lb_pid, tid) for tid in self.threads_named(lb_pid, "claude-lb-io")]
+        path += [(self.procs["mock"].pid, tid) for tid in self.threads_named(self.procs["mock"].pid, "mock-")]
+        if path:
+            cmd += ["--watch-threads", "claude-lb=" + ",".join(f"/proc/{p}/task/{t}/schedstat" for p, t in path)]
+        threads_before = self.thread_ticks(lb_pid)
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        threads_after = self.thread_ticks(lb_pid)
         self.check_alive(f"during interleaved {payload}")
         if out.returncode != 0 or not out.stdout.strip():
             raise SystemExit(f"interleaved latency client failed ({payload}): {out.stderr[-800:]}")
         res = json.loads(out.stdout.strip().splitlines()[-1])
-        return [{"target": t, "payload": payload, "lat_us": v["lat_us"], "added_us": v["added_us"],
+        rows = [{"target": t, "payload": payload, "lat_us": v["lat_us"], "added_us": v["added_us"],
                  "requests": v["lat_us"]["count"], "error_total": v["errors"]} for t, v in res["targets"].items()]
+        tail = tails.attribute(rounds_file, self.safepoint_log(), TARGETS)
+        if tail:
+            # claude-lb's threads that ran during the run: on one core, every one of them competes with the loop.
+            tick_ms = 1000.0 / os.sysconf("SC_CLK_TCK")
+            used = {n: (t - threads_before.get(n, 0)) * tick_ms for n, t in threads_after.items()}
+            tail["threads_ms"] = {n: round(v) for n, v in sorted(used.items(), key=lambda kv: -kv[1]) if v > 0}
+        for r in rows:
+            if r["target"] == "claude-lb" and tail:
+                r["tail"] = tail
+        return rows
 
     def scenario_b(self):
         log(f"(b) throughput at 64 connections ({self.setup})")

@@ -332,6 +332,57 @@ def latency_table(w, a, setup):
         cells.append(", ".join(pair))
         w(f"| {p} | " + " | ".join(cells) + " |")
     w(f"\nRounds per run: {rng([r['requests'] for r in a])}; errors: {sum(r['error_total'] for r in a)}.\n")
+    tail_table(w, a)
+
+
+def tail_table(w, a):
+    """Where claude-lb's slowest 1 % at c=1 came from (benchmarks/load/tails.py)."""
+    rows = [r for r in a if r["target"] == "claude-lb" and r.get("tail")]
+    if not rows:
+        return
+    w("Where claude-lb's slowest 1 % of these requests came from (benchmarks/load/tails.py), each in the first "
+      "of: *safepoint*, a GC pause or another VM operation of claude-lb overlapped it (`-Xlog:safepoint` with "
+      "`timenanos`, the client's own clock; in brackets how often one overlaps any request); *run queue*, the "
+      "threads on its path (the client's, claude-lb's event loops, the mock's) waited runnable on the kernel's run "
+      "queue for at least half its time beyond the median (their /proc schedstat, read around each request); "
+      "*machine*, nginx or direct was in its own slowest 1 % in the same round; *own*, none of these.\n")
+    w("| payload | claude-lb p99 (us) | slowest-1 % requests | safepoint % (any request) | run queue % | machine % "
+      "| own % | run-queue wait, median: tail / all (us) | own, median (us) | safepoint operations in the tail |")
+    w("|---|---|---|---|---|---|---|---|---|---|")
+    for p in PAYLOAD_ORDER:
+        ts = [r["tail"] for r in by(rows, payload=p)]
+        if not ts:
+            continue
+        cells = [rng([t["p99_us"] for t in ts]), rng([t["tail_requests"] for t in ts])]
+        cells.append(rng([t["tail"]["safepoint"] for t in ts], "{:.1f}") + " ("
+                     + rng([t["safepoint_base_pct"] for t in ts], "{:.2f}") + ")")
+        for k in ("run queue", "machine", "own"):
+            cells.append(rng([t["tail"][k] for t in ts], "{:.1f}"))
+        cells.append(rng([t["wait_tail_us"] for t in ts]) + " / " + rng([t["wait_all_us"] for t in ts]))
+        cells.append(rng([t["own_median_us"] for t in ts if t["own_median_us"] is not None]))
+        ops = {}
+        for t in ts:
+            for op, n in t["safepoint_ops"].items():
+                ops[op] = ops.get(op, 0) + n
+        cells.append(", ".join(f"{op} {n}" for op, n in sorted(ops.items(), key=lambda kv: -kv[1])[:4]) or "-")
+        w(f"| {p} | " + " | ".join(cells) + " |")
+    w("")
+    threads = [r for r in rows if r["tail"].get("threads_ms")]
+    if threads:
+        w("CPU time of claude-lb's threads during each of these runs (ms, summed over the repeats; thread names with "
+          "their number as N): on a core shared with its own event loop, each of them can hold the loop off for a "
+          "scheduler slice.\n")
+        w("| payload | threads (ms) |")
+        w("|---|---|")
+        for p in PAYLOAD_ORDER:
+            total = {}
+            for r in by(threads, payload=p):
+                for n, v in r["tail"]["threads_ms"].items():
+                    total[n] = total.get(n, 0) + v
+            if total:
+                top = sorted(total.items(), key=lambda kv: -kv[1])[:8]
+                w(f"| {p} | " + ", ".join(f"{n} {v}" for n, v in top) + " |")
+        w("")
 
 
 def throughput_table(w, b, s, setup):

@@ -26,8 +26,18 @@ import java.util.Locale;
  * the per-round differences to the first target (paired: each round's claude-lb time minus the same round's direct
  * time), whose percentiles say what a proxy adds without the machine's slow moments in them.
  *
+ * <p>With {@code --rounds-file FILE} it also writes every measured round as one line, per target in the order given
+ * its start ({@link System#nanoTime()}), its duration and the run-queue wait of the target's serving threads during
+ * it, in nanoseconds (-1 when not watched): the harness lays the slowest ones over the JVM's safepoint log, whose
+ * {@code timenanos} decoration is the same clock on Linux (CLOCK_MONOTONIC), and over that wait, to say where
+ * claude-lb's p99 comes from. {@code --watch-threads NAME=FILE,FILE...} names a target's threads by their
+ * {@code /proc/PID/task/TID/schedstat} files, read (outside the timed window) before and after each of its requests;
+ * the client's own thread is added to them. The second field is the time a thread waited on a run queue while
+ * runnable.
+ *
  * <p>Usage: {@code java -cp benchmarks.jar io.claudelb.bench.load.InterleavedLatency --target NAME=URL...
- * --body FILE --rounds N [--warmup-rounds N] [--header name:value]...}; the first target is the baseline.
+ * --body FILE --rounds N [--warmup-rounds N] [--header name:value]... [--rounds-file FILE]
+ * [--watch-threads NAME=FILE,...]}; the first target is the baseline.
  */
 public final class InterleavedLatency {
     private InterleavedLatency() {
@@ -38,6 +48,9 @@ public final class InterleavedLatency {
         List<URI> urls = new ArrayList<>();
         List<String> extraHeaders = new ArrayList<>();
         String bodyFile = null;
+        String roundsFile = null;
+        String watchedTarget = null;
+        List<Path> watchedThreads = new ArrayList<>();
         int rounds = 5000;
         int warmup = 500;
         for (int i = 0; i < args.length; i++) {
@@ -52,6 +65,16 @@ public final class InterleavedLatency {
                 case "--rounds" -> rounds = Integer.parseInt(value);
                 case "--warmup-rounds" -> warmup = Integer.parseInt(value);
                 case "--header" -> extraHeaders.add(value);
+                case "--rounds-file" -> roundsFile = value;
+                case "--watch-threads" -> {
+                    int eq = value.indexOf('=');
+                    watchedTarget = value.substring(0, eq);
+                    for (String f : value.substring(eq + 1).split(",")) {
+                        watchedThreads.add(Path.of(f));
+                    }
+                    // The client's own thread is on the path too: a request it was descheduled in looks slow.
+                    watchedThreads.add(Path.of("/proc/thread-self/schedstat"));
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
             i++;
@@ -73,11 +96,16 @@ public final class InterleavedLatency {
             added[t] = new Samples();
         }
         long[] round = new long[n];
+        long[] waited = new long[n];
+        int watched = names.indexOf(watchedTarget);
+        StringBuilder roundLines = new StringBuilder();
         for (int r = 0; r < warmup + rounds; r++) {
             boolean ok = true;
             for (int k = 0; k < n; k++) {
                 int t = (r + k) % n;
+                long waitBefore = t == watched ? runQueueWait(watchedThreads) : 0;
                 round[t] = targets[t].exchange();
+                waited[t] = t == watched ? runQueueWait(watchedThreads) - waitBefore : -1;
                 if (round[t] < 0) {
                     ok = false;
                     if (r >= warmup) {
@@ -89,10 +117,18 @@ public final class InterleavedLatency {
                 continue;
             }
             for (int t = 0; t < n; t++) {
+                roundLines.append(t == 0 ? "" : " ").append(targets[t].lastStart).append(' ').append(round[t])
+                        .append(' ').append(waited[t]);
+            }
+            roundLines.append('\n');
+            for (int t = 0; t < n; t++) {
                 samples[t].add(round[t] / 1000);
                 // Negative differences are real (the baseline's slow moment); Samples sorts them like any value.
                 added[t].add((round[t] - round[0]) / 1000);
             }
+        }
+        if (roundsFile != null) {
+            Files.writeString(Path.of(roundsFile), roundLines, StandardCharsets.US_ASCII);
         }
         StringBuilder json = new StringBuilder("{\"rounds\":").append(rounds).append(",\"targets\":{");
         for (int t = 0; t < n; t++) {
@@ -104,6 +140,16 @@ public final class InterleavedLatency {
         System.out.println(json.append("}}"));
     }
 
+    /** Nanoseconds the threads have waited on a run queue while runnable, summed (schedstat's second field). */
+    private static long runQueueWait(List<Path> schedstats) throws IOException {
+        long sum = 0;
+        for (Path p : schedstats) {
+            String[] fields = Files.readString(p, StandardCharsets.US_ASCII).trim().split(" ");
+            sum += Long.parseLong(fields[1]);
+        }
+        return sum;
+    }
+
     /** One keep-alive connection to one target; reconnects after an error or a {@code Connection: close}. */
     private static final class Target {
         private final URI url;
@@ -111,6 +157,8 @@ public final class InterleavedLatency {
         private Socket socket;
         private InputStream in;
         private OutputStream out;
+        /** When the last {@link #exchange} wrote its first byte ({@link System#nanoTime()}). */
+        long lastStart;
 
         Target(URI url, byte[] body, List<String> extraHeaders) {
             if (!"127.0.0.1".equals(url.getHost()) || url.getPort() <= 0) {
@@ -142,6 +190,7 @@ public final class InterleavedLatency {
                     out = socket.getOutputStream();
                 }
                 long start = System.nanoTime();
+                lastStart = start;
                 out.write(request);
                 out.flush();
                 int status = readAnswer();
