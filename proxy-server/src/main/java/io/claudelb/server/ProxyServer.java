@@ -1,6 +1,5 @@
 package io.claudelb.server;
 
-import io.claudelb.core.config.ConfigException;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.config.ServerSettings;
 import io.claudelb.core.time.NanoClock;
@@ -213,6 +212,7 @@ public final class ProxyServer implements AutoCloseable {
             clients.close().awaitUninterruptibly();
         }
         discovery.close();
+        gateway.exchangeServices().aws().close();
         pools.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         // Every exchange has ended and told its observers: what is queued now is everything to write.

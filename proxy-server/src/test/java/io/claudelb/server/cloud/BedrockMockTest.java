@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.codec.cloud.BedrockStreamException;
 import io.claudelb.core.config.HealthSettings;
-import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
@@ -58,9 +57,8 @@ class BedrockMockTest {
     static void start() {
         mock = MockUpstream.start(MockOptions.defaults().withName("bedrock"));
         mock.cloud().acceptAwsKey(KEY_ID, SECRET, null);
-        upstream = new UpstreamConfig("bedrock", UpstreamKind.BEDROCK, URI.create(mock.baseUrl()),
-                UpstreamAuth.awsKeys(KEY_ID, SECRET, ""), 1, 0, PoolSettings.DEFAULTS, null, false, null, null, null,
-                null, new BedrockSettings("us-east-1"), null, null);
+        upstream = UpstreamConfig.builder("bedrock", UpstreamKind.BEDROCK).baseUrl(mock.baseUrl())
+                .auth(UpstreamAuth.awsKeys(KEY_ID, SECRET, "")).bedrock(new BedrockSettings("us-east-1")).build();
     }
 
     @AfterAll

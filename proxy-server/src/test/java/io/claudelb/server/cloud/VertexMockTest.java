@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.codec.json.RequestInspector;
 import io.claudelb.core.config.HealthSettings;
-import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
@@ -31,7 +30,6 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,9 +75,9 @@ class VertexMockTest {
         Files.writeString(key, "{\"type\":\"service_account\",\"project_id\":\"my-project\",\"private_key_id\":\"k1\","
                 + "\"private_key\":\"" + pem.replace("\n", "\\n") + "\",\"client_email\":\"" + EMAIL + "\","
                 + "\"client_id\":\"1\",\"token_uri\":\"" + mock.baseUrl() + "/token\"}");
-        upstream = new UpstreamConfig("vertex", UpstreamKind.VERTEX, URI.create(mock.baseUrl()),
-                UpstreamAuth.googleServiceAccount(key), 1, 0, PoolSettings.DEFAULTS, null, true, null, null, null,
-                null, null, new VertexSettings("my-project", "us-east5"), null);
+        upstream = UpstreamConfig.builder("vertex", UpstreamKind.VERTEX).baseUrl(mock.baseUrl())
+                .auth(UpstreamAuth.googleServiceAccount(key)).vertex(new VertexSettings("my-project", "us-east5"))
+                .build();
         loop = new DefaultEventLoop();
     }
 

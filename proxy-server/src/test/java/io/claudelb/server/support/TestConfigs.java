@@ -11,7 +11,6 @@ import io.claudelb.core.config.LimitsSettings;
 import io.claudelb.core.config.LoggingSettings;
 import io.claudelb.core.config.ModelMap;
 import io.claudelb.core.config.OpenAiSettings;
-import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.RetrySettings;
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.Secret;
@@ -22,13 +21,15 @@ import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
 import io.claudelb.core.usage.PriceTable;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Builds configs for tests in code: a proxy on 127.0.0.1:0 in front of the given upstreams. */
 public final class TestConfigs {
+    /** Upstream timeouts of test configs: a dead port is noticed in 2 s, a silent upstream in 10 s. */
+    public static final TimeoutSettings FAST = new TimeoutSettings(Duration.ofSeconds(2), Duration.ofSeconds(10),
+            Duration.ofSeconds(10));
     private final List<UpstreamConfig> upstreams = new ArrayList<>();
     private final List<ClientKey> clients = new ArrayList<>();
     private final List<RouteConfig> routes = new ArrayList<>();
@@ -56,17 +57,14 @@ public final class TestConfigs {
 
     /** An {@code openai} upstream with an API key (sent as a bearer token) and no token counting. */
     public TestConfigs openai(String name, String baseUrl, OpenAiSettings dialect) {
-        upstreams.add(new UpstreamConfig(name, UpstreamKind.OPENAI, URI.create(baseUrl),
-                UpstreamAuth.apiKey("sk-openai-" + name), 1, 0, PoolSettings.DEFAULTS,
-                new TimeoutSettings(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10)), false,
-                null, null, dialect));
+        upstreams.add(UpstreamConfig.builder(name, UpstreamKind.OPENAI).baseUrl(baseUrl)
+                .auth(UpstreamAuth.apiKey("sk-openai-" + name)).timeouts(FAST).openai(dialect).build());
         return this;
     }
 
     public TestConfigs upstream(String name, UpstreamKind kind, String baseUrl, UpstreamAuth auth) {
-        upstreams.add(new UpstreamConfig(name, kind, URI.create(baseUrl), auth, 1, 0, PoolSettings.DEFAULTS,
-                new TimeoutSettings(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10)), true,
-                null, null));
+        upstreams.add(UpstreamConfig.builder(name, kind).baseUrl(baseUrl).auth(auth).timeouts(FAST)
+                .countTokens(true).build());
         return this;
     }
 
