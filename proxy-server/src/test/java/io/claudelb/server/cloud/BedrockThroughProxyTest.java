@@ -1,0 +1,109 @@
+package io.claudelb.server.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.claudelb.core.config.BedrockSettings;
+import io.claudelb.core.config.RouteConfig;
+import io.claudelb.core.config.Strategy;
+import io.claudelb.core.config.TargetConfig;
+import io.claudelb.core.config.UpstreamAuth;
+import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.core.config.UpstreamKind;
+import io.claudelb.core.time.NanoClock;
+import io.claudelb.server.ProxyServer;
+import io.claudelb.server.mock.MockOptions;
+import io.claudelb.server.mock.MockUpstream;
+import io.claudelb.server.observe.ExchangeEvent;
+import io.claudelb.server.support.Await;
+import io.claudelb.server.support.RawHttpClient;
+import io.claudelb.server.support.Requests;
+import io.claudelb.server.support.Sse;
+import io.claudelb.server.support.TestConfigs;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A request routed to a {@code bedrock} upstream through claude-lb over loopback: signed with SigV4 (checked by the
+ * mock with the SDK's signer), its event stream relayed as Anthropic SSE, its invocation metrics recorded as usage,
+ * and a throttling exception frame before the first byte failed over to an Anthropic upstream.
+ */
+class BedrockThroughProxyTest {
+    private static final String KEY_ID = "AKIAPROXYTEST";
+    private static final String SECRET = "proxy/test+secret";
+    private static final String MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+
+    private MockUpstream bedrock;
+    private MockUpstream backup;
+    private ProxyServer proxy;
+    private final List<ExchangeEvent> ended = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        bedrock = MockUpstream.start(MockOptions.defaults().withName("bedrock"));
+        bedrock.cloud().acceptAwsKey(KEY_ID, SECRET, null);
+        backup = MockUpstream.start(MockOptions.defaults().withName("backup"));
+        proxy = ProxyServer.start(TestConfigs.proxy()
+                .upstream(UpstreamConfig.builder("bedrock", UpstreamKind.BEDROCK).baseUrl(bedrock.baseUrl())
+                        .auth(UpstreamAuth.awsKeys(KEY_ID, SECRET, "")).timeouts(TestConfigs.FAST)
+                        .bedrock(new BedrockSettings("us-east-1")).build())
+                .anthropic("backup", backup.baseUrl())
+                .route(new RouteConfig("*", List.of(new TargetConfig("bedrock", MODEL, 0, 0),
+                        new TargetConfig("backup", null, 1, 0)), Strategy.PRIORITY))
+                .build(), NanoClock.SYSTEM, "test");
+        proxy.gateway().exchangeServices().observers().add(ended::add);
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.stop(Duration.ofSeconds(5));
+        bedrock.close();
+        backup.close();
+    }
+
+    private RawHttpClient.Response send(boolean stream) {
+        return RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages",
+                Requests.messages("claude-sonnet-4-5", stream)));
+    }
+
+    @Test
+    void aSignedStreamComesBackAsAnthropicSseWithBedrocksUsage() {
+        RawHttpClient.Response r = send(true);
+
+        assertThat(r.status).isEqualTo(200);
+        assertThat(r.upstream()).isEqualTo("bedrock");
+        assertThat(r.header("content-type")).startsWith("text/event-stream");
+        assertThat(r.events()).extracting(Sse.Event::event).startsWith("message_start").endsWith("message_stop");
+        assertThat(bedrock.cloud().signaturesVerified()).isEqualTo(1);
+        assertThat(bedrock.cloud().signaturesRejected()).isZero();
+        Await.until("the exchange ended", () -> !ended.isEmpty(), Duration.ofSeconds(5));
+        // The mock's invocation metrics (12 in, 34 out), not the events' own figures.
+        assertThat(ended.get(0).usage().input()).isEqualTo(12);
+        assertThat(ended.get(0).usage().output()).isEqualTo(34);
+    }
+
+    @Test
+    void aThrottlingFrameBeforeTheFirstByteFailsOver() {
+        bedrock.cloud().failBedrockStreams("throttlingException", 0);
+
+        RawHttpClient.Response r = send(true);
+
+        assertThat(r.status).isEqualTo(200);
+        assertThat(r.upstream()).isEqualTo("backup");
+        assertThat(r.events()).extracting(Sse.Event::event).endsWith("message_stop");
+    }
+
+    @Test
+    void aValidationFrameIsTheClientsError() {
+        bedrock.cloud().failBedrockStreams("validationException", 0);
+
+        RawHttpClient.Response r = send(true);
+
+        assertThat(r.status).isEqualTo(400);
+        assertThat(r.json().text("error.type")).isEqualTo("invalid_request_error");
+        assertThat(backup.requests()).isEmpty();
+    }
+}
