@@ -5,19 +5,24 @@ import io.claudelb.core.config.ServerSettings;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.auth.CredentialThread;
 import io.claudelb.server.backend.BackendConnector;
-import io.claudelb.server.databricks.DatabricksDiscovery;
 import io.claudelb.server.backend.BackendPools;
-import io.claudelb.server.gateway.ExchangeServices;
 import io.claudelb.server.coalesce.Coalescing;
 import io.claudelb.server.coalesce.CoalescingRegistry;
+import io.claudelb.server.databricks.DatabricksDiscovery;
+import io.claudelb.server.gateway.ExchangeServices;
 import io.claudelb.server.gateway.Gateway;
 import io.claudelb.server.gateway.OpenRelayCheck;
 import io.claudelb.server.inbound.ClientInitializer;
 import io.claudelb.server.inbound.ExchangeHandler;
+import io.claudelb.server.inbound.LocalAnswers;
 import io.claudelb.server.inbound.RequestGuard;
 import io.claudelb.server.local.LocalEndpoints;
 import io.claudelb.server.log.AccessLog;
+import io.claudelb.server.metrics.GatewayMetrics;
+import io.claudelb.server.metrics.WindowedLatencies;
+import io.claudelb.server.observe.ActiveExchanges;
 import io.claudelb.server.observe.ExchangeObservers;
+import io.claudelb.server.probe.UpstreamProbes;
 import io.claudelb.server.transport.Transport;
 import io.claudelb.server.usage.UsageObserver;
 import io.claudelb.server.usage.UsageStore;
@@ -60,6 +65,9 @@ public final class ProxyServer implements AutoCloseable {
     private final Transport transport;
     private final UsageStore usage;
     private final DatabricksDiscovery discovery;
+    /** Null when {@code metrics.enabled} was false at start. */
+    private final GatewayMetrics metrics;
+    private final UpstreamProbes probes;
     private volatile boolean stopped;
     /** Set first thing in {@link #stop}: {@code /readyz} answers 503 from then on, while the listener still accepts. */
     private volatile boolean draining;
@@ -70,7 +78,8 @@ public final class ProxyServer implements AutoCloseable {
         this.transport = Transport.best();
         int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(threads, "claude-lb-io");
-        this.pools = new BackendPools(new BackendConnector(transport, WATER_MARK), clock);
+        BackendConnector connector = new BackendConnector(transport, WATER_MARK);
+        this.pools = new BackendPools(connector, clock);
         ExchangeObservers observers = new ExchangeObservers();
         observers.add(new AccessLog(config.logging().accessLog()));
         ExchangeServices services = new ExchangeServices(pools, clock, System::currentTimeMillis, observers);
@@ -81,9 +90,24 @@ public final class ProxyServer implements AutoCloseable {
                 CredentialThread.shared());
         discovery.apply(config);
         gateway.onReload(discovery::apply);
-        Coalescing coalescing = new Coalescing(new CoalescingRegistry(config.dedup(), clock), services);
-        LocalEndpoints local = new LocalEndpoints(gateway, version, usage, coalescing.stats(), () -> draining);
-        RequestGuard guard = new RequestGuard(gateway, local);
+        this.probes = UpstreamProbes.over(connector, () -> gateway.snapshot().config(), gateway.balancerState(),
+                clock, group.next());
+        CoalescingRegistry calls = new CoalescingRegistry(config.dedup(), clock);
+        Coalescing coalescing = new Coalescing(calls, services);
+        observers.add(coalescing.stats());
+        ActiveExchanges active = new ActiveExchanges();
+        WindowedLatencies latencies = new WindowedLatencies(clock, System::currentTimeMillis);
+        observers.add(latencies);
+        // Only at start: a registry that appeared on reload would show counters that missed the requests before it.
+        this.metrics = config.metrics().enabled() ? new GatewayMetrics(gateway, pools, coalescing.stats(),
+                calls::inFlight, usage.stats(), active, clients::size, group.next()) : null;
+        if (metrics != null) {
+            observers.add(metrics.observer());
+        }
+        LocalEndpoints local = new LocalEndpoints(gateway, version, usage, coalescing.stats(), () -> draining,
+                latencies, metrics);
+        LocalAnswers answers = LocalAnswers.of(gateway);
+        RequestGuard guard = new RequestGuard(gateway, local, answers);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -92,10 +116,15 @@ public final class ProxyServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ClientInitializer(gateway, settings, guard, clients, coalescing));
+                .childHandler(new ClientInitializer(gateway, settings, guard, answers, clients, coalescing,
+                        active));
         try {
             this.serverChannel = b.bind(settings.host(), settings.port()).sync().channel();
+            probes.start();
         } catch (Exception e) {
+            if (metrics != null) {
+                metrics.close();
+            }
             discovery.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             usage.close(Duration.ZERO);
@@ -138,6 +167,11 @@ public final class ProxyServer implements AutoCloseable {
 
     public Gateway gateway() {
         return gateway;
+    }
+
+    /** The Prometheus metrics, or null when {@code metrics.enabled} was false at start. */
+    public GatewayMetrics metrics() {
+        return metrics;
     }
 
     /** Usage storage: counters for /metrics ({@code usage().stats()}), reports, retention. */
@@ -187,6 +221,7 @@ public final class ProxyServer implements AutoCloseable {
         holdForReadinessProbes(gateway.snapshot().config().server().drainDelay());
         long deadline = System.nanoTime() + grace.toNanos();
         serverChannel.close().awaitUninterruptibly();
+        probes.close();
         for (Channel ch : clients) {
             ExchangeHandler handler = ch.pipeline().get(ExchangeHandler.class);
             if (handler != null) {
@@ -213,6 +248,9 @@ public final class ProxyServer implements AutoCloseable {
         }
         discovery.close();
         gateway.exchangeServices().aws().close();
+        if (metrics != null) {
+            metrics.close();
+        }
         pools.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         // Every exchange has ended and told its observers: what is queued now is everything to write.

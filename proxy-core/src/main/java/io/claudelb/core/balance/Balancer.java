@@ -24,7 +24,12 @@ public interface Balancer {
     /** An attempt on {@code target} begins (in-flight + 1). */
     void onStart(Target target);
 
-    /** The upstream answered well (a non-failure head, or a stream that got past its peek window). */
+    /**
+     * The upstream answered well (a non-failure head, or a stream that got past its peek window).
+     *
+     * @param timeToFirstByteNanos from sending the attempt to that verdict, for a balancer that weighs latency
+     *                             (the default one does not; /stats percentiles come from the exchange observers)
+     */
     void onSuccess(Target target, long timeToFirstByteNanos);
 
     /**

@@ -149,6 +149,21 @@ public final class BalancerState {
         return true;
     }
 
+    /**
+     * Upstreams a request could be sent to now (breaker not open, no cooldown, not found unreachable by an active
+     * probe): {@code /readyz} and {@code /health}.
+     */
+    public long availableCount() {
+        long now = clock.nanoTime();
+        long n = 0;
+        for (UpstreamHealth h : upstreams.values()) {
+            if (h.available(now)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The /stats view, one row per upstream in config order. */
     public StatsSnapshot snapshot() {
         long now = clock.nanoTime();

@@ -165,7 +165,7 @@ public final class DefaultBalancer implements Balancer {
     @Override
     public void onSuccess(Target target, long timeToFirstByteNanos) {
         UpstreamHealth h = health.upstream(target.name());
-        if (h != null && h.succeeded(timeToFirstByteNanos, clock.nanoTime())) {
+        if (h != null && h.succeeded(clock.nanoTime())) {
             LOG.info("upstream {} circuit closed: a probe succeeded", target.name());
         }
     }

@@ -2,6 +2,7 @@ package io.claudelb.core.balance;
 
 import io.claudelb.core.config.HealthSettings;
 import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.core.health.BreakerState;
 import io.claudelb.core.health.CircuitBreaker;
 import io.claudelb.core.health.Cooldown;
 import io.claudelb.core.health.FailureKind;
@@ -20,6 +21,8 @@ public final class UpstreamHealth {
     private final UpstreamStats stats = new UpstreamStats();
     private volatile UpstreamConfig config;
     private volatile long retryAfterCapNanos;
+    /** The last active probe could not connect (health.probe): no request goes here until one does. */
+    private volatile boolean unreachable;
 
     UpstreamHealth(UpstreamConfig config, HealthSettings settings) {
         this.name = config.name();
@@ -54,19 +57,51 @@ public final class UpstreamHealth {
         return stats;
     }
 
-    /** Could take a request now: not cooling down and the breaker admits (closed, or a probe slot is free). */
+    /**
+     * Could take a request now: reachable by the last active probe, not cooling down and the breaker admits
+     * (closed, or a probe slot is free).
+     */
     public boolean eligible(long now) {
-        return !cooldown.active(now) && breaker.admits(now);
+        return !unreachable && !cooldown.active(now) && breaker.admits(now);
     }
 
     /** Like {@link #eligible} but takes the probe slot when half-open: call once for the target chosen. */
     boolean tryAdmit(long now) {
-        return !cooldown.active(now) && breaker.tryAcquire(now);
+        return !unreachable && !cooldown.active(now) && breaker.tryAcquire(now);
     }
 
-    /** Nanoseconds until {@link #eligible} could be true; 0 when it is. */
+    /**
+     * Nanoseconds until {@link #eligible} could be true; 0 when it is. An unreachable upstream has no known time
+     * (the next successful probe decides): {@link Long#MAX_VALUE}.
+     */
     public long nanosUntilEligible(long now) {
+        if (unreachable) {
+            return Long.MAX_VALUE;
+        }
         return Math.max(breaker.nanosUntilAdmits(now), cooldown.remainingNanos(now));
+    }
+
+    /** Whether a request could be sent here now, for {@code /readyz} and {@code /health}: as {@link #eligible}. */
+    public boolean available(long now) {
+        return !unreachable && breaker.state(now) != BreakerState.OPEN
+                && !cooldown.active(now);
+    }
+
+    /** Whether the last active probe failed to connect. */
+    public boolean unreachable() {
+        return unreachable;
+    }
+
+    /**
+     * An active probe's verdict: {@code reachable} false takes the upstream out of selection until a probe
+     * connects again. The breaker and its counts are left alone: a probe is not a request.
+     *
+     * @return true when this changed the upstream's reachability
+     */
+    public boolean probed(boolean reachable) {
+        boolean was = !unreachable;
+        unreachable = !reachable;
+        return was != reachable;
     }
 
     void started() {
@@ -78,8 +113,8 @@ public final class UpstreamHealth {
     }
 
     /** @return true when this success closed the breaker */
-    boolean succeeded(long timeToFirstByteNanos, long now) {
-        stats.succeeded(timeToFirstByteNanos);
+    boolean succeeded(long now) {
+        stats.succeeded();
         cooldown.clear();
         return breaker.onSuccess(now);
     }
@@ -98,10 +133,11 @@ public final class UpstreamHealth {
         return kind.countsAgainstUpstream() && breaker.onFailure(now);
     }
 
-    /** Closes the breaker and clears the cooldown (admin reset); counters stay. */
+    /** Closes the breaker, clears the cooldown and the probe's verdict (admin reset); counters stay. */
     void reset() {
         breaker.reset();
         cooldown.clear();
+        unreachable = false;
     }
 
     UpstreamSnapshot snapshot(long now) {
@@ -109,7 +145,6 @@ public final class UpstreamHealth {
         return new UpstreamSnapshot(name, c.kind(), c.weight(), stats.inFlight(), stats.totalRequests(),
                 stats.successes(), stats.errorsByKind(), stats.totalErrors(), breaker.state(now),
                 breaker.consecutiveFailures(), breaker.nanosUntilHalfOpen(now), cooldown.remainingNanos(now),
-                stats.timeToFirstByte().percentileMillis(0.5), stats.timeToFirstByte().percentileMillis(0.99),
                 stats.bytesToClients(), stats.affinityBindings(), stats.rebinds(), stats.lastFailureEpochMillis());
     }
 }

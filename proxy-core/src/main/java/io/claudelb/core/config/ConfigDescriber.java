@@ -53,9 +53,13 @@ public final class ConfigDescriber {
         line(out, "Retry: up to " + r.maxAttempts() + " upstream" + (r.maxAttempts() == 1 ? "" : "s")
                 + " per request, before the first byte; stream peek " + ByteSizes.format(r.peekMaxBytes()) + " / "
                 + Durations.format(r.peekMaxWait()));
+        MetricsSettings m = c.metrics();
+        line(out, "Metrics: GET /metrics " + (!m.enabled() ? "off" : m.token().isEmpty()
+                ? "for loopback callers and the admin key" : "for loopback callers, the admin key and metrics.token"));
         LoggingSettings l = c.logging();
-        line(out, "Logging: level " + l.level() + ", json file " + (l.jsonFile() == null ? "none" : l.jsonFile())
-                + ", access log " + (l.accessLog() ? "on" : "off"));
+        line(out, "Logging: level " + l.level() + ", " + l.format().configName() + " to "
+                + (l.file() == null ? "standard output" : l.file() + " (rolled at " + ByteSizes.format(l.maxFileBytes())
+                + " and daily, kept " + l.maxHistory() + " days)") + ", access log " + (l.accessLog() ? "on" : "off"));
         if (!c.notes().isEmpty()) {
             line(out, "Notes:");
             c.notes().forEach(n -> line(out, INDENT + "- " + n));

@@ -20,12 +20,24 @@ import java.util.stream.Collectors;
  * @param limits         per-client and per-session limits and budgets
  * @param prices         model prices for the cost of each request
  * @param dedup          in-flight coalescing of identical requests ({@link DedupSettings#OFF} when built without)
+ * @param metrics        the Prometheus endpoint ({@link MetricsSettings#DEFAULTS} when built without)
  */
 public record GatewayConfig(ConfigFormat format, ServerSettings server, AdminSettings admin, List<ClientKey> clients,
                             List<UpstreamConfig> upstreams, List<RouteConfig> routes, BalancingSettings balancing,
                             HealthSettings health, RetrySettings retry, LoggingSettings logging,
                             ModelMap databricksModels, List<String> notes, StorageSettings storage,
-                            LimitsSettings limits, PriceTable prices, DedupSettings dedup) {
+                            LimitsSettings limits, PriceTable prices, DedupSettings dedup,
+                            MetricsSettings metrics) {
+
+    /** A config with the default metrics settings (seed files, configs built in code). */
+    public GatewayConfig(ConfigFormat format, ServerSettings server, AdminSettings admin, List<ClientKey> clients,
+                         List<UpstreamConfig> upstreams, List<RouteConfig> routes, BalancingSettings balancing,
+                         HealthSettings health, RetrySettings retry, LoggingSettings logging,
+                         ModelMap databricksModels, List<String> notes, StorageSettings storage,
+                         LimitsSettings limits, PriceTable prices, DedupSettings dedup) {
+        this(format, server, admin, clients, upstreams, routes, balancing, health, retry, logging, databricksModels,
+                notes, storage, limits, prices, dedup, MetricsSettings.DEFAULTS);
+    }
 
     /** A config without accounting sections: no usage database, no limits, the built-in prices. */
     public GatewayConfig(ConfigFormat format, ServerSettings server, AdminSettings admin, List<ClientKey> clients,
@@ -63,6 +75,7 @@ public record GatewayConfig(ConfigFormat format, ServerSettings server, AdminSet
         limits = limits == null ? LimitsSettings.NONE : limits;
         prices = prices == null ? PriceTable.DEFAULTS : prices;
         dedup = dedup == null ? DedupSettings.OFF : dedup;
+        metrics = metrics == null ? MetricsSettings.DEFAULTS : metrics;
         if (upstreams.isEmpty()) {
             throw new ConfigException("upstreams", "must list at least one upstream");
         }
@@ -104,31 +117,37 @@ public record GatewayConfig(ConfigFormat format, ServerSettings server, AdminSet
     /** The same config with other server settings (command-line --host/--port, tests on a free port). */
     public GatewayConfig withServer(ServerSettings newServer) {
         return new GatewayConfig(format, newServer, admin, clients, upstreams, routes, balancing, health, retry,
-                logging, databricksModels, notes, storage, limits, prices, dedup);
+                logging, databricksModels, notes, storage, limits, prices, dedup, metrics);
     }
 
     /** The same config with other usage storage (tests, {@code claude-lb demo}). */
     public GatewayConfig withStorage(StorageSettings newStorage) {
         return new GatewayConfig(format, server, admin, clients, upstreams, routes, balancing, health, retry,
-                logging, databricksModels, notes, newStorage, limits, prices, dedup);
+                logging, databricksModels, notes, newStorage, limits, prices, dedup, metrics);
     }
 
     /** The same config with other limits (tests). */
     public GatewayConfig withLimits(LimitsSettings newLimits) {
         return new GatewayConfig(format, server, admin, clients, upstreams, routes, balancing, health, retry,
-                logging, databricksModels, notes, storage, newLimits, prices, dedup);
+                logging, databricksModels, notes, storage, newLimits, prices, dedup, metrics);
     }
 
     /** The same config with other prices (tests). */
     public GatewayConfig withPrices(PriceTable newPrices) {
         return new GatewayConfig(format, server, admin, clients, upstreams, routes, balancing, health, retry,
-                logging, databricksModels, notes, storage, limits, newPrices, dedup);
+                logging, databricksModels, notes, storage, limits, newPrices, dedup, metrics);
     }
 
     /** The same config with other coalescing settings (tests). */
     public GatewayConfig withDedup(DedupSettings newDedup) {
         return new GatewayConfig(format, server, admin, clients, upstreams, routes, balancing, health, retry,
-                logging, databricksModels, notes, storage, limits, prices, newDedup);
+                logging, databricksModels, notes, storage, limits, prices, newDedup, metrics);
+    }
+
+    /** The same config with other metrics settings (tests). */
+    public GatewayConfig withMetrics(MetricsSettings newMetrics) {
+        return new GatewayConfig(format, server, admin, clients, upstreams, routes, balancing, health, retry,
+                logging, databricksModels, notes, storage, limits, prices, dedup, newMetrics);
     }
 
     public Map<String, UpstreamConfig> upstreamsByName() {

@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class NativeConfigReader {
     static final List<String> KEYS = List.of("server", "admin", "clients", "upstreams", "routes", "balancing",
-            "health", "retry", "logging", "databricks_models", "storage", "limits", "prices", "dedup");
+            "health", "retry", "logging", "databricks_models", "storage", "limits", "prices", "dedup", "metrics");
 
     private NativeConfigReader() {
     }
@@ -57,10 +57,11 @@ final class NativeConfigReader {
                 ctx), null);
         PriceTable prices = ctx.part(() -> UsageSettingsReader.prices(root.nodes("prices"), enabled.keySet()), null);
         DedupSettings dedup = ctx.part(() -> SettingsReader.dedup(root, ctx), null);
+        MetricsSettings metrics = ctx.part(() -> SettingsReader.metrics(root.node("metrics"), ctx), null);
         ctx.failIfErrors();
         List<UpstreamConfig> upstreams = List.copyOf(enabled.values());
         return ctx.build("", () -> new GatewayConfig(ConfigFormat.NATIVE, server, admin, clients, upstreams, routes,
-                balancing, health, retry, logging, models, ctx.notes(), storage, limits, prices, dedup));
+                balancing, health, retry, logging, models, ctx.notes(), storage, limits, prices, dedup, metrics));
     }
 
     /** One {@code upstreams[]} entry, filed under enabled, disabled, or broken (its error is reported). */

@@ -209,12 +209,12 @@ final class SeedBSettings {
             mapped(s, "log_level", "logging.level (" + level + ")", ctx);
         }
         String file = s.string("log_file_path", "");
-        String jsonFile = file.isBlank() ? d.jsonFile() : file.trim();
-        if (jsonFile != null) {
-            mapped(s, "log_file_path", "logging.json_file (relative to the working directory, not seed B's "
-                    + "project root)", ctx);
+        if (file.isBlank()) {
+            return LoggingSettings.of(level, null);
         }
-        return new LoggingSettings(level, jsonFile, d.accessLog());
+        mapped(s, "log_file_path", "logging.file with format: json (relative to the working directory, not seed "
+                + "B's project root)", ctx);
+        return LoggingSettings.of(level, file.trim());
     }
 
     private static TimeoutSettings timeouts(ConfigNode t, ReadContext ctx) {

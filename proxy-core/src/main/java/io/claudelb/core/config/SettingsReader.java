@@ -153,7 +153,7 @@ final class SettingsReader {
 
     static HealthSettings health(ConfigNode n, ReadContext ctx) {
         n.allowOnly(List.of("failure_threshold", "open_for", "half_open_probes", "retry_after_cap",
-                "extra_failure_statuses", "failure_body_patterns"));
+                "extra_failure_statuses", "failure_body_patterns", "probe"));
         HealthSettings d = HealthSettings.DEFAULTS;
         Set<Integer> statuses = n.has("extra_failure_statuses")
                 ? statuses(n, "extra_failure_statuses") : d.extraFailureStatuses();
@@ -163,8 +163,23 @@ final class SettingsReader {
         Duration openFor = n.duration("open_for", d.openFor());
         int probes = n.integer("half_open_probes", d.halfOpenProbes());
         Duration retryAfterCap = n.duration("retry_after_cap", d.retryAfterCap());
+        ProbeSettings p = d.probe();
+        boolean probing = p.enabled();
+        Duration interval = p.interval();
+        Duration timeout = p.timeout();
+        if (n.has("probe")) {
+            // Written out at all, probes are on unless it says enabled: false.
+            ConfigNode probe = n.node("probe");
+            probe.allowOnly(List.of("enabled", "interval", "timeout"));
+            probing = probe.bool("enabled", true);
+            interval = probe.duration("interval", interval);
+            timeout = probe.duration("timeout", timeout);
+        }
+        boolean on = probing;
+        Duration every = interval;
+        Duration within = timeout;
         return ctx.build(n.path(), () -> new HealthSettings(threshold, openFor, probes, retryAfterCap, statuses,
-                patterns));
+                patterns, new ProbeSettings(on, every, within)));
     }
 
     /** HTTP statuses: numbers ({@code 402}) or inclusive ranges ({@code "520-524"}), each 100..599. */
@@ -268,8 +283,17 @@ final class SettingsReader {
         return sub.bool("enabled", true);
     }
 
+    static MetricsSettings metrics(ConfigNode n, ReadContext ctx) {
+        n.allowOnly(List.of("enabled", "token"));
+        MetricsSettings d = MetricsSettings.DEFAULTS;
+        boolean enabled = n.bool("enabled", d.enabled());
+        Secret token = n.has("token") ? n.secret("token") : d.token();
+        return ctx.build(n.path(), () -> new MetricsSettings(enabled, token));
+    }
+
     static LoggingSettings logging(ConfigNode n, ReadContext ctx) {
-        n.allowOnly(List.of("level", "json_file", "access_log"));
+        n.allowOnly(List.of("level", "format", "file", "access_log", "max_file_size", "max_history",
+                "total_size_cap", "json_file"));
         LoggingSettings d = LoggingSettings.DEFAULTS;
         String level = d.level();
         if (n.has("level")) {
@@ -281,11 +305,36 @@ final class SettingsReader {
                         + String.join(", ", LOG_LEVELS)));
             }
         }
-        String file = n.string("json_file");
-        String jsonFile = file == null || file.isBlank() ? d.jsonFile() : file.trim();
+        LogFormat format = n.choice("format", LogFormat.values(), d.format());
+        String file = blankToNull(n.string("file"));
+        // Before 'format' and 'file' there was only json_file: a JSON-lines file beside the console log. It still
+        // means JSON lines to that file (now instead of the console, as any 'file' does).
+        String jsonFile = blankToNull(n.string("json_file"));
+        if (jsonFile != null) {
+            if (file != null) {
+                ctx.report(n.error("json_file", "use logging.file alone (json_file is its old name)"));
+            } else {
+                file = jsonFile;
+                if (!n.has("format")) {
+                    format = LogFormat.JSON;
+                }
+                ctx.note("logging.json_file is now logging.file with format: " + format.configName()
+                        + "; the log goes to that file only");
+            }
+        }
         boolean accessLog = n.bool("access_log", d.accessLog());
+        long maxFile = n.size("max_file_size", d.maxFileBytes());
+        int maxHistory = n.integer("max_history", d.maxHistory());
+        long totalCap = n.size("total_size_cap", Math.max(d.totalCap(), maxFile));
         String lvl = level;
-        return ctx.build(n.path(), () -> new LoggingSettings(lvl, jsonFile, accessLog));
+        LogFormat fmt = format;
+        String path = file;
+        return ctx.build(n.path(), () -> new LoggingSettings(lvl, fmt, path, accessLog, maxFile, maxHistory,
+                totalCap));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     static ModelMap databricksModels(ConfigNode n, ReadContext ctx) {

@@ -24,8 +24,6 @@ import java.util.Objects;
  * @param consecutiveFailures     counting failures since the last success
  * @param nanosUntilHalfOpen      while OPEN, time until it admits a probe (and so may close); else 0
  * @param cooldownRemainingNanos  retry-after cooldown left, 0 when none
- * @param ttfbP50Millis           median time to first byte (successes), 0 with none
- * @param ttfbP99Millis           99th percentile time to first byte, 0 with none
  * @param bytesToClients          response bytes relayed to clients
  * @param affinityBindings        sessions bound to this upstream now
  * @param rebinds                 sessions moved off this upstream because it was open, cooling or failed
@@ -34,8 +32,7 @@ import java.util.Objects;
 public record UpstreamSnapshot(String name, UpstreamKind kind, int weight, long inFlight, long totalRequests,
                                long successes, Map<FailureKind, Long> errorsByKind, long totalErrors,
                                BreakerState breakerState, int consecutiveFailures, long nanosUntilHalfOpen,
-                               long cooldownRemainingNanos, double ttfbP50Millis, double ttfbP99Millis,
-                               long bytesToClients, long affinityBindings, long rebinds,
+                               long cooldownRemainingNanos, long bytesToClients, long affinityBindings, long rebinds,
                                long lastFailureEpochMillis) {
     public UpstreamSnapshot {
         Objects.requireNonNull(name, "name");

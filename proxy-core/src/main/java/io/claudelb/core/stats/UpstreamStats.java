@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The traffic counters of one upstream, written from every event loop: lock-free, no allocation per request.
  * In-flight is an exact atomic (least_requests reads it on every pick); totals are {@link LongAdder}s (written
- * often, read only by /stats). Lives as long as the upstream's name stays in the config.
+ * often, read only by /stats). Latencies are not here: /stats reads windowed percentiles that an exchange observer
+ * records in the server. Lives as long as the upstream's name stays in the config.
  */
 public final class UpstreamStats {
     private static final FailureKind[] KINDS = FailureKind.values();
@@ -21,7 +22,6 @@ public final class UpstreamStats {
     private final LongAdder successes = new LongAdder();
     private final AtomicLongArray errors = new AtomicLongArray(KINDS.length);
     private final LongAdder bytesToClients = new LongAdder();
-    private final LatencyHistogram timeToFirstByte = new LatencyHistogram();
     private final AtomicLong affinityBindings = new AtomicLong();
     private final LongAdder rebinds = new LongAdder();
     private volatile long lastFailureEpochMillis;
@@ -43,9 +43,8 @@ public final class UpstreamStats {
         }
     }
 
-    public void succeeded(long timeToFirstByteNanos) {
+    public void succeeded() {
         successes.increment();
-        timeToFirstByte.record(timeToFirstByteNanos);
     }
 
     public void failed(FailureKind kind, long epochMillis) {
@@ -106,10 +105,6 @@ public final class UpstreamStats {
 
     public long bytesToClients() {
         return bytesToClients.sum();
-    }
-
-    public LatencyHistogram timeToFirstByte() {
-        return timeToFirstByte;
     }
 
     /** Sessions currently bound to this upstream. */

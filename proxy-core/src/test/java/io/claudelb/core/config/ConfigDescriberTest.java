@@ -43,7 +43,8 @@ class ConfigDescriberTest {
                 "Health: an upstream's breaker opens after 5 consecutive failures, stays open 1m, then admits 1 probe;"
                         + " retry-after honoured up to 1m",
                 "Retry: up to 3 upstreams per request, before the first byte; stream peek 16KiB / 10s",
-                "Logging: level info, json file none, access log on",
+                "Metrics: GET /metrics for loopback callers and the admin key",
+                "Logging: level info, text to standard output, access log on",
                 "Notes:\n  - upstreams[5] (own-credentials): enabled: false, left out");
     }
 

@@ -1,6 +1,7 @@
 package io.claudelb.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
@@ -31,6 +32,7 @@ class NativeConfigTest {
         assertThat(c.health()).isEqualTo(HealthSettings.DEFAULTS);
         assertThat(c.retry()).isEqualTo(RetrySettings.DEFAULTS);
         assertThat(c.logging()).isEqualTo(LoggingSettings.DEFAULTS);
+        assertThat(c.metrics()).isEqualTo(MetricsSettings.DEFAULTS);
         assertThat(c.databricksModels()).isEqualTo(ModelMap.SEED_A);
         assertThat(c.clients()).isEmpty();
         assertThat(c.routes()).isEmpty();
@@ -102,7 +104,8 @@ class NativeConfigTest {
                   extra_failure_statuses: [402, "520-522"]
                   failure_body_patterns: ["insufficient credits", "quota.?exceeded"]
                 retry: { max_attempts: 2, stream_peek: { max_bytes: 8KiB, max_wait: 500ms } }
-                logging: { level: DEBUG, json_file: logs/claude-lb.jsonl, access_log: false }
+                logging: { level: DEBUG, format: json, file: logs/claude-lb.jsonl, access_log: false, max_file_size: 10MiB,
+                           max_history: 3, total_size_cap: 100MiB }
                 databricks_models:
                   rules: [ { contains: Opus, model: my-opus } ]
                   fallback: my-default
@@ -156,9 +159,55 @@ class NativeConfigTest {
         assertThat(c.health()).isEqualTo(new HealthSettings(2, Duration.ofSeconds(90), 3, Duration.ofMinutes(5),
                 Set.of(402, 520, 521, 522), List.of("insufficient credits", "quota.?exceeded")));
         assertThat(c.retry()).isEqualTo(new RetrySettings(2, 8192, Duration.ofMillis(500)));
-        assertThat(c.logging()).isEqualTo(new LoggingSettings("debug", "logs/claude-lb.jsonl", false));
+        assertThat(c.logging()).isEqualTo(new LoggingSettings("debug", LogFormat.JSON, "logs/claude-lb.jsonl", false,
+                10L << 20, 3, 100L << 20));
         assertThat(c.databricksModels().map("claude-opus-4-1")).isEqualTo("my-opus");
         assertThat(c.databricksModels().map("claude-haiku-4-5")).isEqualTo("my-default");
+    }
+
+    @Test
+    void healthProbesAreOffUnlessWrittenOut() {
+        assertThat(HealthSettings.DEFAULTS.probe().enabled()).isFalse();
+        GatewayConfig c = ConfigLoader.parse("""
+                upstreams: [ { name: ws, base_url: "https://a.example" } ]
+                health: { probe: { interval: 30s, timeout: 500ms } }
+                """, "t.yaml", Map.of());
+        assertThat(c.health().probe()).isEqualTo(new ProbeSettings(true, Duration.ofSeconds(30),
+                Duration.ofMillis(500)));
+        GatewayConfig off = ConfigLoader.parse("""
+                upstreams: [ { name: ws, base_url: "https://a.example" } ]
+                health: { probe: { enabled: false } }
+                """, "t.yaml", Map.of());
+        assertThat(off.health().probe().enabled()).isFalse();
+    }
+
+    @Test
+    void aProbeTimeoutLongerThanItsIntervalIsAnError() {
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                upstreams: [ { name: ws, base_url: "https://a.example" } ]
+                health: { probe: { interval: 1s, timeout: 5s } }
+                """, "t.yaml", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("health.probe.timeout");
+    }
+
+    @Test
+    void oldJsonFileKeyMeansJsonLinesToThatFile() {
+        GatewayConfig c = ConfigLoader.parse("""
+                upstreams: [ { name: ws, base_url: "https://a.example" } ]
+                logging: { json_file: logs/old.jsonl }
+                """, "t.yaml", Map.of());
+        assertThat(c.logging().format()).isEqualTo(LogFormat.JSON);
+        assertThat(c.logging().file()).isEqualTo("logs/old.jsonl");
+        assertThat(c.notes()).anyMatch(n -> n.contains("logging.json_file is now logging.file"));
+    }
+
+    @Test
+    void textToStandardOutputByDefault() {
+        LoggingSettings d = LoggingSettings.DEFAULTS;
+        assertThat(d.format()).isEqualTo(LogFormat.TEXT);
+        assertThat(d.file()).isNull();
+        assertThat(d.maxFileBytes()).isEqualTo(100L << 20);
     }
 
     @Test
@@ -328,5 +377,25 @@ class NativeConfigTest {
                 "routes[0].targets[0].upstream: upstream 'b' is disabled; target left out",
                 "routes[1].targets[0].upstream: upstream 'b' is disabled; target left out",
                 "routes[1] (*haiku*): every target is disabled; route left out");
+    }
+
+    @Test
+    void metricsSectionTakesATokenFromTheEnvironmentOrTurnsTheEndpointOff() {
+        GatewayConfig withToken = ConfigLoader.parse("""
+                upstreams: [ { name: a, base_url: "https://api.anthropic.com" } ]
+                metrics: { enabled: true, token: "${METRICS_TOKEN:-}" }
+                """, "test.yaml", Map.of("METRICS_TOKEN", "scrape-me"));
+        assertThat(withToken.metrics().enabled()).isTrue();
+        assertThat(withToken.metrics().token().matches("scrape-me")).isTrue();
+        GatewayConfig unset = ConfigLoader.parse("""
+                upstreams: [ { name: a, base_url: "https://api.anthropic.com" } ]
+                metrics: { token: "${METRICS_TOKEN:-}" }
+                """, "test.yaml", Map.of());
+        assertThat(unset.metrics()).isEqualTo(MetricsSettings.DEFAULTS);
+        GatewayConfig off = parse("""
+                upstreams: [ { name: a, base_url: "https://api.anthropic.com" } ]
+                metrics: { enabled: false }
+                """);
+        assertThat(off.metrics().enabled()).isFalse();
     }
 }

@@ -202,7 +202,9 @@ class SeedConfigTest {
         assertThat(c.server().host()).isEqualTo("0.0.0.0");
         assertThat(c.server().port()).isEqualTo(9191);
         assertThat(c.server().authExemptPaths()).containsExactly("/health", "/docs", "/redoc", "/openapi.json");
-        assertThat(c.logging()).isEqualTo(new LoggingSettings("warn", "logs/logs.jsonl", true));
+        assertThat(c.logging()).isEqualTo(new LoggingSettings("warn", LogFormat.JSON, "logs/logs.jsonl", true,
+                LoggingSettings.DEFAULTS.maxFileBytes(), LoggingSettings.DEFAULTS.maxHistory(),
+                LoggingSettings.DEFAULTS.totalCap()));
 
         assertThat(c.notes()).contains(
                 "settings.unhealthy_exception_patterns: ignored: transport errors (connect, TLS, timeouts, resets) "

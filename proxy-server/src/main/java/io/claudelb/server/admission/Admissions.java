@@ -2,6 +2,7 @@ package io.claudelb.server.admission;
 
 import io.claudelb.core.config.LimitsSettings;
 import io.claudelb.core.limit.Admission;
+import io.claudelb.core.limit.LimitKind;
 import io.claudelb.core.limit.Limiter;
 import io.claudelb.core.limit.Ticket;
 import io.claudelb.core.time.NanoClock;
@@ -10,6 +11,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,6 +25,8 @@ import java.util.function.LongSupplier;
 public final class Admissions {
     private final Limiter limiter;
     private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
+    /** Refusals since start by the limit that refused (for /metrics). */
+    private final AtomicLongArray refused = new AtomicLongArray(LimitKind.values().length);
 
     public Admissions(LimitsSettings settings, NanoClock clock, LongSupplier wallMillis) {
         this.limiter = new Limiter(settings, clock, wallMillis);
@@ -36,6 +40,7 @@ public final class Admissions {
     public FullHttpResponse admit(ByteBufAllocator alloc, ExchangeRecord record) {
         Admission a = limiter.admit(record.clientName(), record.sessionId());
         if (!a.admitted()) {
+            refused.incrementAndGet(a.refusal().kind().ordinal());
             return LimitRefusals.response(alloc, a.refusal());
         }
         tickets.put(record.requestId(), a.ticket());
@@ -48,6 +53,11 @@ public final class Admissions {
         if (t != null) {
             t.finish(tokens, costNanos);
         }
+    }
+
+    /** Requests refused with a 429 since start because {@code kind} was exhausted. */
+    public long refused(LimitKind kind) {
+        return refused.get(kind.ordinal());
     }
 
     /** Tickets not finished yet (requests in flight; for tests). */

@@ -206,4 +206,9 @@ public final class BackendPool {
     public int idleConnections() {
         return idle.size();
     }
+
+    /** Acquires waiting for a connection to become free. */
+    public int pendingAcquires() {
+        return waiters.size();
+    }
 }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * All backend pools: one per (upstream, event loop). The outer map is touched once per loop; each loop's inner map
@@ -59,6 +60,21 @@ public final class BackendPools {
                     .syncUninterruptibly().getNow();
         }
         return total;
+    }
+
+    /**
+     * Counts every loop's connections by upstream name, each loop on itself, and hands each loop's counts to
+     * {@code sink} there: for metrics, which must never make a loop wait (nor be made to wait by one).
+     */
+    public void sample(BiConsumer<EventLoop, Map<String, PoolCounts>> sink) {
+        byLoop.forEach((loop, pools) -> loop.execute(() -> {
+            Map<String, PoolCounts> counts = new HashMap<>();
+            for (BackendPool p : pools.all()) {
+                counts.merge(p.upstream().name(), new PoolCounts(p.openConnections(), p.idleConnections(),
+                        p.pendingAcquires()), PoolCounts::plus);
+            }
+            sink.accept(loop, counts);
+        }));
     }
 
     /** Closes every pool's idle connections, each on its own loop. */

@@ -29,7 +29,8 @@ final class ProcessSignals {
      * JVM's own handler.
      *
      * @return false when the signal cannot be handled here (unknown on this OS, reserved by the JVM, or
-     *         {@code -Xrs}); the JVM's default then stays, and the reason is logged
+     *         {@code -Xrs}), or when the process was started with it ignored ({@code nohup} ignores SIGHUP, and the
+     *         JVM then keeps it ignored rather than install a handler); the reason is logged
      */
     static boolean handle(String name, Runnable action) {
         Objects.requireNonNull(action, "action");
@@ -39,7 +40,12 @@ final class ProcessSignals {
             Object signal = signalType.getConstructor(String.class).newInstance(name);
             Object handler = Proxy.newProxyInstance(handlerType.getClassLoader(), new Class<?>[] {handlerType},
                     (proxy, method, args) -> dispatch(proxy, name, action, method, args));
-            signalType.getMethod("handle", signalType, handlerType).invoke(null, signal, handler);
+            Object previous = signalType.getMethod("handle", signalType, handlerType).invoke(null, signal, handler);
+            if (previous == handlerType.getField("SIG_IGN").get(null)) {
+                log.warn("SIG{} is ignored by the process that started claude-lb (nohup does that to SIGHUP), so the "
+                        + "JVM keeps ignoring it: {}", name, ignoredMeans(name));
+                return false;
+            }
             return true;
         } catch (InvocationTargetException e) {
             // Signal's constructor or handle() refused: IllegalArgumentException names the reason.
@@ -49,6 +55,12 @@ final class ProcessSignals {
             log.warn("cannot handle SIG{} on this JVM ({}); the JVM's default stays", name, e.toString());
             return false;
         }
+    }
+
+    private static String ignoredMeans(String name) {
+        return name.equals("HUP")
+                ? "reload with POST /reload (admin key) or run serve --watch instead"
+                : "it will not stop the gateway";
     }
 
     private static Object dispatch(Object proxy, String name, Runnable action, Method method, Object[] args) {

@@ -4,11 +4,13 @@ import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.route.RoutingWarnings;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.ProxyServer;
+import io.claudelb.server.log.LogOutput;
 import io.claudelb.server.log.LoggingSetup;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -36,26 +38,35 @@ final class ServeCommand implements Callable<Integer> {
         return run(config, server -> {
             server.gateway().reloadSource(options::load);
             ConfigReloads reloads = new ConfigReloads(server.gateway(), options.resolve());
-            ProcessSignals.handle("HUP", () -> reloads.reload("SIGHUP"));
             if (options.watch) {
                 new ConfigWatcher(options.resolve(), reloads).start();
             }
+            return () -> reloads.reload("SIGHUP");
         });
     }
 
     static int run(GatewayConfig config) throws InterruptedException {
-        return run(config, server -> ProcessSignals.handle("HUP",
-                () -> log.warn("SIGHUP ignored: this gateway was not started from a config file")));
+        return run(config, server ->
+                () -> log.warn("SIGHUP ignored: this gateway was not started from a config file"));
     }
 
-    private static int run(GatewayConfig config, Consumer<ProxyServer> started) throws InterruptedException {
-        LoggingSetup.apply(config.logging());
+    /** @param started sets up what the running server needs and returns what a SIGHUP does */
+    private static int run(GatewayConfig config, Function<ProxyServer, Runnable> started)
+            throws InterruptedException {
+        LogOutput logs = LoggingSetup.apply(config.logging());
+        // Taken over before the gateway listens: a SIGHUP sent as soon as it does (a reload right after start) waits
+        // for the gateway instead of meeting the JVM's default action, which is to exit.
+        CompletableFuture<Runnable> onHup = new CompletableFuture<>();
+        ProcessSignals.handle("HUP", () -> onHup.thenAccept(Runnable::run));
         for (String note : config.notes()) {
             log.info("config: {}", note);
         }
         RoutingWarnings.of(config).forEach(w -> log.warn("config: {}", w));
         ProxyServer server = ProxyServer.start(config, NanoClock.SYSTEM, Version.get());
-        started.accept(server);
+        if (logs != null && server.metrics() != null) {
+            server.metrics().countDroppedLogLines(logs::droppedLines);
+        }
+        onHup.complete(started.apply(server));
         CountDownLatch stopAsked = new CountDownLatch(1);
         // Our own SIGTERM/SIGINT handlers: the drain runs here, on the main thread, and the process exits 0. The
         // hook covers every other way the JVM may go down (System.exit elsewhere, a signal we could not take over);
@@ -63,10 +74,21 @@ final class ServeCommand implements Callable<Integer> {
         ProcessSignals.handle("TERM", stopAsked::countDown);
         ProcessSignals.handle("INT", stopAsked::countDown);
         AtomicBoolean drained = new AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> drain(server, config, drained), "claude-lb-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            drain(server, config, drained);
+            close(logs);
+        }, "claude-lb-shutdown"));
         stopAsked.await();
         drain(server, config, drained);
+        close(logs);
         return 0;
+    }
+
+    /** The last lines (the drain's, the final access lines) may still be queued: writes them before exit. */
+    private static void close(LogOutput logs) {
+        if (logs != null) {
+            logs.close();
+        }
     }
 
     private static void drain(ProxyServer server, GatewayConfig config, AtomicBoolean drained) {

@@ -51,6 +51,8 @@ final class CoalescedCall implements ResponseSink, ExchangeObserver {
     private boolean ended;
     private boolean endedWell;
     private ExchangeEvent facts;
+    /** The facts of this call's kept answer, when it ended well and replays are on; null otherwise. */
+    private CallFacts keptFacts;
     private volatile boolean joinable = true;
 
     /**
@@ -216,6 +218,10 @@ final class CoalescedCall implements ResponseSink, ExchangeObserver {
     private void deliver(Piece piece) {
         // A caller on this loop handles its piece at once, and may detach while we go: walk a copy.
         Subscriber[] targets = listening.toArray(new Subscriber[0]);
+        Piece[] copies = new Piece[targets.length];
+        for (int i = 0; i < targets.length; i++) {
+            copies[i] = piece.duplicate();
+        }
         if (piece.ends()) {
             // Before the callers hear it: one that detaches on this ending must not start the linger.
             ended = true;
@@ -223,10 +229,16 @@ final class CoalescedCall implements ResponseSink, ExchangeObserver {
             joinable = false;
             listening.clear();
         }
-        for (Subscriber s : targets) {
-            s.offer(piece.duplicate());
-        }
         keepOrRelease(piece);
+        if (endedWell && !replayGone && !settings.replayTtl().isZero()) {
+            // Kept before the last piece reaches any client: a caller that resends the moment its answer is
+            // complete finds it kept, and never pays for a second upstream call.
+            keptFacts = new CallFacts(loop);
+            registry.keepCompleted(key, CompletedAnswer.of(replay, stream), keptFacts);
+        }
+        for (int i = 0; i < targets.length; i++) {
+            targets[i].offer(copies[i]);
+        }
     }
 
     private void keepOrRelease(Piece piece) {
@@ -253,8 +265,8 @@ final class CoalescedCall implements ResponseSink, ExchangeObserver {
         for (Subscriber s : everyone) {
             s.callFacts(event);
         }
-        if (endedWell && !replayGone && !settings.replayTtl().isZero()) {
-            registry.keepCompleted(key, CompletedAnswer.of(replay, stream), event);
+        if (keptFacts != null) {
+            keptFacts.known(event);
         }
         if (linger != null && endedWell && !replayGone) {
             // Completed while its callers were away: it stays available, complete, until the window ends.

@@ -55,17 +55,15 @@ public final class Coalescing {
         CoalescingRegistry.Completed kept = registry.completed(key);
         if (kept != null && (kept.answer().stream() || !wantsStream)) {
             ReferenceCountUtil.release(request);
-            registry.stats().replays.increment();
             Subscriber replay = subscriber(sink, loop, record, CoalescingRole.REPLAY, wantsStream, settings, null);
             replay.offer(kept.answer().pieces());
-            replay.callFacts(kept.facts());
+            kept.facts().tell(replay);
             return replay;
         }
         CoalescedCall[] created = new CoalescedCall[1];
         CoalescedCall call = registry.leadOrJoin(key, wantsStream, () -> created[0] =
                 new CoalescedCall(key, wantsStream, loop, sink.alloc(), settings, registry));
         if (call == created[0]) {
-            registry.stats().leaders.increment();
             Subscriber leader = subscriber(sink, loop, record, CoalescingRole.LEADER, wantsStream, settings, null);
             AttemptLoop upstream = new AttemptLoop(services, snapshot, request, routed, record.forCall(), call,
                     loop, call);
@@ -81,7 +79,6 @@ public final class Coalescing {
             follower.missed();
             return follower;
         }
-        registry.stats().followers.increment();
         return follower;
     }
 

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.claudelb.core.config.DedupSettings;
 import io.claudelb.core.time.NanoClock;
-import io.claudelb.server.observe.ExchangeEvent;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -17,7 +16,7 @@ import java.util.function.Supplier;
  */
 public final class CoalescingRegistry {
     /** A completed answer and the facts of the call that made it. */
-    record Completed(CompletedAnswer answer, ExchangeEvent facts) {
+    record Completed(CompletedAnswer answer, CallFacts facts) {
     }
 
     private final Cache<CoalescingKey, CoalescedCall> inFlight;
@@ -58,7 +57,7 @@ public final class CoalescingRegistry {
     }
 
     /** Keeps a complete, successful answer for {@code replay_ttl} (when that is on). */
-    void keepCompleted(CoalescingKey key, CompletedAnswer answer, ExchangeEvent facts) {
+    void keepCompleted(CoalescingKey key, CompletedAnswer answer, CallFacts facts) {
         ReplayWindow w = replays;
         if (w != null) {
             w.cache().put(key, new Completed(answer, facts));

@@ -1,13 +1,20 @@
 package io.claudelb.server.coalesce;
 
+import io.claudelb.server.observe.ExchangeEvent;
+import io.claudelb.server.observe.ExchangeObserver;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What coalescing saved, counted since start from every event loop (/stats, /metrics): calls led, callers that
  * followed a call live or got a completed answer replayed (each an upstream call saved), body bytes fanned out to
  * them, callers dropped for falling behind, and retries that found their abandoned call still lingering.
+ *
+ * <p>The roles are counted as an {@link ExchangeObserver}, from each finished request's event, as every other
+ * per-request figure is: a request counts once it has ended, with the role it ended in (a follower whose call ended
+ * before it could attach, and that was answered alone, is not a follower). The other counters are the fan-out's own
+ * mechanics, counted where they happen.
  */
-public final class CoalescingStats {
+public final class CoalescingStats implements ExchangeObserver {
     final LongAdder leaders = new LongAdder();
     final LongAdder followers = new LongAdder();
     final LongAdder replays = new LongAdder();
@@ -17,6 +24,16 @@ public final class CoalescingStats {
 
     /** Counters at zero (a gateway without coalescing, tests). */
     public CoalescingStats() {
+    }
+
+    @Override
+    public void exchangeEnded(ExchangeEvent event) {
+        switch (event.role()) {
+            case LEADER -> leaders.increment();
+            case FOLLOWER -> followers.increment();
+            case REPLAY -> replays.increment();
+            case OFF -> { }
+        }
     }
 
     public long leaders() {

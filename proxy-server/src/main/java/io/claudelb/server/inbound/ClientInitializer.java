@@ -3,6 +3,7 @@ package io.claudelb.server.inbound;
 import io.claudelb.core.config.ServerSettings;
 import io.claudelb.server.coalesce.Coalescing;
 import io.claudelb.server.gateway.Gateway;
+import io.claudelb.server.observe.ActiveExchanges;
 import io.claudelb.server.transport.PipelineNames;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -20,10 +21,15 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
     private final RequestGuard guard;
     private final ChannelGroup clients;
     private final Coalescing coalescing;
+    private final ActiveExchanges active;
+    private final LocalAnswers answers;
 
-    public ClientInitializer(Gateway gateway, ServerSettings settings, RequestGuard guard, ChannelGroup clients,
-                             Coalescing coalescing) {
+    /** @param active counts the proxied requests running on every connection (for /metrics) */
+    public ClientInitializer(Gateway gateway, ServerSettings settings, RequestGuard guard, LocalAnswers answers,
+                             ChannelGroup clients, Coalescing coalescing, ActiveExchanges active) {
         this.coalescing = coalescing;
+        this.active = active;
+        this.answers = answers;
         this.gateway = gateway;
         this.settings = settings;
         this.connLimit = new ConnectionLimitHandler(settings.maxConnections());
@@ -37,16 +43,16 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline p = ch.pipeline();
         p.addLast(PipelineNames.CONN_LIMIT, connLimit);
         p.addLast(PipelineNames.CLIENT_TIMEOUTS, new ClientTimeouts(settings.headerReadTimeout().toNanos(),
-                settings.idleTimeout().toNanos()));
+                settings.idleTimeout().toNanos(), answers));
         p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(16 * 1024)
                 .setMaxHeaderSize(64 * 1024)
                 .setValidateHeaders(true)));
         p.addLast(PipelineNames.KEEP_ALIVE, new HttpServerKeepAliveHandler());
-        p.addLast(PipelineNames.BODY_AGGREGATOR, new BodyAggregator(settings.maxRequestBytes()));
+        p.addLast(PipelineNames.BODY_AGGREGATOR, new BodyAggregator(settings.maxRequestBytes(), answers));
         p.addLast(PipelineNames.PIPELINING, new PipeliningGate());
         p.addLast(PipelineNames.REQUEST_GUARD, guard);
-        p.addLast(PipelineNames.EXCHANGE, new ExchangeHandler(gateway, coalescing));
+        p.addLast(PipelineNames.EXCHANGE, new ExchangeHandler(gateway, coalescing, active, answers));
         p.addLast(PipelineNames.TAIL, TailHandler.INSTANCE);
     }
 

@@ -28,15 +28,17 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
 
     private final long headerReadNanos;
     private final long idleNanos;
+    private final LocalAnswers answers;
     private ChannelHandlerContext ctx;
     private State state = State.WAITING;
     private long since;
     private ScheduledFuture<?> idleCheck;
     private ScheduledFuture<?> readTimer;
 
-    public ClientTimeouts(long headerReadNanos, long idleNanos) {
+    public ClientTimeouts(long headerReadNanos, long idleNanos, LocalAnswers answers) {
         this.headerReadNanos = headerReadNanos;
         this.idleNanos = idleNanos;
+        this.answers = answers;
     }
 
     @Override
@@ -100,8 +102,11 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     private void expireRead() {
         readTimer = null;
         if (state == State.RECEIVING && ctx.channel().isActive()) {
-            ctx.channel().writeAndFlush(LocalResponses.error(ctx.alloc(), 408, "invalid_request_error",
-                    "The request did not arrive completely in time.")).addListener(ChannelFutureListener.CLOSE);
+            // Through the whole pipeline (this handler sits before the codec). It sees raw bytes only, so the
+            // request's method and path are not known here.
+            answers.write(ctx.channel(), answers.record(LocalAnswers.UNKNOWN, LocalAnswers.UNKNOWN, null, now() - since),
+                    LocalResponses.error(ctx.alloc(), 408, "invalid_request_error",
+                            "The request did not arrive completely in time.")).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

@@ -6,6 +6,7 @@ import io.claudelb.server.gateway.ConfigSnapshot;
 import io.claudelb.server.gateway.Gateway;
 import io.claudelb.server.http.LocalResponses;
 import io.claudelb.server.local.TokenCountEstimates;
+import io.claudelb.server.observe.ActiveExchanges;
 import io.claudelb.server.observe.ExchangeRecord;
 import io.claudelb.server.routing.RequestRouting;
 import io.claudelb.server.routing.RoutedRequest;
@@ -35,10 +36,16 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private boolean draining;
 
     private final Coalescing coalescing;
+    private final ActiveExchanges active;
+    private final LocalAnswers answers;
+    /** Whether the running exchange (the one {@link #sink} belongs to) is a stream, for {@link #active}. */
+    private boolean streaming;
 
-    public ExchangeHandler(Gateway gateway, Coalescing coalescing) {
+    public ExchangeHandler(Gateway gateway, Coalescing coalescing, ActiveExchanges active, LocalAnswers answers) {
         this.gateway = gateway;
         this.coalescing = coalescing;
+        this.active = active;
+        this.answers = answers;
     }
 
     @Override
@@ -83,17 +90,15 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             sink = new ClientSink(ctx, request.protocolVersion().equals(HttpVersion.HTTP_1_0), this::answered);
+            streaming = routing.info() != null && routing.info().stream();
+            active.started(streaming);
             current = coalescing.begin(snapshot, request, routed, record, sink, ctx.channel().eventLoop());
         }
     }
 
     private void answerLocally(FullHttpRequest request, ExchangeRecord record, FullHttpResponse response) {
-        record.answeredLocally(response.status().code(), gateway.clock().nanoTime() - record.startNanos());
-        record.bytes(response.content().readableBytes());
-        response.headers().set(LocalResponses.REQUEST_ID, record.requestId());
         ReferenceCountUtil.release(request);
-        ctx.writeAndFlush(response);
-        gateway.exchangeServices().observers().exchangeEnded(record.toEvent(gateway.clock().nanoTime()));
+        answers.write(ctx, record, response);
         readyForNext();
     }
 
@@ -103,6 +108,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         sink = null;
+        active.ended(streaming);
         current = null;
         if (!keepConnection || draining) {
             // Close behind the bytes still queued for the client: a bare close() would discard them.
@@ -130,7 +136,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         RunningExchange running = current;
         current = null;
-        sink = null;
+        if (sink != null) {
+            sink = null;
+            active.ended(streaming);
+        }
         if (running != null) {
             running.cancel();
         }

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -32,10 +33,12 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     private final Gateway gateway;
     private final LocalEndpoints local;
+    private final LocalAnswers answers;
 
-    public RequestGuard(Gateway gateway, LocalEndpoints local) {
+    public RequestGuard(Gateway gateway, LocalEndpoints local, LocalAnswers answers) {
         this.gateway = gateway;
         this.local = local;
+        this.answers = answers;
     }
 
     @Override
@@ -61,7 +64,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
                 // claude-lb's and never passes through to an upstream (see CallerCredential).
                 clientName = ClientKeys.match(config.clients(), HeaderRules.clientCredential(request.headers()));
             } else if (config.requiresClientKey() && !LocalEndpoints.isAlwaysOpen(request.method(), path)
-                    && !LocalEndpoints.usesAdminKey(path)) {
+                    && !LocalEndpoints.checksOwnCredential(path)) {
                 clientName = ClientKeys.match(config.clients(), HeaderRules.clientCredential(request.headers()));
                 if (clientName == null) {
                     reply(ctx, record(request, path, null), LocalResponses.error(ctx.alloc(), 401,
@@ -84,7 +87,8 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
                 ctx.fireChannelRead(new ProxyRequest(request, record(request, path, clientName), countTokens));
                 return;
             }
-            reply(ctx, record(request, path, clientName), local.answer(ctx.alloc(), request, path, clientName));
+            reply(ctx, record(request, path, clientName), local.answer(ctx.alloc(), request, path, clientName,
+                    fromLoopback(ctx)));
         } finally {
             if (!forwarded) {
                 ReferenceCountUtil.release(request);
@@ -93,8 +97,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
     }
 
     private ExchangeRecord record(FullHttpRequest request, String path, String clientName) {
-        return new ExchangeRecord(LocalResponses.newRequestId(), gateway.clock().nanoTime(),
-                gateway.wallClock().getAsLong(), request.method().name(), path, clientName);
+        return answers.record(request.method().name(), path, clientName);
     }
 
     private void reply(ChannelHandlerContext ctx, ExchangeRecord record, FullHttpResponse response) {
@@ -118,14 +121,14 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
     }
 
     private ChannelFuture write(ChannelHandlerContext ctx, ExchangeRecord record, FullHttpResponse response) {
-        response.headers().set(LocalResponses.REQUEST_ID, record.requestId());
-        record.answeredLocally(response.status().code(), gateway.clock().nanoTime() - record.startNanos());
-        record.bytes(response.content().readableBytes());
-        // Written on a closed channel, the response is released by the failed write.
-        ChannelFuture written = ctx.writeAndFlush(response);
+        ChannelFuture written = answers.write(ctx, record, response);
         ctx.pipeline().get(ClientTimeouts.class).readyForNext();
-        gateway.exchangeServices().observers().exchangeEnded(record.toEvent(gateway.clock().nanoTime()));
         return written;
+    }
+
+    private static boolean fromLoopback(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null
+                && remote.getAddress().isLoopbackAddress();
     }
 
     static String path(String uri) {

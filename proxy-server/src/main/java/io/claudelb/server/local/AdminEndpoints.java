@@ -14,6 +14,7 @@ import io.claudelb.core.stats.UpstreamSnapshot;
 import io.claudelb.server.coalesce.CoalescingStats;
 import io.claudelb.server.gateway.Gateway;
 import io.claudelb.server.http.LocalResponses;
+import io.claudelb.server.metrics.WindowedLatencies;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -31,15 +32,18 @@ import java.util.concurrent.TimeUnit;
 final class AdminEndpoints {
     private final Gateway gateway;
     private final CoalescingStats coalescing;
+    private final WindowedLatencies latencies;
 
-    AdminEndpoints(Gateway gateway, CoalescingStats coalescing) {
+    AdminEndpoints(Gateway gateway, CoalescingStats coalescing, WindowedLatencies latencies) {
         this.gateway = gateway;
         this.coalescing = coalescing;
+        this.latencies = latencies;
     }
 
     /**
      * {@code /stats}: seed A's {@code endpoints[]} fields ({@code name, active_requests, total_requests,
-     * total_errors, circuit_open}) plus claude-lb's per-upstream figures.
+     * total_errors, circuit_open}) plus claude-lb's per-upstream figures; the time-to-first-byte percentiles are
+     * those of the last five minutes ({@link WindowedLatencies}).
      */
     FullHttpResponse stats(ByteBufAllocator alloc) {
         StatsSnapshot stats = gateway.balancerState().snapshot();
@@ -58,14 +62,15 @@ final class AdminEndpoints {
             g.writeEndObject();
             g.writeArrayFieldStart("endpoints");
             for (UpstreamSnapshot u : stats.upstreams()) {
-                writeUpstream(g, u);
+                writeUpstream(g, u, latencies.timeToFirstByte(u.name()));
             }
             g.writeEndArray();
             g.writeEndObject();
         }));
     }
 
-    private static void writeUpstream(JsonGenerator g, UpstreamSnapshot u) throws IOException {
+    private static void writeUpstream(JsonGenerator g, UpstreamSnapshot u, WindowedLatencies.Percentiles ttfb)
+            throws IOException {
         g.writeStartObject();
         g.writeStringField("name", u.name());
         g.writeStringField("kind", u.kind().configName());
@@ -88,8 +93,8 @@ final class AdminEndpoints {
         g.writeNumberField("seconds_until_half_open", seconds(u.nanosUntilHalfOpen()));
         g.writeNumberField("cooldown_seconds", seconds(u.cooldownRemainingNanos()));
         g.writeBooleanField("available", u.available());
-        g.writeNumberField("ttfb_p50_ms", round(u.ttfbP50Millis()));
-        g.writeNumberField("ttfb_p99_ms", round(u.ttfbP99Millis()));
+        g.writeNumberField("ttfb_p50_ms", round(ttfb.p50Millis()));
+        g.writeNumberField("ttfb_p99_ms", round(ttfb.p99Millis()));
         g.writeNumberField("bytes", u.bytesToClients());
         g.writeNumberField("affinity_bindings", u.affinityBindings());
         g.writeNumberField("rebinds", u.rebinds());
@@ -216,7 +221,7 @@ final class AdminEndpoints {
         } catch (IllegalStateException e) {
             return LocalResponses.error(alloc, 409, "invalid_request_error", "Reload is not available: " + e.getMessage());
         }
-        long healthy = gateway.balancerState().snapshot().upstreams().stream().filter(UpstreamSnapshot::available).count();
+        long healthy = gateway.balancerState().availableCount();
         return LocalResponses.json(alloc, 200, "{\"status\":\"success\",\"message\":\"Configuration reloaded\","
                 + "\"providers_count\":" + next.upstreams().size() + ",\"healthy_providers\":" + healthy
                 + ",\"routes\":" + next.routes().size() + "}");

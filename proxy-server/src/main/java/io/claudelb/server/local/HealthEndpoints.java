@@ -47,17 +47,17 @@ final class HealthEndpoints {
             return available > 0
                     ? LocalResponses.json(alloc, 200, "{\"status\":\"ready\",\"upstreams_available\":" + available + "}")
                     : unavailable(alloc, "no_upstream_available",
-                            "No upstream is available: every circuit is open or cooling down.");
+                            "No upstream is available: every circuit is open, cooling down or failing its probes.");
         }
         return available > 0
                 ? LocalResponses.json(alloc, 200, "{\"status\":\"healthy\",\"upstreams_available\":" + available + "}")
                 : LocalResponses.json(alloc, 503, "{\"status\":\"unhealthy\",\"message\":"
-                        + "\"No upstream is available: every circuit is open or cooling down.\"}");
+                        + "\"No upstream is available: every circuit is open, cooling down or failing its probes.\"}");
     }
 
-    /** Upstreams a request could be sent to now (breaker not open, not cooling down). */
+    /** Upstreams a request could be sent to now (breaker not open, not cooling down, not failing its probes). */
     long availableUpstreams() {
-        return gateway.balancerState().snapshot().upstreams().stream().filter(u -> u.available()).count();
+        return gateway.balancerState().availableCount();
     }
 
     /** The reasons and messages are fixed text: nothing from a request or the config reaches a probe's answer. */

@@ -3,6 +3,8 @@ package io.claudelb.server.local;
 import io.claudelb.server.coalesce.CoalescingStats;
 import io.claudelb.server.gateway.Gateway;
 import io.claudelb.server.http.LocalResponses;
+import io.claudelb.server.metrics.GatewayMetrics;
+import io.claudelb.server.metrics.WindowedLatencies;
 import io.claudelb.server.usage.UsageStore;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -19,7 +21,8 @@ import java.util.function.BooleanSupplier;
  * ({@code HEAD /}, {@code HEAD /api/hello}) and telemetry ({@code POST /api/event_logging/batch}, discarded) always
  * get 200 without a key: they carry nothing and a 401 there only makes Claude Code noisy. {@code GET /v1/models}
  * ({@link ModelList}) follows the client-key rules of {@code /v1/messages}. The probes {@code /health},
- * {@code /livez} and {@code /readyz} ({@link HealthEndpoints}) are open too.
+ * {@code /livez} and {@code /readyz} ({@link HealthEndpoints}) are open too; {@code GET /metrics}
+ * ({@link MetricsEndpoint}) checks its own credential.
  */
 public final class LocalEndpoints {
     private final Gateway gateway;
@@ -27,6 +30,7 @@ public final class LocalEndpoints {
     private final AdminEndpoints admin;
     private final UsageEndpoints usage;
     private final HealthEndpoints health;
+    private final MetricsEndpoint metrics;
     private final String startedAt;
 
     /** Without usage storage ({@code /usage} reports answer that it is off). */
@@ -39,22 +43,26 @@ public final class LocalEndpoints {
         this(gateway, version, usageStore, new CoalescingStats());
     }
 
-    /** Never draining ({@code /readyz} fails only for want of an upstream). */
+    /** Never draining ({@code /readyz} fails only for want of an upstream), no {@code /metrics}. */
     public LocalEndpoints(Gateway gateway, String version, UsageStore usageStore, CoalescingStats coalescing) {
-        this(gateway, version, usageStore, coalescing, () -> false);
+        this(gateway, version, usageStore, coalescing, () -> false,
+                new WindowedLatencies(gateway.clock(), gateway.wallClock()), null);
     }
 
     /**
      * @param coalescing what in-flight coalescing saved, for {@code /stats}
      * @param draining   true once a graceful shutdown has begun (makes {@code /readyz} answer 503)
+     * @param latencies  the windowed percentiles of {@code /stats} (registered as an exchange observer)
+     * @param metrics    the registry {@code /metrics} shows, or null when metrics are off
      */
     public LocalEndpoints(Gateway gateway, String version, UsageStore usageStore, CoalescingStats coalescing,
-                          BooleanSupplier draining) {
+                          BooleanSupplier draining, WindowedLatencies latencies, GatewayMetrics metrics) {
         this.gateway = gateway;
         this.version = version;
-        this.admin = new AdminEndpoints(gateway, coalescing);
+        this.admin = new AdminEndpoints(gateway, coalescing, latencies);
         this.usage = new UsageEndpoints(gateway, usageStore);
         this.health = new HealthEndpoints(gateway, draining);
+        this.metrics = new MetricsEndpoint(gateway, metrics);
         this.startedAt = Instant.ofEpochMilli(gateway.wallClock().getAsLong()).truncatedTo(ChronoUnit.SECONDS)
                 .toString();
         TokenCountEstimates.preload();
@@ -63,6 +71,14 @@ public final class LocalEndpoints {
     /** Endpoints that check the admin key themselves instead of a client key. */
     public static boolean usesAdminKey(String path) {
         return path.equals("/reset") || path.startsWith("/reset/") || isReload(path);
+    }
+
+    /**
+     * Endpoints that decide about the caller's credential themselves, never taking a client key: the admin ones and
+     * {@code /metrics} (loopback, its token or the admin key).
+     */
+    public static boolean checksOwnCredential(String path) {
+        return usesAdminKey(path) || path.equals(MetricsEndpoint.PATH);
     }
 
     /**
@@ -86,9 +102,13 @@ public final class LocalEndpoints {
 
     /**
      * @param clientName the authenticated client key's name, or null
+     * @param loopback   whether the caller connected from a loopback address
      */
     public CompletionStage<FullHttpResponse> answer(ByteBufAllocator alloc, FullHttpRequest request, String path,
-                                                    String clientName) {
+                                                    String clientName, boolean loopback) {
+        if (MetricsEndpoint.handles(request.method(), path)) {
+            return metrics.answer(alloc, request, loopback);
+        }
         if (UsageEndpoints.handles(path) && HttpMethod.GET.equals(request.method())) {
             return usage.answer(alloc, request, path, clientName);
         }

@@ -82,7 +82,7 @@ class LimitsTest {
         assertThat(body.text("type")).isEqualTo("error");
         assertThat(body.text("error.type")).isEqualTo("rate_limit_error");
         assertThat(body.text("error.message")).isNotBlank().doesNotContain("k-alice");
-        assertThat(r.header("x-claude-lb-request-id")).matches("lbreq_[0-9a-f]{16}");
+        assertThat(r.header("x-claude-lb-request-id")).matches("lbreq_[0-9a-f]{24}");
         assertThat(r.header("x-claude-lb-limit")).isEqualTo(limit);
         assertThat(Long.parseLong(r.header("retry-after"))).isPositive();
     }

@@ -100,14 +100,16 @@ class CoalescingTest {
         assertThat(answers).extracting(r -> r.header("x-claude-lb-coalesced"))
                 .containsOnlyOnce("leader").filteredOn("follower"::equals).hasSize(49);
         assertThat(answers).extracting(r -> r.header("x-claude-lb-request-id")).doesNotHaveDuplicates();
+        // The roles are counted from each request's event, which comes when its exchange ends (a moment after its
+        // client has the last byte); the stats observer is registered before this test's.
+        Await.until(() -> "every caller's event (got " + events.size() + ": " + events.stream()
+                .map(e -> e.role() + "/" + e.outcome()).toList() + ")", () -> events.size() == 50,
+                Duration.ofSeconds(5));
         Json stats = coalescingStats();
         assertThat(stats.number("leaders")).isEqualTo(1);
         assertThat(stats.number("followers")).isEqualTo(49);
         assertThat(stats.number("upstream_calls_saved")).isEqualTo(49);
         assertThat(stats.number("bytes_fanned_out")).isEqualTo(49L * first.length);
-        Await.until(() -> "every caller's event (got " + events.size() + ": " + events.stream()
-                .map(e -> e.role() + "/" + e.outcome()).toList() + ")", () -> events.size() == 50,
-                Duration.ofSeconds(5));
         assertThat(events).extracting(ExchangeEvent::role).containsOnlyOnce(CoalescingRole.LEADER);
         assertThat(events).allSatisfy(e -> assertThat(e.upstream()).isEqualTo("up"));
         assertThat(events).allSatisfy(e -> assertThat(e.usage()).isNotNull());
@@ -131,16 +133,25 @@ class CoalescingTest {
 
     @Test
     void theLeadersClientLeavingDoesNotStopTheStreamItsFollowerListensTo() throws Exception {
-        CompletableFuture<Response> follower;
-        try (RawHttpClient leader = RawHttpClient.connect(servers.proxy().port())) {
-            leader.send(RawHttpClient.post("/v1/messages", body(true)));
-            Response led = leader.readHead();
-            leader.readUntil(led, "\"text_delta\"");
-            follower = send(body(true));
-            Await.until("the follower joined", () -> coalescingStats().number("followers") == 1,
-                    Duration.ofSeconds(5));
+        try (RawHttpClient follower = RawHttpClient.connect(servers.proxy().port())) {
+            Response followed;
+            try (RawHttpClient leader = RawHttpClient.connect(servers.proxy().port())) {
+                leader.send(RawHttpClient.post("/v1/messages", body(true)));
+                Response led = leader.readHead();
+                leader.readUntil(led, "\"text_delta\"");
+                follower.send(RawHttpClient.post("/v1/messages", body(true)));
+                // The call has begun its answer, so a follower gets its head as soon as it has joined.
+                followed = follower.readHead();
+                assertThat(followed.header("x-claude-lb-coalesced")).isEqualTo("follower");
+            }
+            while (follower.readChunk(followed) != null) {
+                // the rest of the stream, after the leader's client left
+            }
+            assertFollowerGotTheWholeStream(followed);
         }
-        Response followed = follower.join();
+    }
+
+    private void assertFollowerGotTheWholeStream(Response followed) {
         assertThat(followed.complete).isTrue();
         assertThat(Sse.names(followed.bodyText())).last().isEqualTo("message_stop");
         byte[] direct = RawHttpClient.exchange(mock().port(), RawHttpClient.post("/v1/messages", body(true)))

@@ -79,6 +79,20 @@ class DebInstallIT {
                     Requests.messages("claude-sonnet-4-5", false), "x-api-key: " + CLIENT_KEY));
             assertThat(relayed.status).isEqualTo(200);
             assertThat(relayed.upstream()).isEqualTo("first");
+            // What the operator's Prometheus and log shipper read: /metrics from loopback, typed JSON access lines.
+            // The request is counted when its exchange ends, a moment after the client has its answer.
+            GatewayProcess serving = gateway;
+            Await.until("the request in /metrics", () -> RawHttpClient.exchange(serving.port(),
+                    RawHttpClient.get("/metrics")).bodyText().contains("claude_lb_requests_total{"),
+                    Duration.ofSeconds(10));
+            Response scraped = RawHttpClient.exchange(gateway.port(), RawHttpClient.get("/metrics"));
+            assertThat(scraped.status).isEqualTo(200);
+            assertThat(scraped.bodyText()).contains("claude_lb_requests_total{", "client=\"ops\"",
+                    "gen_ai_server_time_to_first_token_seconds_bucket{", "claude_lb_proxy_overhead_seconds_bucket{");
+            String id = relayed.header("x-claude-lb-request-id");
+            Await.until("a typed JSON access line for " + id, () -> serving.output().lines().anyMatch(line ->
+                    line.startsWith("{") && line.contains("\"request_id\":\"" + id + "\"")
+                            && line.contains("\"status\":200")), Duration.ofSeconds(10));
 
             Files.writeString(Path.of(CONFIG), config(mock, "first", "second"), StandardCharsets.UTF_8);
             Shell.ok(unit.command("ExecReload", gateway.pid()).toArray(String[]::new));
@@ -144,7 +158,8 @@ class DebInstallIT {
     }
 
     private static String config(MockUpstream mock, String... upstreams) {
-        return GatewayProcess.mockConfig(mock, "clients: [ { name: ops, key: \"${OPS_KEY}\" } ]\n", upstreams);
+        return GatewayProcess.mockConfig(mock, "clients: [ { name: ops, key: \"${OPS_KEY}\" } ]\n"
+                + "logging: { format: json }\n", upstreams);
     }
 
     private static String providers(GatewayProcess gateway) {

@@ -44,7 +44,8 @@ class SignalsIT {
     }
 
     private String config(String... upstreams) {
-        return GatewayProcess.mockConfig(mock, "", upstreams);
+        // Usage accounting off: the test must not write into the machine's /var/lib/claude-lb.
+        return GatewayProcess.mockConfig(mock, "storage: { enabled: false }\n", upstreams);
     }
 
     private String providers() {
@@ -63,8 +64,16 @@ class SignalsIT {
 
         Files.writeString(file, config("first", "second"), StandardCharsets.UTF_8);
         gateway.signal("HUP");
-        Await.until("SIGHUP reloads the file", () -> providers().contains("\"second\""), Duration.ofSeconds(20));
-        assertThat(gateway.output()).contains("config reloaded from " + file + " (SIGHUP): 2 upstream(s)");
+        try {
+            Await.until("SIGHUP reloads the file", () -> providers().contains("\"second\""), Duration.ofSeconds(20));
+        } catch (AssertionError e) {
+            // What the gateway said is what explains a reload that never came.
+            throw new AssertionError(e.getMessage() + "; gateway output:\n" + gateway.output(), e);
+        }
+        // The log is written by its own thread (the async appender): the line may follow the reload by a moment.
+        GatewayProcess reloaded = gateway;
+        Await.until("the reload's log line", () -> reloaded.output()
+                .contains("config reloaded from " + file + " (SIGHUP): 2 upstream(s)"), Duration.ofSeconds(10));
 
         Files.writeString(file, "upstreams:\n  - { name: first, base_url: 'ftp://nowhere' }\n  - { base_url: x }\n",
                 StandardCharsets.UTF_8);
@@ -84,5 +93,22 @@ class SignalsIT {
         assertThat(gateway.awaitExit(Duration.ofSeconds(30))).as("exit code after SIGTERM").isZero();
         assertThat(gateway.output()).contains("shutting down: draining", "claude-lb stopped")
                 .doesNotContain("LEAK:", "Exception");
+    }
+
+    @Test
+    void aGatewayStartedUnderNohupSaysSighupCannotReloadIt() throws Exception {
+        Path file = dir.resolve("claude-lb.yaml");
+        Files.writeString(file, config("first"), StandardCharsets.UTF_8);
+        // nohup starts the launcher with SIGHUP ignored; the JVM then keeps it ignored, and a reload by signal
+        // would silently do nothing: the gateway must say so at start.
+        ProcessBuilder launcher = new ProcessBuilder("nohup", Path.of(System.getProperty("claude-lb.root"), "bin",
+                "claude-lb").toString(), "serve", "--config", file.toString()).directory(dir.toFile());
+        gateway = GatewayProcess.start(launcher, dir.resolve("gateway.log"));
+        assertThat(gateway.output()).contains("SIGHUP is ignored by the process that started claude-lb",
+                "reload with POST /reload (admin key) or run serve --watch instead");
+
+        gateway.signal("HUP");
+        gateway.signal("TERM");
+        assertThat(gateway.awaitExit(Duration.ofSeconds(30))).as("SIGHUP did nothing, SIGTERM drained").isZero();
     }
 }

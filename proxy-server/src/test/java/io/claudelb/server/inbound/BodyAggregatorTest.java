@@ -2,7 +2,10 @@ package io.claudelb.server.inbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.claudelb.core.time.NanoClock;
+import io.claudelb.server.observe.ExchangeEvent;
 import io.claudelb.server.support.Json;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -12,15 +15,19 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BodyAggregatorTest {
+    private final List<ExchangeEvent> ended = new ArrayList<>();
+    private final LocalAnswers answers = new LocalAnswers(NanoClock.SYSTEM, System::currentTimeMillis,
+            () -> ended::add);
 
     @Test
     void aRequestOverTheCapGets413RequestTooLargeAndTheConnectionCloses() {
-        EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(16));
+        EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(16, answers));
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/messages");
         head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 100);
         ch.writeInbound(head);
@@ -32,6 +39,11 @@ class BodyAggregatorTest {
             assertThat(Json.field(body, "type")).isEqualTo("error");
             assertThat(Json.field(body, "error.type")).isEqualTo("request_too_large");
             assertThat(Json.field(body, "error.message")).contains("16 bytes");
+            assertThat(ended).hasSize(1);
+            assertThat(ended.get(0).status()).isEqualTo(413);
+            assertThat(ended.get(0).method()).isEqualTo("POST");
+            assertThat(ended.get(0).path()).isEqualTo("/v1/messages");
+            assertThat(ended.get(0).requestId()).isEqualTo(res.headers().get("x-claude-lb-request-id"));
         } finally {
             res.release();
         }
@@ -41,7 +53,7 @@ class BodyAggregatorTest {
 
     @Test
     void aRequestWithinTheCapIsAggregated() {
-        EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(1024));
+        EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(1024, answers));
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/messages");
         head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 2);
         ch.writeInbound(head, new DefaultLastHttpContent(Unpooled.copiedBuffer("{}", StandardCharsets.UTF_8)));

@@ -2,10 +2,14 @@ package io.claudelb.server.inbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.claudelb.core.time.NanoClock;
+import io.claudelb.server.observe.ExchangeEvent;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +17,9 @@ class ClientTimeoutsTest {
     private static final long HEADER_READ = TimeUnit.SECONDS.toNanos(30);
     private static final long IDLE = TimeUnit.MINUTES.toNanos(10);
 
-    private final ClientTimeouts timeouts = new ClientTimeouts(HEADER_READ, IDLE);
+    private final List<ExchangeEvent> ended = new ArrayList<>();
+    private final ClientTimeouts timeouts = new ClientTimeouts(HEADER_READ, IDLE,
+            new LocalAnswers(NanoClock.SYSTEM, System::currentTimeMillis, () -> ended::add));
     private final EmbeddedChannel ch = new EmbeddedChannel(timeouts);
 
     private void read(String bytes) {
@@ -37,6 +43,11 @@ class ClientTimeoutsTest {
         FullHttpResponse res = ch.readOutbound();
         try {
             assertThat(res.status().code()).isEqualTo(408);
+            // The 408 has its access line, under the id its answer carries.
+            assertThat(ended).hasSize(1);
+            assertThat(ended.get(0).status()).isEqualTo(408);
+            assertThat(ended.get(0).answeredLocally()).isTrue();
+            assertThat(ended.get(0).requestId()).isEqualTo(res.headers().get("x-claude-lb-request-id"));
         } finally {
             res.release();
         }

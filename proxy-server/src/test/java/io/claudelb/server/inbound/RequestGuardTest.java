@@ -26,8 +26,9 @@ class RequestGuardTest {
 
     private void start(GatewayConfig config) {
         Gateway gateway = Gateways.of(config);
-        ch = new EmbeddedChannel(new ClientTimeouts(TimeUnit.SECONDS.toNanos(30), TimeUnit.MINUTES.toNanos(10)),
-                new RequestGuard(gateway, new LocalEndpoints(gateway, "test")));
+        LocalAnswers answers = LocalAnswers.of(gateway);
+        ch = new EmbeddedChannel(new ClientTimeouts(TimeUnit.SECONDS.toNanos(30), TimeUnit.MINUTES.toNanos(10),
+                answers), new RequestGuard(gateway, new LocalEndpoints(gateway, "test"), answers));
     }
 
     @AfterEach

@@ -47,7 +47,7 @@ class NonStreamingRelayTest {
         assertThat(relayed.header("anthropic-ratelimit-input-tokens-limit")).isEqualTo("80000");
         assertThat(relayed.header("anthropic-ratelimit-input-tokens-remaining")).isEqualTo("80000");
         assertThat(relayed.header("x-claude-lb-upstream")).isEqualTo("east");
-        assertThat(relayed.header("x-claude-lb-request-id")).matches("lbreq_[0-9a-f]{16}");
+        assertThat(relayed.header("x-claude-lb-request-id")).matches("lbreq_[0-9a-f]{24}");
     }
 
     @Test

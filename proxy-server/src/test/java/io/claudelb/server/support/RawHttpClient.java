@@ -39,12 +39,17 @@ public final class RawHttpClient implements AutoCloseable {
 
     /** @param receiveBuffer SO_RCVBUF set before connecting (so the TCP window stays small), or 0 for the default */
     public static RawHttpClient connect(int port, int receiveBuffer) {
+        return connect("127.0.0.1", port, receiveBuffer);
+    }
+
+    /** A connection to {@code host} (a machine's own non-loopback address, for tests of loopback-only rules). */
+    public static RawHttpClient connect(String host, int port, int receiveBuffer) {
         try {
             Socket socket = new Socket();
             if (receiveBuffer > 0) {
                 socket.setReceiveBufferSize(receiveBuffer);
             }
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.connect(new InetSocketAddress(host, port), 5_000);
             return new RawHttpClient(socket);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -9,6 +9,7 @@ import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.config.HealthSettings;
 import io.claudelb.core.config.LimitsSettings;
 import io.claudelb.core.config.LoggingSettings;
+import io.claudelb.core.config.MetricsSettings;
 import io.claudelb.core.config.ModelMap;
 import io.claudelb.core.config.OpenAiSettings;
 import io.claudelb.core.config.RetrySettings;
@@ -42,6 +43,7 @@ public final class TestConfigs {
     private LimitsSettings limits = LimitsSettings.NONE;
     private PriceTable prices = PriceTable.DEFAULTS;
     private DedupSettings dedup = DedupSettings.OFF;
+    private MetricsSettings metrics = MetricsSettings.DEFAULTS;
 
     public static TestConfigs proxy() {
         return new TestConfigs();
@@ -151,9 +153,15 @@ public final class TestConfigs {
         return this;
     }
 
+    /** The Prometheus endpoint (on, no token, by default). */
+    public TestConfigs metrics(MetricsSettings settings) {
+        this.metrics = settings;
+        return this;
+    }
+
     public GatewayConfig build() {
         return new GatewayConfig(ConfigFormat.NATIVE, server, new AdminSettings(adminKey), clients, upstreams, routes,
-                balancing, health, retry, new LoggingSettings("info", null, true), ModelMap.SEED_A, List.of(),
-                storage, limits, prices, dedup);
+                balancing, health, retry, LoggingSettings.DEFAULTS, ModelMap.SEED_A, List.of(),
+                storage, limits, prices, dedup, metrics);
     }
 }
