@@ -44,6 +44,8 @@ public final class BedrockTranslation implements ResponseTranslation {
     private final ByteBufAllocator alloc;
     private BedrockStreamTranslator stream;
     private String errorTypeHeader;
+    /** Set by {@link #translatesStream} from the upstream's head: a JSON answer's bytes pass untouched. */
+    private boolean eventStream;
 
     /** @param alloc allocator for the translated bytes (the client channel's) */
     public BedrockTranslation(ByteBufAllocator alloc) {
@@ -57,10 +59,15 @@ public final class BedrockTranslation implements ResponseTranslation {
                 BedrockRequests.EVENT_STREAM.length());
     }
 
-    /** An event stream is translated into SSE, so the exchange peeks at and taps it. */
+    /**
+     * An event stream is translated into SSE, so the exchange peeks at and taps it; anything else (a JSON message, an
+     * error) is relayed byte for byte by {@link #content}. Remembered: the exchange asks once per head, before any
+     * content.
+     */
     @Override
     public boolean translatesStream(HttpResponse head) {
-        return isStream(head);
+        eventStream = isStream(head);
+        return eventStream;
     }
 
     /** The status Bedrock's {@code x-amzn-ErrorType} stands for ({@link CloudFailures#bedrockJudgedStatus}). */
@@ -80,9 +87,6 @@ public final class BedrockTranslation implements ResponseTranslation {
     @Override
     public void head(HttpHeaders headers) {
         errorTypeHeader = headers.get(BedrockErrors.ERROR_TYPE_HEADER);
-        String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
-        boolean eventStream = type != null && AsciiString.regionMatches(type, true, 0, BedrockRequests.EVENT_STREAM,
-                0, BedrockRequests.EVENT_STREAM.length());
         String requestId = headers.get(REQUEST_ID);
         HeaderRules.retainOnly(headers, KEPT, List.of(BEDROCK_PREFIX));
         if (requestId != null) {
@@ -97,9 +101,15 @@ public final class BedrockTranslation implements ResponseTranslation {
         }
     }
 
-    /** One piece of a stream, translated; takes {@code content}, returns what to relay (the caller owns it). */
+    /**
+     * One piece of a stream, translated; takes {@code content}, returns what to relay (the caller owns it). A JSON
+     * answer's pieces are returned as they are: they are not event-stream frames.
+     */
     @Override
     public HttpContent content(HttpContent content) {
+        if (!eventStream) {
+            return content;
+        }
         try {
             BedrockStreamTranslator t = translator();
             ByteBuf out = t.onChunk(content.content());

@@ -239,7 +239,9 @@ final class Attempt implements BackendReceiver.Listener, StreamRelay.Owner {
         }
         loop.timer().disarm();
         head = res;
-        eventStream = ClientHeads.isEventStream(res) || translation.translatesStream(res);
+        // Asked first and always: the translation remembers whether it translates this answer's bytes.
+        boolean translated = translation.translatesStream(res);
+        eventStream = translated || ClientHeads.isEventStream(res);
         RetrySettings retry = loop.snapshot().config().retry();
         boolean peekEnabled = retry.peekMaxBytes() > 0 && !retry.peekMaxWait().isZero();
         holding = loop.classifier().head(res.status().code(), eventStream, translation.rewritesBodies(),

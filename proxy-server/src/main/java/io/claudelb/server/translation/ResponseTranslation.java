@@ -59,7 +59,8 @@ public interface ResponseTranslation {
     /**
      * Whether a head of a content type other than {@code text/event-stream} announces a stream this translation turns
      * into one (Bedrock's {@code application/vnd.amazon.eventstream}): the exchange then peeks at and taps it like any
-     * event stream instead of relaying it as a plain body.
+     * event stream instead of relaying it as a plain body. The exchange asks exactly once per upstream head, before
+     * any {@link #content}, so an implementation may remember the answer (Bedrock relays a JSON answer untouched).
      */
     default boolean translatesStream(HttpResponse head) {
         return false;

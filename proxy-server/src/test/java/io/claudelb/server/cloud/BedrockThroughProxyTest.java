@@ -86,6 +86,21 @@ class BedrockThroughProxyTest {
     }
 
     @Test
+    void aJsonAnswerComesBackWholeWithItsUsage() {
+        RawHttpClient.Response r = send(false);
+
+        assertThat(r.status).isEqualTo(200);
+        assertThat(r.upstream()).isEqualTo("bedrock");
+        assertThat(r.header("content-type")).startsWith("application/json");
+        assertThat(r.json().text("type")).isEqualTo("message");
+        assertThat(r.json().text("model")).isEqualTo(MODEL);
+        assertThat(bedrock.requests().get(0).uri()).endsWith("/invoke");
+        assertThat(bedrock.cloud().signaturesVerified()).isEqualTo(1);
+        Await.until("the exchange ended", () -> !ended.isEmpty(), Duration.ofSeconds(5));
+        assertThat(ended.get(0).usage().output()).isPositive();
+    }
+
+    @Test
     void aThrottlingFrameBeforeTheFirstByteFailsOver() {
         bedrock.cloud().failBedrockStreams("throttlingException", 0);
 
