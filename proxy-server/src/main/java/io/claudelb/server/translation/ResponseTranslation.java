@@ -2,7 +2,6 @@ package io.claudelb.server.translation;
 
 import io.claudelb.codec.cloud.BedrockStreamException;
 import io.claudelb.codec.cloud.InvocationMetrics;
-import io.claudelb.codec.error.AnthropicErrors;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpContent;
@@ -24,37 +23,8 @@ import io.netty.handler.codec.http.HttpResponse;
  */
 public interface ResponseTranslation {
 
-    /** The relay as it is: every body passes through unchanged and without a copy. */
-    ResponseTranslation IDENTITY = new ResponseTranslation() {
-        @Override
-        public boolean rewritesBodies() {
-            return false;
-        }
-
-        @Override
-        public void head(HttpHeaders headers) {
-        }
-
-        @Override
-        public HttpContent content(HttpContent content) {
-            return content;
-        }
-
-        @Override
-        public ByteBuf body(ByteBuf collected) {
-            return collected.retainedDuplicate();
-        }
-
-        @Override
-        public ByteBuf errorBody(int status, ByteBuf body) {
-            return body;
-        }
-
-        @Override
-        public ByteBuf failure(ByteBufAllocator alloc, String errorType, String message) {
-            return AnthropicErrors.sseEvent(alloc, errorType, message);
-        }
-    };
+    /** The relay as it is: every body passes through unchanged and without a copy ({@link Relayed}). */
+    ResponseTranslation IDENTITY = new Relayed();
 
     /**
      * Whether a head of a content type other than {@code text/event-stream} announces a stream this translation turns

@@ -19,12 +19,15 @@ import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.Requests;
 import io.claudelb.server.support.Sse;
 import io.claudelb.server.support.TestConfigs;
+import io.claudelb.server.support.TestDatabase;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A request routed to a {@code bedrock} upstream through claude-lb over loopback: signed with SigV4 (checked by the
@@ -36,6 +39,9 @@ class BedrockThroughProxyTest {
     private static final String SECRET = "proxy/test+secret";
     private static final String MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
 
+    @TempDir
+    Path dir;
+    private TestDatabase db;
     private MockUpstream bedrock;
     private MockUpstream backup;
     private ProxyServer proxy;
@@ -46,6 +52,7 @@ class BedrockThroughProxyTest {
         bedrock = MockUpstream.start(MockOptions.defaults().withName("bedrock"));
         bedrock.cloud().acceptAwsKey(KEY_ID, SECRET, null);
         backup = MockUpstream.start(MockOptions.defaults().withName("backup"));
+        db = TestDatabase.fresh(TestDatabase.Kind.SQLITE, dir);
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .upstream(UpstreamConfig.builder("bedrock", UpstreamKind.BEDROCK).baseUrl(bedrock.baseUrl())
                         .auth(UpstreamAuth.awsKeys(KEY_ID, SECRET, "")).timeouts(TestConfigs.FAST)
@@ -53,6 +60,7 @@ class BedrockThroughProxyTest {
                 .anthropic("backup", backup.baseUrl())
                 .route(new RouteConfig("*", List.of(new TargetConfig("bedrock", MODEL, 0, 0),
                         new TargetConfig("backup", null, 1, 0)), Strategy.PRIORITY))
+                .storage(db.settings())
                 .build(), NanoClock.SYSTEM, "test");
         proxy.gateway().exchangeServices().observers().add(ended::add);
     }
@@ -83,6 +91,26 @@ class BedrockThroughProxyTest {
         // The mock's invocation metrics (12 in, 34 out), not the events' own figures.
         assertThat(ended.get(0).usage().input()).isEqualTo(12);
         assertThat(ended.get(0).usage().output()).isEqualTo(34);
+        Await.until("the usage row", () -> db.count("SELECT COUNT(*) FROM usage_records") == 1,
+                Duration.ofSeconds(10));
+        assertThat(db.count("SELECT input_tokens FROM usage_records WHERE upstream = 'bedrock'")).isEqualTo(12);
+        assertThat(db.count("SELECT output_tokens FROM usage_records WHERE upstream = 'bedrock'")).isEqualTo(34);
+    }
+
+    @Test
+    void anExceptionFrameAfterTheFirstByteEndsTheStreamWithOneErrorEvent() {
+        bedrock.cloud().failBedrockStreams("modelStreamErrorException", 4);
+
+        RawHttpClient.Response r = send(true);
+
+        assertThat(r.status).isEqualTo(200);
+        assertThat(r.upstream()).isEqualTo("bedrock");
+        List<Sse.Event> events = r.events();
+        assertThat(events).extracting(Sse.Event::event).startsWith("message_start").doesNotContain("message_stop")
+                .endsWith("error");
+        assertThat(events).filteredOn(e -> "error".equals(e.event())).singleElement()
+                .satisfies(e -> assertThat(e.data()).contains("\"api_error\""));
+        assertThat(backup.requests()).isEmpty();
     }
 
     @Test
