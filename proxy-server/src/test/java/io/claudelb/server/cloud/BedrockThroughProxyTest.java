@@ -2,13 +2,9 @@ package io.claudelb.server.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudelb.core.config.BedrockSettings;
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.TargetConfig;
-import io.claudelb.core.config.UpstreamAuth;
-import io.claudelb.core.config.UpstreamConfig;
-import io.claudelb.core.config.UpstreamKind;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockOptions;
@@ -54,9 +50,7 @@ class BedrockThroughProxyTest {
         backup = MockUpstream.start(MockOptions.defaults().withName("backup"));
         db = TestDatabase.fresh(TestDatabase.Kind.SQLITE, dir);
         proxy = ProxyServer.start(TestConfigs.proxy()
-                .upstream(UpstreamConfig.builder("bedrock", UpstreamKind.BEDROCK).baseUrl(bedrock.baseUrl())
-                        .auth(UpstreamAuth.awsKeys(KEY_ID, SECRET, "")).timeouts(TestConfigs.FAST)
-                        .bedrock(new BedrockSettings("us-east-1")).build())
+                .bedrock("bedrock", bedrock.baseUrl(), KEY_ID, SECRET)
                 .anthropic("backup", backup.baseUrl())
                 .route(new RouteConfig("*", List.of(new TargetConfig("bedrock", MODEL, 0, 0),
                         new TargetConfig("backup", null, 1, 0)), Strategy.PRIORITY))

@@ -2,14 +2,9 @@ package io.claudelb.server.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudelb.core.config.BedrockSettings;
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.TargetConfig;
-import io.claudelb.core.config.UpstreamAuth;
-import io.claudelb.core.config.UpstreamConfig;
-import io.claudelb.core.config.UpstreamKind;
-import io.claudelb.core.config.VertexSettings;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockOptions;
@@ -51,12 +46,8 @@ class CloudFailoverTest {
         Path key = TestServiceAccount.write(vertex, dir);
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .databricks("databricks", databricks.baseUrl())
-                .upstream(UpstreamConfig.builder("bedrock", UpstreamKind.BEDROCK).baseUrl(bedrock.baseUrl())
-                        .auth(UpstreamAuth.awsKeys(KEY_ID, SECRET, "")).timeouts(TestConfigs.FAST)
-                        .bedrock(new BedrockSettings("us-east-1")).build())
-                .upstream(UpstreamConfig.builder("vertex", UpstreamKind.VERTEX).baseUrl(vertex.baseUrl())
-                        .auth(UpstreamAuth.googleServiceAccount(key)).timeouts(TestConfigs.FAST)
-                        .vertex(new VertexSettings("my-project", "us-east5")).build())
+                .bedrock("bedrock", bedrock.baseUrl(), KEY_ID, SECRET)
+                .vertex("vertex", vertex.baseUrl(), key)
                 .route(new RouteConfig("*", List.of(new TargetConfig("databricks", null, 0, 0),
                         new TargetConfig("bedrock", "global.anthropic.claude-sonnet-4-5-20250929-v1:0", 1, 0),
                         new TargetConfig("vertex", "claude-sonnet-4-5@20250929", 2, 0)), Strategy.PRIORITY))

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.TargetConfig;
-import io.claudelb.core.config.UpstreamAuth;
-import io.claudelb.core.config.UpstreamConfig;
-import io.claudelb.core.config.UpstreamKind;
-import io.claudelb.core.config.VertexSettings;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockOptions;
@@ -46,9 +42,7 @@ class VertexThroughProxyTest {
         vertex = MockUpstream.start(MockOptions.defaults().withName("vertex"));
         Path key = TestServiceAccount.write(vertex, dir);
         proxy = ProxyServer.start(TestConfigs.proxy()
-                .upstream(UpstreamConfig.builder("vertex", UpstreamKind.VERTEX).baseUrl(vertex.baseUrl())
-                        .auth(UpstreamAuth.googleServiceAccount(key)).timeouts(TestConfigs.FAST)
-                        .vertex(new VertexSettings("my-project", "us-east5")).build())
+                .vertex("vertex", vertex.baseUrl(), key)
                 .route(new RouteConfig("*", List.of(new TargetConfig("vertex", MODEL, 0, 0)), Strategy.PRIORITY))
                 .build(), NanoClock.SYSTEM, "test");
     }

@@ -2,6 +2,7 @@ package io.claudelb.server.support;
 
 import io.claudelb.core.config.AdminSettings;
 import io.claudelb.core.config.BalancingSettings;
+import io.claudelb.core.config.BedrockSettings;
 import io.claudelb.core.config.ClientKey;
 import io.claudelb.core.config.ConfigFormat;
 import io.claudelb.core.config.DedupSettings;
@@ -21,7 +22,9 @@ import io.claudelb.core.config.TimeoutSettings;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
+import io.claudelb.core.config.VertexSettings;
 import io.claudelb.core.usage.PriceTable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +58,20 @@ public final class TestConfigs {
 
     public TestConfigs databricks(String name, String baseUrl) {
         return upstream(name, UpstreamKind.DATABRICKS, baseUrl, UpstreamAuth.bearer("dapi-" + name));
+    }
+
+    /** A {@code bedrock} upstream in us-east-1 at {@code baseUrl}, signing with static AWS keys. */
+    public TestConfigs bedrock(String name, String baseUrl, String keyId, String secret) {
+        return upstream(UpstreamConfig.builder(name, UpstreamKind.BEDROCK).baseUrl(baseUrl)
+                .auth(UpstreamAuth.awsKeys(keyId, secret, "")).timeouts(FAST)
+                .bedrock(new BedrockSettings("us-east-1")).build());
+    }
+
+    /** A {@code vertex} upstream (my-project, us-east5) at {@code baseUrl}, with a service-account key file. */
+    public TestConfigs vertex(String name, String baseUrl, Path keyFile) {
+        return upstream(UpstreamConfig.builder(name, UpstreamKind.VERTEX).baseUrl(baseUrl)
+                .auth(UpstreamAuth.googleServiceAccount(keyFile)).timeouts(FAST)
+                .vertex(new VertexSettings("my-project", "us-east5")).build());
     }
 
     /** An {@code openai} upstream with an API key (sent as a bearer token) and no token counting. */
