@@ -1,6 +1,5 @@
 package io.claudelb.server;
 
-import io.claudelb.core.config.ConfigException;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.config.ServerSettings;
 import io.claudelb.core.time.NanoClock;
@@ -248,6 +247,7 @@ public final class ProxyServer implements AutoCloseable {
             clients.close().awaitUninterruptibly();
         }
         discovery.close();
+        gateway.exchangeServices().aws().close();
         if (metrics != null) {
             metrics.close();
         }

@@ -137,12 +137,11 @@ final class SeedAConfigMapper {
             throw e.error("name", "duplicate endpoint name '" + name + "'");
         }
         URI base = ctx.part(() -> UpstreamReader.url(e, "api_base"), null);
-        int weight = e.integer("weight", 1);
+        int weight = e.integer("weight", UpstreamConfig.DEFAULT_WEIGHT);
         String token = e.required("token");
         warnSlashComment(e.pathOf("token"), token, ctx);
-        return ctx.build(e.path(), Map.of("base_url", "api_base"), () -> new UpstreamConfig(name,
-                UpstreamKind.DATABRICKS, base, UpstreamAuth.bearer(token), weight, 0, null, null, false, null,
-                null));
+        return ctx.build(e.path(), Map.of("base_url", "api_base"), () -> UpstreamConfig.builder(name,
+                UpstreamKind.DATABRICKS).baseUrl(base).auth(UpstreamAuth.bearer(token)).weight(weight).build());
     }
 
     private static void warnSlashComment(String key, String value, ReadContext ctx) {

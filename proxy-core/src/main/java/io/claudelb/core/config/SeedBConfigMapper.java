@@ -111,8 +111,8 @@ final class SeedBConfigMapper {
             };
         }
         OutboundProxy proxy = OutboundProxies.read(p, "proxy");
-        return ctx.build(p.path(), Map.of("token", "auth_value"), () -> new UpstreamConfig(name, kind, base, auth,
-                1, 0, settings.pool(), settings.timeouts(), kind == UpstreamKind.ANTHROPIC, null, proxy));
+        return ctx.build(p.path(), Map.of("token", "auth_value"), () -> UpstreamConfig.builder(name, kind)
+                .baseUrl(base).auth(auth).pool(settings.pool()).timeouts(settings.timeouts()).proxy(proxy).build());
     }
 
     private static void noteProviderKeys(List<ConfigNode> nodes, boolean providersYaml, ReadContext ctx) {

@@ -5,7 +5,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One upstream ({@code upstreams[]}).
+ * One upstream ({@code upstreams[]}). Built by name with {@link #builder}; a null setting means its default (declared
+ * once: here for weight and priority, by {@link #countsTokensByDefault} for count_tokens, by each settings record's
+ * {@code DEFAULTS} for the rest), so the config reader, the seed mappers and tests share every default.
  *
  * @param name        unique label: shows in logs, /stats, {@code x-claude-lb-upstream}
  * @param kind        protocol and path layout
@@ -32,29 +34,10 @@ public record UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, Upstre
                              BetaFilter betas, OutboundProxy proxy, OpenAiSettings openai, TlsSettings tls,
                              BedrockSettings bedrock, VertexSettings vertex, DatabricksSettings databricks) {
 
-    /** An upstream of a kind with no settings of its own (anthropic, openai) or with their defaults (databricks). */
-    public UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, UpstreamAuth auth, int weight, int priority,
-                          PoolSettings pool, TimeoutSettings timeouts, boolean countTokens, BetaFilter betas,
-                          OutboundProxy proxy, OpenAiSettings openai, TlsSettings tls) {
-        this(name, kind, baseUrl, auth, weight, priority, pool, timeouts, countTokens, betas, proxy, openai, tls,
-                null, null, null);
-    }
-
-    /** An upstream with the default {@link OpenAiSettings} (every kind but a tuned {@code openai} one). */
-    public UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, UpstreamAuth auth, int weight, int priority,
-                          PoolSettings pool, TimeoutSettings timeouts, boolean countTokens, BetaFilter betas,
-                          OutboundProxy proxy) {
-        this(name, kind, baseUrl, auth, weight, priority, pool, timeouts, countTokens, betas, proxy,
-                OpenAiSettings.DEFAULTS);
-    }
-
-    /** An upstream that trusts the JVM's default trust store ({@link TlsSettings#DEFAULTS}). */
-    public UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, UpstreamAuth auth, int weight, int priority,
-                          PoolSettings pool, TimeoutSettings timeouts, boolean countTokens, BetaFilter betas,
-                          OutboundProxy proxy, OpenAiSettings openai) {
-        this(name, kind, baseUrl, auth, weight, priority, pool, timeouts, countTokens, betas, proxy, openai,
-                TlsSettings.DEFAULTS);
-    }
+    /** {@code weight} when none is given. */
+    public static final int DEFAULT_WEIGHT = 1;
+    /** {@code priority} when none is given. */
+    public static final int DEFAULT_PRIORITY = 0;
 
     public UpstreamConfig {
         Checks.notBlank("name", name);
@@ -114,6 +97,134 @@ public record UpstreamConfig(String name, UpstreamKind kind, URI baseUrl, Upstre
         tls = tls == null ? TlsSettings.DEFAULTS : tls;
         if (tls.hasCaFile() && !scheme.equals("https")) {
             throw new ConfigException("tls", "only applies to an https:// base_url; this one is " + scheme + "://");
+        }
+    }
+
+    /** An upstream named {@code name} of {@code kind}, every other setting at its default until set. */
+    public static Builder builder(String name, UpstreamKind kind) {
+        return new Builder(name, kind);
+    }
+
+    /** A builder starting from this upstream's settings. */
+    public Builder toBuilder() {
+        return new Builder(name, kind).baseUrl(baseUrl).auth(auth).weight(weight).priority(priority).pool(pool)
+                .timeouts(timeouts).countTokens(countTokens).betas(betas).proxy(proxy).openai(openai).tls(tls)
+                .bedrock(bedrock).vertex(vertex).databricks(databricks);
+    }
+
+    /**
+     * Whether {@code count_tokens} is relayed to an upstream of {@code kind} when its config does not say: to the
+     * kinds that have an endpoint for it (anthropic, vertex); databricks may, but is not assumed to.
+     */
+    public static boolean countsTokensByDefault(UpstreamKind kind) {
+        return kind == UpstreamKind.ANTHROPIC || kind == UpstreamKind.VERTEX;
+    }
+
+    /** Upstream settings by name; {@link #build()} validates them (the record's constructor). */
+    public static final class Builder {
+        private final String name;
+        private final UpstreamKind kind;
+        private URI baseUrl;
+        private UpstreamAuth auth = UpstreamAuth.none();
+        private int weight = DEFAULT_WEIGHT;
+        private int priority = DEFAULT_PRIORITY;
+        private PoolSettings pool;
+        private TimeoutSettings timeouts;
+        private Boolean countTokens;
+        private BetaFilter betas;
+        private OutboundProxy proxy;
+        private OpenAiSettings openai;
+        private TlsSettings tls;
+        private BedrockSettings bedrock;
+        private VertexSettings vertex;
+        private DatabricksSettings databricks;
+
+        private Builder(String name, UpstreamKind kind) {
+            this.name = name;
+            this.kind = kind;
+        }
+
+        /** Null: the kind's public endpoint (bedrock, vertex); required for the other kinds. */
+        public Builder baseUrl(URI value) {
+            baseUrl = value;
+            return this;
+        }
+
+        public Builder baseUrl(String value) {
+            return baseUrl(value == null ? null : URI.create(value));
+        }
+
+        public Builder auth(UpstreamAuth value) {
+            auth = value;
+            return this;
+        }
+
+        public Builder weight(int value) {
+            weight = value;
+            return this;
+        }
+
+        public Builder priority(int value) {
+            priority = value;
+            return this;
+        }
+
+        public Builder pool(PoolSettings value) {
+            pool = value;
+            return this;
+        }
+
+        public Builder timeouts(TimeoutSettings value) {
+            timeouts = value;
+            return this;
+        }
+
+        /** Null: {@link #countsTokensByDefault}. */
+        public Builder countTokens(Boolean value) {
+            countTokens = value;
+            return this;
+        }
+
+        public Builder betas(BetaFilter value) {
+            betas = value;
+            return this;
+        }
+
+        public Builder proxy(OutboundProxy value) {
+            proxy = value;
+            return this;
+        }
+
+        public Builder openai(OpenAiSettings value) {
+            openai = value;
+            return this;
+        }
+
+        public Builder tls(TlsSettings value) {
+            tls = value;
+            return this;
+        }
+
+        public Builder bedrock(BedrockSettings value) {
+            bedrock = value;
+            return this;
+        }
+
+        public Builder vertex(VertexSettings value) {
+            vertex = value;
+            return this;
+        }
+
+        public Builder databricks(DatabricksSettings value) {
+            databricks = value;
+            return this;
+        }
+
+        /** @throws ConfigException when the settings do not make a valid upstream */
+        public UpstreamConfig build() {
+            return new UpstreamConfig(name, kind, baseUrl, auth, weight, priority, pool, timeouts,
+                    countTokens != null ? countTokens : countsTokensByDefault(kind), betas, proxy, openai, tls,
+                    bedrock, vertex, databricks);
         }
     }
 

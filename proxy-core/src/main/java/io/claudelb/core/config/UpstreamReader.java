@@ -83,11 +83,11 @@ final class UpstreamReader {
         // The cloud kinds know their public endpoint; a base URL there is a VPC endpoint, a private gateway or a test.
         URI baseUrl = kind.modelInPath() && !n.has("base_url") ? null : ctx.part(() -> url(n, "base_url"), null);
         UpstreamAuth auth = ctx.part(() -> auth(n.node("auth"), baseUrl, ctx), UpstreamAuth.none());
-        int weight = n.integer("weight", 1);
-        int priority = n.integer("priority", 0);
+        int weight = n.integer("weight", UpstreamConfig.DEFAULT_WEIGHT);
+        int priority = n.integer("priority", UpstreamConfig.DEFAULT_PRIORITY);
         PoolSettings pool = ctx.part(() -> pool(n.node("pool"), PoolSettings.DEFAULTS, ctx), null);
         TimeoutSettings timeouts = ctx.part(() -> timeouts(n.node("timeouts"), ctx), null);
-        boolean countTokens = n.bool("count_tokens", kind == UpstreamKind.ANTHROPIC || kind == UpstreamKind.VERTEX);
+        boolean countTokens = n.bool("count_tokens", UpstreamConfig.countsTokensByDefault(kind));
         if (countTokens && (kind == UpstreamKind.OPENAI || kind == UpstreamKind.BEDROCK)) {
             ctx.report(n.error("count_tokens", "claude-lb has no token counting endpoint to relay to on a "
                     + kind.configName() + " upstream; leave it false (claude-lb answers count_tokens with an "
@@ -103,9 +103,10 @@ final class UpstreamReader {
         TlsSettings tls = n.has("tls") ? ctx.part(() -> tls(tlsNode), TlsSettings.DEFAULTS) : TlsSettings.DEFAULTS;
         BedrockSettings finalBedrock = bedrock;
         VertexSettings finalVertex = vertex;
-        UpstreamConfig upstream = ctx.build(n.path(), () -> new UpstreamConfig(name, kind, baseUrl, auth, weight,
-                priority, pool, timeouts, countTokens, betas, proxy, openai, tls, finalBedrock, finalVertex,
-                databricks));
+        UpstreamConfig upstream = ctx.build(n.path(), () -> UpstreamConfig.builder(name, kind).baseUrl(baseUrl)
+                .auth(auth).weight(weight).priority(priority).pool(pool).timeouts(timeouts).countTokens(countTokens)
+                .betas(betas).proxy(proxy).openai(openai).tls(tls).bedrock(finalBedrock).vertex(finalVertex)
+                .databricks(databricks).build());
         // After the record has refused tls on an http:// URL: that mistake is reported before any file problem.
         if (tls.hasCaFile()) {
             CaFiles.check(tlsNode.pathOf("ca_file"), tls.caFile());

@@ -7,12 +7,10 @@ import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.config.HealthSettings;
 import io.claudelb.core.config.ServerSettings;
 import io.claudelb.core.config.Strategy;
-import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
 import io.claudelb.core.route.RouteDecision;
 import io.claudelb.core.route.Target;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -28,8 +26,8 @@ final class Fixtures {
     }
 
     static UpstreamConfig upstream(String name, int weight, int priority) {
-        return new UpstreamConfig(name, UpstreamKind.ANTHROPIC, URI.create("http://" + name + ".invalid"),
-                UpstreamAuth.none(), weight, priority, null, null, false, null, null);
+        return UpstreamConfig.builder(name, UpstreamKind.ANTHROPIC).baseUrl("http://" + name + ".invalid")
+                .weight(weight).priority(priority).countTokens(false).build();
     }
 
     static UpstreamConfig upstream(String name) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -124,16 +123,14 @@ class TlsConfigTest {
 
     @Test
     void recordKeepsItsOlderConstructorsAndRefusesACaFileOnHttp() {
-        UpstreamConfig plain = new UpstreamConfig("a", UpstreamKind.ANTHROPIC, URI.create("https://h"),
-                UpstreamAuth.none(), 1, 0, null, null, true, null, null);
+        UpstreamConfig plain = UpstreamConfig.builder("a", UpstreamKind.ANTHROPIC).baseUrl("https://h").build();
         assertThat(plain.tls()).isEqualTo(TlsSettings.DEFAULTS);
-        UpstreamConfig withOpenAi = new UpstreamConfig("a", UpstreamKind.OPENAI, URI.create("https://h"),
-                UpstreamAuth.none(), 1, 0, null, null, false, null, null, OpenAiSettings.DEFAULTS);
+        UpstreamConfig withOpenAi = UpstreamConfig.builder("a", UpstreamKind.OPENAI).baseUrl("https://h")
+                .openai(OpenAiSettings.DEFAULTS).build();
         assertThat(withOpenAi.tls()).isEqualTo(TlsSettings.DEFAULTS);
-        assertThat(new UpstreamConfig("a", UpstreamKind.ANTHROPIC, URI.create("http://h:80"), UpstreamAuth.none(), 1,
-                0, null, null, true, null, null, null, null).tls()).isEqualTo(TlsSettings.DEFAULTS);
-        assertThatThrownBy(() -> new UpstreamConfig("a", UpstreamKind.ANTHROPIC, URI.create("http://h:80"),
-                UpstreamAuth.none(), 1, 0, null, null, true, null, null, null, TlsSettings.caFile(Path.of("/ca.pem"))))
+        assertThat(UpstreamConfig.builder("a", UpstreamKind.ANTHROPIC).baseUrl("http://h:80").build().tls()).isEqualTo(TlsSettings.DEFAULTS);
+        assertThatThrownBy(() -> UpstreamConfig.builder("a", UpstreamKind.ANTHROPIC).baseUrl("http://h:80")
+                .tls(TlsSettings.caFile(Path.of("/ca.pem"))).build())
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("tls"));
     }
 }

@@ -2,14 +2,13 @@ package io.claudelb.server.auth;
 
 import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.Secret;
-import io.claudelb.core.config.OpenAiSettings;
 import io.claudelb.core.config.TlsSettings;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
 import io.claudelb.server.backend.BackendPool;
-import io.claudelb.server.backend.BoundedCall;
 import io.claudelb.server.backend.BackendPools;
+import io.claudelb.server.backend.BoundedCall;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -54,10 +53,10 @@ public final class HttpTokenFetcher implements TokenFetcher {
         // The token endpoint as a pool target: same proxy and timeouts as the upstream, no credential of its own;
         // on the upstream's own host (Databricks' /oidc/v1/token) it trusts the upstream's tls.ca_file too.
         boolean sameHost = tokenUrl.getHost() != null && tokenUrl.getHost().equalsIgnoreCase(upstream.host());
-        this.endpoint = new UpstreamConfig(upstream.name() + "-token-endpoint", UpstreamKind.ANTHROPIC,
-                URI.create(scheme + "://" + tokenUrl.getRawAuthority()), UpstreamAuth.none(), 1, 0, POOL,
-                upstream.timeouts(), false, null, upstream.proxy(), OpenAiSettings.DEFAULTS,
-                sameHost && "https".equals(scheme) ? upstream.tls() : TlsSettings.DEFAULTS);
+        this.endpoint = UpstreamConfig.builder(upstream.name() + "-token-endpoint", UpstreamKind.ANTHROPIC)
+                .baseUrl(URI.create(scheme + "://" + tokenUrl.getRawAuthority())).pool(POOL)
+                .timeouts(upstream.timeouts()).countTokens(false).proxy(upstream.proxy())
+                .tls(sameHost && "https".equals(scheme) ? upstream.tls() : TlsSettings.DEFAULTS).build();
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.claudelb.server.cli;
 import io.claudelb.core.config.AdminSettings;
 import io.claudelb.core.config.ConfigFormat;
 import io.claudelb.core.config.GatewayConfig;
-import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.ServerSettings;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
@@ -13,7 +12,6 @@ import io.claudelb.server.mock.MockOptions;
 import io.claudelb.server.mock.MockUpstream;
 import java.io.PrintWriter;
 import io.claudelb.core.config.StorageSettings;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -81,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static UpstreamConfig workspace(String name, MockUpstream mock) {
-        return new UpstreamConfig(name, UpstreamKind.DATABRICKS, URI.create(mock.baseUrl() + "/serving-endpoints"),
-                UpstreamAuth.bearer("demo-token-" + name), 1, 0, PoolSettings.DEFAULTS, null, true, null, null);
+        return UpstreamConfig.builder(name, UpstreamKind.DATABRICKS).baseUrl(mock.baseUrl() + "/serving-endpoints")
+                .auth(UpstreamAuth.bearer("demo-token-" + name)).countTokens(true).build();
     }
 }

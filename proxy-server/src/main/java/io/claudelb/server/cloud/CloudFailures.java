@@ -30,13 +30,21 @@ public final class CloudFailures {
     /** The failure kind of a Bedrock HTTP error, or null for a client error. */
     public static FailureKind bedrockStatus(FailureClassifier classifier, int status, String errorTypeHeader,
                                             String bodyPrefix) {
+        return classifier.classify(bedrockJudgedStatus(status, errorTypeHeader), bodyPrefix);
+    }
+
+    /**
+     * The status a Bedrock HTTP error stands for: the one its {@code x-amzn-ErrorType} names (a 424
+     * {@code ModelErrorException} is a 502), else Bedrock's own.
+     */
+    public static int bedrockJudgedStatus(int status, String errorTypeHeader) {
         String type = BedrockErrors.typeOfHeader(errorTypeHeader);
         int effective = type != null ? BedrockErrors.statusOf(type) : status;
         if (type != null && effective == 500 && status != 500) {
             // An exception type we do not know: Bedrock's own status says more than our default.
             effective = status;
         }
-        return classifier.classify(effective, bodyPrefix);
+        return effective;
     }
 
     /** The failure kind of an exception frame seen before the first byte, or null when it is the client's (400). */

@@ -5,7 +5,7 @@
  * (its event stream as Anthropic SSE, its errors in Anthropic's shape); for {@code vertex}
  * {@link io.claudelb.server.cloud.VertexRequests} and {@link io.claudelb.server.cloud.VertexTranslation} (a
  * byte-for-byte relay but for Google-shaped errors); and {@link io.claudelb.server.cloud.CloudFailures}, which
- * turns their error statuses and Bedrock's exception frames into failure kinds. The translations have the methods of
- * the exchange's {@code ResponseTranslation}, so an attempt uses them as it uses the OpenAI one.
+ * turns their error statuses and Bedrock's exception frames into failure kinds. The translations are
+ * {@link io.claudelb.server.translation.ResponseTranslation}s, which the exchange uses as it uses the OpenAI one.
  */
 package io.claudelb.server.cloud;

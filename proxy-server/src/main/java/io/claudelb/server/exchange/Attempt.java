@@ -1,5 +1,8 @@
 package io.claudelb.server.exchange;
 
+import io.claudelb.codec.cloud.BedrockStreamException;
+import io.claudelb.codec.cloud.InvocationMetrics;
+import io.claudelb.codec.json.InvalidRequestException;
 import io.claudelb.codec.openai.TranslationException;
 import io.claudelb.codec.usage.JsonUsageTap;
 import io.claudelb.codec.usage.Usage;
@@ -10,11 +13,13 @@ import io.claudelb.core.health.RetryAfter;
 import io.claudelb.core.route.Target;
 import io.claudelb.server.auth.AccessToken;
 import io.claudelb.server.auth.TokenSource;
+import io.claudelb.server.auth.UpstreamAwsCredentials.AwsSigning;
 import io.claudelb.server.backend.BackendPool;
 import io.claudelb.server.backend.BackendReceiver;
 import io.claudelb.server.exchange.ResponseClassifier.ErrorVerdict;
 import io.claudelb.server.exchange.ResponseClassifier.HeadVerdict;
 import io.claudelb.server.observe.Outcome;
+import io.claudelb.server.translation.ResponseTranslation;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -28,10 +33,12 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.List;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * Steps 5-8 of the request path for one upstream: one try of an {@link AttemptLoop}. It obtains the upstream's
- * credential (an OAuth access token, waited for without blocking), acquires a connection from this event loop's
+ * credential (an OAuth or Google access token, or AWS credentials for SigV4, each waited for without blocking: they
+ * are resolved off the event loops and the attempt goes on when they are ready), acquires a connection from this event loop's
  * pool, writes the request in the upstream's dialect ({@link AttemptRequest}), and reads the response head. The
  * {@link ResponseClassifier} says what the head means: relay it, peek at the stream's first events, hold an error
  * body to judge, or collect an answer to translate. A failure before anything reached the client goes back to the
@@ -59,6 +66,9 @@ final class Attempt implements BackendReceiver.Listener, StreamRelay.Owner {
     private BackendPool pool;
     private Step step = Step.CREDENTIAL;
     private AccessToken accessToken;
+    /** The upstream's SigV4 credentials and signer, or null when it is not signed. */
+    private AwsSigning awsSigning;
+    private AwsCredentialsIdentity awsCredentials;
     private Channel backend;
     private long sentNanos = -1;
     private long lastReadNanos;
@@ -93,18 +103,30 @@ final class Attempt implements BackendReceiver.Listener, StreamRelay.Owner {
     void start() {
         loop.snapshot().balancer().onStart(target);
         pool = loop.services().pools().pool(loop.eventLoop(), target.upstream());
+        EventLoop eventLoop = loop.eventLoop();
+        awsSigning = loop.services().aws().signing(target.upstream());
+        if (awsSigning != null) {
+            // SigV4: the signature is made when the request is built, with credentials resolved off the loop.
+            Future<AwsCredentialsIdentity> creds = awsSigning.credentials().credentials(eventLoop);
+            whenDone(creds, () -> onAwsCredentials(creds));
+            return;
+        }
         TokenSource tokens = loop.services().tokens().source(target.upstream());
         if (tokens == null) {
             acquire();
             return;
         }
-        EventLoop eventLoop = loop.eventLoop();
         Future<AccessToken> token = rejectedToken != null ? tokens.renew(eventLoop, rejectedToken)
                 : tokens.token(eventLoop);
-        if (token.isDone()) {
-            onToken(token);
+        whenDone(token, () -> onToken(token));
+    }
+
+    /** Runs {@code then} now when {@code future} is done (the fast path), else when it completes, on this loop. */
+    private static void whenDone(Future<?> future, Runnable then) {
+        if (future.isDone()) {
+            then.run();
         } else {
-            token.addListener(f -> onToken(token));
+            future.addListener(f -> then.run());
         }
     }
 
@@ -118,6 +140,19 @@ final class Attempt implements BackendReceiver.Listener, StreamRelay.Owner {
             return;
         }
         accessToken = token.getNow();
+        acquire();
+    }
+
+    private void onAwsCredentials(Future<AwsCredentialsIdentity> creds) {
+        if (step != Step.CREDENTIAL) {
+            return;
+        }
+        if (!creds.isSuccess()) {
+            // The provider chain found nothing usable (the source logged why, without the keys).
+            loop.failed(this, FailureKind.UPSTREAM_AUTH, 0, false, false);
+            return;
+        }
+        awsCredentials = creds.getNow();
         acquire();
     }
 
@@ -149,8 +184,9 @@ final class Attempt implements BackendReceiver.Listener, StreamRelay.Owner {
     private void send() {
         AttemptRequest request;
         try {
-            request = loop.buildRequest(target, accessToken == null ? null : accessToken.value(), backend.alloc());
-        } catch (TranslationException e) {
+            request = loop.buildRequest(target, new AttemptRequest.Credential(
+                    accessToken == null ? null : accessToken.value(), awsCredentials, awsSigning), backend.alloc());
+        } catch (TranslationException | InvalidRequestException e) {
             // The client's request, not the upstream: no other upstream of this kind would take it either.
             retire(true);
             loop.answerLocally(400, "invalid_request_error", e.getMessage());
@@ -203,7 +239,9 @@ final class Attempt implements BackendReceiver.Listener, StreamRelay.Owner {
         }
         loop.timer().disarm();
         head = res;
-        eventStream = ClientHeads.isEventStream(res);
+        // Asked first and always: the translation remembers whether it translates this answer's bytes.
+        boolean translated = translation.translatesStream(res);
+        eventStream = translated || ClientHeads.isEventStream(res);
         RetrySettings retry = loop.snapshot().config().retry();
         boolean peekEnabled = retry.peekMaxBytes() > 0 && !retry.peekMaxWait().isZero();
         holding = loop.classifier().head(res.status().code(), eventStream, translation.rewritesBodies(),
@@ -255,7 +293,8 @@ final class Attempt implements BackendReceiver.Listener, StreamRelay.Owner {
     }
 
     private void judgeError() {
-        int status = head.status().code();
+        // The status the answer stands for (Bedrock's x-amzn-ErrorType may say more than its status code).
+        int status = translation.judgedStatus(head);
         ResponseClassifier classifier = loop.classifier();
         String prefix = classifier.needsBody(status) ? held.prefix(ERROR_PREFIX) : null;
         ErrorVerdict verdict = classifier.judgeError(status, prefix, accessToken != null && loop.tokenRenewable(),
@@ -330,11 +369,33 @@ final class Attempt implements BackendReceiver.Listener, StreamRelay.Owner {
 
     private void peekAt(HttpContent content) {
         switch (peek.add(content)) {
-            case FAIL -> loop.failed(this, loop.classifier().inBandError(peek.errorType()), 0, false, false);
+            case FAIL -> peekFailed();
             case COMMIT -> commit();
             case HOLD -> { }
             default -> throw new IllegalStateException();
         }
+    }
+
+    /**
+     * An error event before the stream's first real event. A stream exception the translation saw (a Bedrock
+     * exception frame) says what it was: a failure to fail over with, or the client's own error (a validation
+     * exception), answered locally with the status and type it stands for. Otherwise the event's type decides.
+     */
+    private void peekFailed() {
+        BedrockStreamException exception = translation.streamException();
+        if (exception == null) {
+            loop.failed(this, loop.classifier().inBandError(peek.errorType()), 0, false, false);
+            return;
+        }
+        FailureKind kind = loop.classifier().streamException(exception);
+        if (kind != null) {
+            loop.failed(this, kind, 0, false, false);
+            return;
+        }
+        verdictReached();
+        retire(false);
+        loop.answerLocally(exception.status(), exception.errorType(), exception.message().isEmpty()
+                ? "The upstream refused the request (" + exception.exceptionType() + ")." : exception.message());
     }
 
     // ---- committing and relaying ----------------------------------------------------------------------------
@@ -507,6 +568,11 @@ final class Attempt implements BackendReceiver.Listener, StreamRelay.Owner {
     /** The relay of a committed answer (for its usage taps), or null. */
     StreamRelay relay() {
         return relay;
+    }
+
+    /** The upstream's own token counts of the answer (Bedrock's invocation metrics), or null. */
+    InvocationMetrics metrics() {
+        return translation.metrics();
     }
 
     /** Usage of a translated answer this attempt wrote whole, or null. */

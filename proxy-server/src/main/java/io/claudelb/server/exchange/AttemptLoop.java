@@ -1,5 +1,7 @@
 package io.claudelb.server.exchange;
 
+import io.claudelb.codec.cloud.InvocationMetrics;
+import io.claudelb.codec.json.InvalidRequestException;
 import io.claudelb.core.balance.Balancer;
 import io.claudelb.core.health.FailureKind;
 import io.claudelb.core.route.RouteDecision;
@@ -11,6 +13,7 @@ import io.claudelb.server.http.LocalResponses;
 import io.claudelb.server.observe.ExchangeObserver;
 import io.claudelb.server.observe.ExchangeRecord;
 import io.claudelb.server.observe.Outcome;
+import io.claudelb.server.observe.UsageCounts;
 import io.claudelb.server.routing.RoutedRequest;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
@@ -149,7 +152,12 @@ public final class AttemptLoop implements RunningExchange {
             return;
         }
         StreamRelay relay = attempt.relay();
-        if (relay != null && relay.usage() != null) {
+        InvocationMetrics metrics = attempt.metrics();
+        if (metrics != null) {
+            // The upstream's own count (Bedrock) is what it bills; the events' cache-write split is kept.
+            record.usage(UsageCounts.of(metrics, relay != null && relay.usage() != null ? relay.usage().usage()
+                    : null));
+        } else if (relay != null && relay.usage() != null) {
             record.usage(relay.usage().usage());
             if (relay.usage().errorType() != null) {
                 record.inBandError(relay.usage().errorType());
@@ -262,8 +270,9 @@ public final class AttemptLoop implements RunningExchange {
 
     // ---- for attempts ---------------------------------------------------------------------------------------
 
-    AttemptRequest buildRequest(Target target, String accessToken, ByteBufAllocator backendAlloc) {
-        return AttemptRequest.build(request, routed.info(), target, routed.caller(), accessToken,
+    AttemptRequest buildRequest(Target target, AttemptRequest.Credential credential, ByteBufAllocator backendAlloc)
+            throws InvalidRequestException {
+        return AttemptRequest.build(request, routed.info(), target, routed.caller(), credential,
                 routed.countTokens(), record.requestId(), backendAlloc, sink.alloc());
     }
 

@@ -2,6 +2,7 @@ package io.claudelb.server.exchange;
 
 import io.claudelb.codec.http.HeaderRules;
 import io.claudelb.server.http.LocalResponses;
+import io.claudelb.server.translation.ResponseTranslation;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;

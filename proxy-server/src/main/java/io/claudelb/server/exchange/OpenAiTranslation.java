@@ -7,6 +7,7 @@ import io.claudelb.codec.openai.OpenAiTarget;
 import io.claudelb.codec.openai.TranslationException;
 import io.claudelb.core.config.OpenAiSettings;
 import io.claudelb.core.route.Target;
+import io.claudelb.server.translation.ResponseTranslation;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultHttpContent;

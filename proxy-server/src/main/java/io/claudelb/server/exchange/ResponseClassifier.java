@@ -1,7 +1,9 @@
 package io.claudelb.server.exchange;
 
+import io.claudelb.codec.cloud.BedrockStreamException;
 import io.claudelb.core.health.FailureClassifier;
 import io.claudelb.core.health.FailureKind;
+import io.claudelb.server.cloud.CloudFailures;
 
 /**
  * The failure policy as pure decisions, without channels or buffers: what an attempt does with a response head,
@@ -92,6 +94,14 @@ final class ResponseClassifier {
     /** The failure an in-band {@code event: error} in the peek window stands for. */
     FailureKind inBandError(String errorType) {
         return "rate_limit_error".equals(errorType) ? FailureKind.HTTP_429 : FailureKind.IN_BAND_ERROR;
+    }
+
+    /**
+     * The failure a stream exception before the first byte stands for (a Bedrock exception frame: throttling is a
+     * 429, an unavailable service a 503, ...), or null when it is the client's error (a validation exception).
+     */
+    FailureKind streamException(BedrockStreamException exception) {
+        return CloudFailures.bedrockStream(failures, exception);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.claudelb.codec.usage.Usage;
 import io.claudelb.codec.usage.UsageTap;
 import io.claudelb.core.health.FailureKind;
 import io.claudelb.core.time.NanoClock;
+import io.claudelb.server.translation.ResponseTranslation;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpContent;

@@ -64,6 +64,8 @@ public final class Gateway {
         openRelayCheck.check(config);
         this.snapshot = build(config);
         admissions.reconfigure(config.limits());
+        // Upstreams that left (or changed) stop refreshing their AWS credentials.
+        exchangeServices.aws().retainOnly(config.upstreams());
         reloadListeners.forEach(l -> l.accept(config));
     }
 

@@ -25,7 +25,8 @@ import java.util.Map;
  * {@code stream} (400 {@code ValidationException}). Errors are Bedrock-shaped: {@code {"message":...}} with
  * {@code x-amzn-ErrorType}. Failures: the {@code x-mock-*} headers as elsewhere ({@code x-mock-status} picks the
  * exception type that status stands for), and {@code x-mock-bedrock-exception: <type>} with
- * {@code x-mock-bedrock-exception-after: N} (default 0) sends that exception frame after N events, ending the stream.
+ * {@code x-mock-bedrock-exception-after: N} (default 0) sends that exception frame after N events, ending the stream
+ * (or {@link MockCloud#failBedrockStreams} for every stream).
  */
 final class BedrockRoute implements MockRoute {
     static final String EXCEPTION = "x-mock-bedrock-exception";
@@ -90,8 +91,10 @@ final class BedrockRoute implements MockRoute {
             return;
         }
         MockBehaviour behaviour = state.applyFailFirst(BehaviourHeaders.resolve(state.behaviour(), request.headers()));
-        String exceptionType = request.headers().get(EXCEPTION);
-        int exceptionAfter = request.headers().getInt(EXCEPTION_AFTER, 0);
+        boolean perRequest = request.headers().contains(EXCEPTION);
+        String exceptionType = perRequest ? request.headers().get(EXCEPTION) : cloud.bedrockException();
+        int exceptionAfter = perRequest ? request.headers().getInt(EXCEPTION_AFTER, 0)
+                : cloud.bedrockExceptionAfter();
         exchange.later(behaviour.timeToFirstByte(), () -> answer(exchange, behaviour, facts, exceptionType,
                 exceptionAfter));
     }

@@ -29,6 +29,9 @@ public final class MockCloud {
     private final List<String> servingEndpoints = new CopyOnWriteArrayList<>();
     private final AtomicInteger endpointListings = new AtomicInteger();
     private volatile String lastListingAuthorization;
+    /** An exception frame every Bedrock stream ends with (null: none), and after how many events. */
+    private volatile String bedrockException;
+    private volatile int bedrockExceptionAfter;
 
     MockCloud() {
     }
@@ -59,6 +62,24 @@ public final class MockCloud {
     /** Bedrock requests refused for a missing or wrong signature. */
     public int signaturesRejected() {
         return signaturesRejected.get();
+    }
+
+    /**
+     * Every Bedrock stream from now on ends with an exception frame of {@code exceptionType} after
+     * {@code afterEvents} events (0: before any), as {@code x-mock-bedrock-exception} does for one request; for a
+     * mock behind claude-lb, which sends Bedrock none of its client's headers. Null turns it off.
+     */
+    public void failBedrockStreams(String exceptionType, int afterEvents) {
+        bedrockExceptionAfter = afterEvents;
+        bedrockException = exceptionType;
+    }
+
+    String bedrockException() {
+        return bedrockException;
+    }
+
+    int bedrockExceptionAfter() {
+        return bedrockExceptionAfter;
     }
 
     /**

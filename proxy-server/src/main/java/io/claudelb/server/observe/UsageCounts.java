@@ -1,5 +1,6 @@
 package io.claudelb.server.observe;
 
+import io.claudelb.codec.cloud.InvocationMetrics;
 import io.claudelb.codec.usage.Usage;
 
 /**
@@ -22,6 +23,17 @@ public record UsageCounts(long input, long output, long cacheRead, long cacheWri
         }
         return new UsageCounts(usage.inputTokens(), usage.outputTokens(), usage.cacheReadInputTokens(),
                 usage.cacheWrite5mTokens(), usage.cacheWrite1hTokens());
+    }
+
+    /**
+     * Bedrock's own counts of an invocation ({@code amazon-bedrock-invocationMetrics}: input tokens without the
+     * cached ones, output, cache reads and writes). Bedrock states no TTL split of its cache writes, so the split the
+     * stream's events reported ({@code tapped}, may be null) is kept when it fits; the rest is 5-minute writes.
+     */
+    public static UsageCounts of(InvocationMetrics metrics, Usage tapped) {
+        long write1h = tapped == null ? 0 : Math.min(tapped.cacheWrite1hTokens(), metrics.cacheWriteTokens());
+        return new UsageCounts(metrics.inputTokens(), metrics.outputTokens(), metrics.cacheReadTokens(),
+                metrics.cacheWriteTokens() - write1h, write1h);
     }
 
     /** Cache writes of both TTLs. */

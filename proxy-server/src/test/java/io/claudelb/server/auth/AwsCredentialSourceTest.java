@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.claudelb.core.config.BedrockSettings;
-import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
@@ -118,9 +117,8 @@ class AwsCredentialSourceTest {
 
     @Test
     void staticKeysAreResolvedInlineAndNeverRefreshed() {
-        UpstreamConfig upstream = new UpstreamConfig("b", UpstreamKind.BEDROCK, null,
-                UpstreamAuth.awsKeys("AKIA1", "secret", ""), 1, 0, PoolSettings.DEFAULTS, null, false, null, null,
-                null, null, new BedrockSettings("us-west-2"), null, null);
+        UpstreamConfig upstream = UpstreamConfig.builder("b", UpstreamKind.BEDROCK)
+                .auth(UpstreamAuth.awsKeys("AKIA1", "secret", "")).bedrock(new BedrockSettings("us-west-2")).build();
         UpstreamAwsCredentials all = new UpstreamAwsCredentials(AwsProviders::forUpstream, thread, now::get,
                 Clock.systemUTC());
         UpstreamAwsCredentials.AwsSigning signing = all.signing(upstream);

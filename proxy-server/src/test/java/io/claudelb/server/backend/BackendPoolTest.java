@@ -2,10 +2,7 @@ package io.claudelb.server.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudelb.core.config.BetaFilter;
 import io.claudelb.core.config.PoolSettings;
-import io.claudelb.core.config.TimeoutSettings;
-import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
 import io.claudelb.server.support.FakeClock;
@@ -14,7 +11,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +52,8 @@ class BackendPoolTest {
     private BackendPool pool(int maxConnections, int maxPending) {
         PoolSettings settings = new PoolSettings(maxConnections, maxPending, Duration.ofSeconds(2),
                 Duration.ofSeconds(60), Duration.ofMinutes(10));
-        UpstreamConfig upstream = new UpstreamConfig("up", UpstreamKind.ANTHROPIC, URI.create("http://127.0.0.1:1"),
-                UpstreamAuth.none(), 1, 0, settings, TimeoutSettings.DEFAULTS, true, BetaFilter.ALL, null);
+        UpstreamConfig upstream = UpstreamConfig.builder("up", UpstreamKind.ANTHROPIC).baseUrl("http://127.0.0.1:1")
+                .pool(settings).build();
         return new BackendPool(upstream, loop, connector, clock);
     }
 

@@ -3,12 +3,11 @@ package io.claudelb.server.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.codec.cloud.BedrockStreamException;
+import io.claudelb.core.config.BedrockSettings;
 import io.claudelb.core.config.HealthSettings;
-import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
-import io.claudelb.core.config.BedrockSettings;
 import io.claudelb.core.health.FailureClassifier;
 import io.claudelb.core.health.FailureKind;
 import io.claudelb.server.auth.AwsRequestSigner;
@@ -21,9 +20,12 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -58,9 +60,8 @@ class BedrockMockTest {
     static void start() {
         mock = MockUpstream.start(MockOptions.defaults().withName("bedrock"));
         mock.cloud().acceptAwsKey(KEY_ID, SECRET, null);
-        upstream = new UpstreamConfig("bedrock", UpstreamKind.BEDROCK, URI.create(mock.baseUrl()),
-                UpstreamAuth.awsKeys(KEY_ID, SECRET, ""), 1, 0, PoolSettings.DEFAULTS, null, false, null, null, null,
-                null, new BedrockSettings("us-east-1"), null, null);
+        upstream = UpstreamConfig.builder("bedrock", UpstreamKind.BEDROCK).baseUrl(mock.baseUrl())
+                .auth(UpstreamAuth.awsKeys(KEY_ID, SECRET, "")).bedrock(new BedrockSettings("us-east-1")).build();
     }
 
     @AfterAll
@@ -109,7 +110,7 @@ class BedrockMockTest {
         assertThat(mock.requests().get(mock.requests().size() - 1).uri())
                 .isEqualTo("/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke-with-response-stream");
 
-        BedrockTranslation translation = new BedrockTranslation(PooledByteBufAllocator.DEFAULT);
+        BedrockTranslation translation = opened(r);
         HttpHeaders headers = new DefaultHttpHeaders();
         r.headers.forEach((k, v) -> headers.add(k, v));
         translation.head(headers);
@@ -190,7 +191,7 @@ class BedrockMockTest {
     void anExceptionFrameAfterEventsEndsTheStreamWithOneErrorEvent() throws Exception {
         RawHttpClient.Response r = call(true, client(BedrockHeaders.EXCEPTION, "modelStreamErrorException",
                 BedrockHeaders.EXCEPTION_AFTER, "4"), CREDENTIALS);
-        BedrockTranslation t = new BedrockTranslation(PooledByteBufAllocator.DEFAULT);
+        BedrockTranslation t = opened(r);
         List<Sse.Event> events = Sse.parse(Wire.text(t.content(Wire.last(r.bodyBytes()))));
         assertThat(events).hasSize(5);
         assertThat(events.get(4).event()).isEqualTo("error");
@@ -205,7 +206,7 @@ class BedrockMockTest {
         String errorType = throttled.header("x-amzn-errortype");
         assertThat(CloudFailures.bedrockStatus(CLASSIFIER, 429, errorType, throttled.bodyText()))
                 .isEqualTo(FailureKind.HTTP_429);
-        BedrockTranslation t = new BedrockTranslation(PooledByteBufAllocator.DEFAULT);
+        BedrockTranslation t = opened(throttled);
         HttpHeaders headers = new DefaultHttpHeaders();
         throttled.headers.forEach((k, v) -> headers.add(k, v));
         t.head(headers);
@@ -232,9 +233,18 @@ class BedrockMockTest {
         assertThat(r.bodyText()).contains("extraneous key [model]");
     }
 
+    /** A translation that has seen the answer's head, as the exchange shows it one before any content. */
+    private static BedrockTranslation opened(RawHttpClient.Response r) {
+        BedrockTranslation t = new BedrockTranslation(PooledByteBufAllocator.DEFAULT);
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status));
+        r.headers.forEach((k, v) -> head.headers().add(k, v));
+        t.translatesStream(head);
+        return t;
+    }
+
     private static BedrockTranslation translate(RawHttpClient.Response r) {
         assertThat(r.status).isEqualTo(200);
-        BedrockTranslation t = new BedrockTranslation(PooledByteBufAllocator.DEFAULT);
+        BedrockTranslation t = opened(r);
         Wire.text(t.content(Wire.last(r.bodyBytes())));
         return t;
     }

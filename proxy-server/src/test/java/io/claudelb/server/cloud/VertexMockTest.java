@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.codec.json.RequestInspector;
 import io.claudelb.core.config.HealthSettings;
-import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
@@ -31,14 +30,9 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -53,7 +47,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link VertexTranslation} and {@link CloudFailures}.
  */
 class VertexMockTest {
-    private static final String EMAIL = "claude-lb@my-project.iam.gserviceaccount.com";
     private static final String CLIENT_BODY = "{\"model\":\"claude-opus-4-7\",\"max_tokens\":64,\"stream\":true,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}";
     private static final FailureClassifier CLASSIFIER = new FailureClassifier(HealthSettings.DEFAULTS);
@@ -67,19 +60,10 @@ class VertexMockTest {
     @BeforeAll
     static void start() throws Exception {
         mock = MockUpstream.start(MockOptions.defaults().withName("vertex"));
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair pair = generator.generateKeyPair();
-        mock.cloud().acceptServiceAccount(EMAIL, pair.getPublic());
-        String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
-        Path key = dir.resolve("sa.json");
-        Files.writeString(key, "{\"type\":\"service_account\",\"project_id\":\"my-project\",\"private_key_id\":\"k1\","
-                + "\"private_key\":\"" + pem.replace("\n", "\\n") + "\",\"client_email\":\"" + EMAIL + "\","
-                + "\"client_id\":\"1\",\"token_uri\":\"" + mock.baseUrl() + "/token\"}");
-        upstream = new UpstreamConfig("vertex", UpstreamKind.VERTEX, URI.create(mock.baseUrl()),
-                UpstreamAuth.googleServiceAccount(key), 1, 0, PoolSettings.DEFAULTS, null, true, null, null, null,
-                null, null, new VertexSettings("my-project", "us-east5"), null);
+        Path key = TestServiceAccount.write(mock, dir);
+        upstream = UpstreamConfig.builder("vertex", UpstreamKind.VERTEX).baseUrl(mock.baseUrl())
+                .auth(UpstreamAuth.googleServiceAccount(key)).vertex(new VertexSettings("my-project", "us-east5"))
+                .build();
         loop = new DefaultEventLoop();
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.core.config.DatabricksApi;
 import io.claudelb.core.config.DatabricksSettings;
-import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
@@ -40,11 +39,11 @@ class DatabricksDiscoveryTest {
         workspace.cloud().setServingEndpoints(List.of("databricks-claude-opus-4-5", "databricks-claude-opus-4-6",
                 "databricks-claude-sonnet-4-6", "databricks-gte-large-en"));
         URI base = URI.create(workspace.baseUrl() + "/serving-endpoints");
-        UpstreamConfig ws = new UpstreamConfig("ws", UpstreamKind.DATABRICKS, base, UpstreamAuth.bearer("dapi-ws"), 1,
-                0, PoolSettings.DEFAULTS, null, true, null, null, null, null, null, null, null);
-        UpstreamConfig gateway = new UpstreamConfig("gw", UpstreamKind.DATABRICKS, URI.create(workspace.baseUrl()),
-                UpstreamAuth.bearer("dapi-gw"), 1, 0, PoolSettings.DEFAULTS, null, true, null, null, null, null, null,
-                null, new DatabricksSettings(true, DatabricksApi.AI_GATEWAY, Duration.ofMinutes(5)));
+        UpstreamConfig ws = UpstreamConfig.builder("ws", UpstreamKind.DATABRICKS).baseUrl(base)
+                .auth(UpstreamAuth.bearer("dapi-ws")).countTokens(true).build();
+        UpstreamConfig gateway = UpstreamConfig.builder("gw", UpstreamKind.DATABRICKS).baseUrl(workspace.baseUrl())
+                .auth(UpstreamAuth.bearer("dapi-gw")).countTokens(true)
+                .databricks(new DatabricksSettings(true, DatabricksApi.AI_GATEWAY, Duration.ofMinutes(5))).build();
         proxy = ProxyServer.start(TestConfigs.proxy().upstream(ws).upstream(gateway).build(), NanoClock.SYSTEM,
                 "test");
         Await.until("both workspaces listed", () -> proxy.gateway().discovered().served("ws") != null
@@ -103,9 +102,8 @@ class DatabricksDiscoveryTest {
                 "  ws: 2 endpoint(s): databricks-claude-haiku-4-5, databricks-claude-opus-4-9",
                 "    opus: a missing version goes to databricks-claude-opus-4-9",
                 "    sonnet: none served (a request asks for its exact name)");
-        UpstreamConfig gone = new UpstreamConfig("gone", UpstreamKind.DATABRICKS, URI.create("http://127.0.0.1:9"),
-                UpstreamAuth.bearer("x"), 1, 0, PoolSettings.DEFAULTS, null, true, null, null, null, null, null,
-                null, null);
+        UpstreamConfig gone = UpstreamConfig.builder("gone", UpstreamKind.DATABRICKS).baseUrl("http://127.0.0.1:9")
+                .auth(UpstreamAuth.bearer("x")).countTokens(true).build();
         assertThat(DiscoveryReport.describe(TestConfigs.proxy().upstream(gone).build()))
                 .contains("gone: not listed (").contains("routing by family and version");
     }

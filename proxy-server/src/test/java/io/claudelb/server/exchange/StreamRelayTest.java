@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.core.health.FailureKind;
 import io.claudelb.server.support.FakeClock;
+import io.claudelb.server.translation.ResponseTranslation;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpContent;

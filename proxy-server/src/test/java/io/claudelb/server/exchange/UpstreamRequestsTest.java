@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.core.config.AuthType;
 import io.claudelb.core.config.BetaFilter;
-import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.Secret;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
@@ -42,8 +41,9 @@ class UpstreamRequestsTest {
     }
 
     private static UpstreamConfig upstream(UpstreamKind kind, UpstreamAuth auth, BetaFilter betas) {
-        return new UpstreamConfig("ws", kind, URI.create("https://adb-1.azuredatabricks.net:8443/serving-endpoints/"),
-                auth, 1, 0, PoolSettings.DEFAULTS, null, true, betas, null);
+        return UpstreamConfig.builder("ws", kind)
+                .baseUrl("https://adb-1.azuredatabricks.net:8443/serving-endpoints/").auth(auth).countTokens(true)
+                .betas(betas).build();
     }
 
     @Test
@@ -91,8 +91,8 @@ class UpstreamRequestsTest {
         HttpRequest client = claudeCodeRequest();
         client.headers().set("accept", "application/json").set("http-referer", "https://example.dev")
                 .set("x-title", "team-gateway");
-        UpstreamConfig u = new UpstreamConfig("or", UpstreamKind.OPENAI, URI.create("https://openrouter.ai/api/v1"),
-                UpstreamAuth.apiKey("sk-or-secret"), 1, 0, PoolSettings.DEFAULTS, null, false, null, null);
+        UpstreamConfig u = UpstreamConfig.builder("or", UpstreamKind.OPENAI).baseUrl("https://openrouter.ai/api/v1")
+                .auth(UpstreamAuth.apiKey("sk-or-secret")).build();
 
         HttpRequest out = UpstreamRequests.head(client, u, u.messagesPath(), null, 42);
 
@@ -110,14 +110,13 @@ class UpstreamRequestsTest {
     @Test
     void openAiUpstreamsTakeBearerTokensAndTheCallersKeyAsBearer() {
         URI base = URI.create("http://vllm.internal:8000/v1");
-        UpstreamConfig bearer = new UpstreamConfig("v", UpstreamKind.OPENAI, base, UpstreamAuth.bearer("tok"), 1, 0,
-                PoolSettings.DEFAULTS, null, false, null, null);
+        UpstreamConfig bearer = UpstreamConfig.builder("v", UpstreamKind.OPENAI).baseUrl(base)
+                .auth(UpstreamAuth.bearer("tok")).build();
         assertThat(UpstreamRequests.head(claudeCodeRequest(), bearer, bearer.messagesPath(), null, 1).headers()
                 .get("authorization")).isEqualTo("Bearer tok");
 
-        UpstreamConfig passthrough = new UpstreamConfig("p", UpstreamKind.OPENAI, base,
-                new UpstreamAuth(AuthType.PASSTHROUGH, null, null, null, null, null), 1, 0, PoolSettings.DEFAULTS, null,
-                false, null, null);
+        UpstreamConfig passthrough = UpstreamConfig.builder("p", UpstreamKind.OPENAI).baseUrl(base)
+                .auth(new UpstreamAuth(AuthType.PASSTHROUGH, null, null, null, null, null)).build();
         HttpRequest withKeyOnly = claudeCodeRequest();
         withKeyOnly.headers().remove("authorization");
         HttpRequest out = UpstreamRequests.head(withKeyOnly, passthrough, passthrough.messagesPath(), null, 1);
@@ -126,8 +125,7 @@ class UpstreamRequestsTest {
         assertThat(UpstreamRequests.head(claudeCodeRequest(), passthrough, passthrough.messagesPath(), null, 1)
                 .headers().get("authorization")).isEqualTo("Bearer sk-client");
 
-        UpstreamConfig none = new UpstreamConfig("n", UpstreamKind.OPENAI, base, UpstreamAuth.none(), 1, 0,
-                PoolSettings.DEFAULTS, null, false, null, null);
+        UpstreamConfig none = UpstreamConfig.builder("n", UpstreamKind.OPENAI).baseUrl(base).build();
         assertThat(UpstreamRequests.head(claudeCodeRequest(), none, none.messagesPath(), null, 1).headers()
                 .contains("authorization")).isFalse();
     }

@@ -12,7 +12,6 @@ import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
 import io.claudelb.server.support.Json;
 import io.claudelb.server.support.RawHttpClient;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -75,9 +74,9 @@ class AdminEndpointsTest {
     @Test
     void providersHasSeedBShapeAndNoSecrets() throws InterruptedException {
         // A third upstream behind an outbound proxy with a password (never contacted: /providers only reads config).
-        UpstreamConfig proxied = new UpstreamConfig("proxied", UpstreamKind.ANTHROPIC,
-                URI.create("https://api.example.test/prefix"), UpstreamAuth.apiKey("sk-upstream-proxied"), 1, 0, null,
-                null, true, null, new OutboundProxy("egress.internal", 3128, "lb", Secret.of("proxy-password")));
+        UpstreamConfig proxied = UpstreamConfig.builder("proxied", UpstreamKind.ANTHROPIC)
+                .baseUrl("https://api.example.test/prefix").auth(UpstreamAuth.apiKey("sk-upstream-proxied"))
+                .proxy(new OutboundProxy("egress.internal", 3128, "lb", Secret.of("proxy-password"))).build();
         try (Cluster cluster = Cluster.builder().mock("a", "b").config(c -> c.adminKey(Cluster.ADMIN_KEY)
                 .upstream(proxied)).start()) {
             RawHttpClient.Response response = cluster.get("/providers");

@@ -3,7 +3,6 @@ package io.claudelb.server.failover;
 import io.claudelb.core.config.AffinityMode;
 import io.claudelb.core.config.BalancingSettings;
 import io.claudelb.core.config.HealthSettings;
-import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.ServerSettings;
 import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.TimeoutSettings;
@@ -21,7 +20,6 @@ import io.claudelb.server.support.TestConfigs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -130,9 +128,9 @@ final class Cluster implements AutoCloseable {
                     UpstreamAuth credential = auth != null ? auth
                             : databricks ? UpstreamAuth.bearer("dapi-" + m.name)
                             : UpstreamAuth.apiKey("sk-upstream-" + m.name);
-                    configs.upstream(new UpstreamConfig(m.name, kind,
-                            URI.create(databricks ? url + "/serving-endpoints" : url), credential, 1, 0,
-                            PoolSettings.DEFAULTS, timeouts, true, null, null));
+                    configs.upstream(UpstreamConfig.builder(m.name, kind)
+                            .baseUrl(databricks ? url + "/serving-endpoints" : url).auth(credential)
+                            .timeouts(timeouts).countTokens(true).build());
                 }
                 config.accept(configs);
                 cluster.proxy = ProxyServer.start(configs.build(), cluster.clock, "test");

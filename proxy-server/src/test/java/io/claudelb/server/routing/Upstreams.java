@@ -3,7 +3,6 @@ package io.claudelb.server.routing;
 import io.claudelb.core.config.AuthType;
 import io.claudelb.core.config.BetaFilter;
 import io.claudelb.core.config.OutboundProxy;
-import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.Secret;
 import io.claudelb.core.config.TargetConfig;
@@ -30,8 +29,8 @@ final class Upstreams {
 
     static UpstreamConfig of(String name, UpstreamKind kind, String baseUrl, UpstreamAuth auth, BetaFilter betas,
                              OutboundProxy proxy) {
-        return new UpstreamConfig(name, kind, URI.create(baseUrl), auth, 1, 0, PoolSettings.DEFAULTS, FAST,
-                kind == UpstreamKind.ANTHROPIC, betas, proxy);
+        return UpstreamConfig.builder(name, kind).baseUrl(baseUrl).auth(auth).timeouts(FAST)
+                .countTokens(kind == UpstreamKind.ANTHROPIC).betas(betas).proxy(proxy).build();
     }
 
     static UpstreamAuth passthrough() {

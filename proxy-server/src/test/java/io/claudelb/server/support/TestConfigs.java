@@ -2,6 +2,7 @@ package io.claudelb.server.support;
 
 import io.claudelb.core.config.AdminSettings;
 import io.claudelb.core.config.BalancingSettings;
+import io.claudelb.core.config.BedrockSettings;
 import io.claudelb.core.config.ClientKey;
 import io.claudelb.core.config.ConfigFormat;
 import io.claudelb.core.config.DedupSettings;
@@ -12,7 +13,6 @@ import io.claudelb.core.config.LoggingSettings;
 import io.claudelb.core.config.MetricsSettings;
 import io.claudelb.core.config.ModelMap;
 import io.claudelb.core.config.OpenAiSettings;
-import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.RetrySettings;
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.Secret;
@@ -22,14 +22,18 @@ import io.claudelb.core.config.TimeoutSettings;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
+import io.claudelb.core.config.VertexSettings;
 import io.claudelb.core.usage.PriceTable;
-import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Builds configs for tests in code: a proxy on 127.0.0.1:0 in front of the given upstreams. */
 public final class TestConfigs {
+    /** Upstream timeouts of test configs: a dead port is noticed in 2 s, a silent upstream in 10 s. */
+    public static final TimeoutSettings FAST = new TimeoutSettings(Duration.ofSeconds(2), Duration.ofSeconds(10),
+            Duration.ofSeconds(10));
     private final List<UpstreamConfig> upstreams = new ArrayList<>();
     private final List<ClientKey> clients = new ArrayList<>();
     private final List<RouteConfig> routes = new ArrayList<>();
@@ -56,19 +60,30 @@ public final class TestConfigs {
         return upstream(name, UpstreamKind.DATABRICKS, baseUrl, UpstreamAuth.bearer("dapi-" + name));
     }
 
+    /** A {@code bedrock} upstream in us-east-1 at {@code baseUrl}, signing with static AWS keys. */
+    public TestConfigs bedrock(String name, String baseUrl, String keyId, String secret) {
+        return upstream(UpstreamConfig.builder(name, UpstreamKind.BEDROCK).baseUrl(baseUrl)
+                .auth(UpstreamAuth.awsKeys(keyId, secret, "")).timeouts(FAST)
+                .bedrock(new BedrockSettings("us-east-1")).build());
+    }
+
+    /** A {@code vertex} upstream (my-project, us-east5) at {@code baseUrl}, with a service-account key file. */
+    public TestConfigs vertex(String name, String baseUrl, Path keyFile) {
+        return upstream(UpstreamConfig.builder(name, UpstreamKind.VERTEX).baseUrl(baseUrl)
+                .auth(UpstreamAuth.googleServiceAccount(keyFile)).timeouts(FAST)
+                .vertex(new VertexSettings("my-project", "us-east5")).build());
+    }
+
     /** An {@code openai} upstream with an API key (sent as a bearer token) and no token counting. */
     public TestConfigs openai(String name, String baseUrl, OpenAiSettings dialect) {
-        upstreams.add(new UpstreamConfig(name, UpstreamKind.OPENAI, URI.create(baseUrl),
-                UpstreamAuth.apiKey("sk-openai-" + name), 1, 0, PoolSettings.DEFAULTS,
-                new TimeoutSettings(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10)), false,
-                null, null, dialect));
+        upstreams.add(UpstreamConfig.builder(name, UpstreamKind.OPENAI).baseUrl(baseUrl)
+                .auth(UpstreamAuth.apiKey("sk-openai-" + name)).timeouts(FAST).openai(dialect).build());
         return this;
     }
 
     public TestConfigs upstream(String name, UpstreamKind kind, String baseUrl, UpstreamAuth auth) {
-        upstreams.add(new UpstreamConfig(name, kind, URI.create(baseUrl), auth, 1, 0, PoolSettings.DEFAULTS,
-                new TimeoutSettings(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10)), true,
-                null, null));
+        upstreams.add(UpstreamConfig.builder(name, kind).baseUrl(baseUrl).auth(auth).timeouts(FAST)
+                .countTokens(true).build());
         return this;
     }
 

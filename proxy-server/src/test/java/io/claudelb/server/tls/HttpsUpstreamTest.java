@@ -6,7 +6,6 @@ import io.claudelb.core.config.AffinityMode;
 import io.claudelb.core.config.BalancingSettings;
 import io.claudelb.core.config.ConfigLoader;
 import io.claudelb.core.config.GatewayConfig;
-import io.claudelb.core.config.PoolSettings;
 import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.TimeoutSettings;
 import io.claudelb.core.config.TlsSettings;
@@ -24,7 +23,6 @@ import io.claudelb.server.support.RawHttpClient.Response;
 import io.claudelb.server.support.Requests;
 import io.claudelb.server.support.TestConfigs;
 import io.netty.handler.ssl.SslContext;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -83,10 +81,10 @@ class HttpsUpstreamTest {
     }
 
     private static UpstreamConfig upstream(String name, String baseUrl, int priority, TlsSettings tls) {
-        return new UpstreamConfig(name, UpstreamKind.ANTHROPIC, URI.create(baseUrl),
-                UpstreamAuth.apiKey("sk-upstream-" + name), 1, priority, PoolSettings.DEFAULTS,
-                new TimeoutSettings(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10)), true,
-                null, null, null, tls);
+        return UpstreamConfig.builder(name, UpstreamKind.ANTHROPIC).baseUrl(baseUrl)
+                .auth(UpstreamAuth.apiKey("sk-upstream-" + name)).priority(priority)
+                .timeouts(new TimeoutSettings(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10)))
+                .tls(tls).build();
     }
 
     private void startProxy(GatewayConfig config) throws InterruptedException {
