@@ -105,8 +105,8 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
             // Through the whole pipeline (this handler sits before the codec). It sees raw bytes only, so the
             // request's method and path are not known here.
             answers.write(ctx.channel(), answers.record(LocalAnswers.UNKNOWN, LocalAnswers.UNKNOWN, null, now() - since),
-                    LocalResponses.error(ctx.alloc(), 408, "invalid_request_error",
-                            "The request did not arrive completely in time.")).addListener(ChannelFutureListener.CLOSE);
+                    LocalResponses.error(ctx.alloc(), 408, "The request did not arrive completely in time."))
+                    .addListener(ChannelFutureListener.CLOSE);
         }
     }
 
