@@ -6,6 +6,7 @@ import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.ProxyServer;
 import io.claudelb.server.log.LogOutput;
 import io.claudelb.server.log.LoggingSetup;
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -39,10 +40,18 @@ final class ServeCommand implements Callable<Integer> {
             server.gateway().reloadSource(options::load);
             ConfigReloads reloads = new ConfigReloads(server.gateway(), options.resolve());
             if (options.watch) {
-                new ConfigWatcher(options.resolve(), reloads).start();
+                watch(new ConfigWatcher(options.resolve(), reloads));
             }
             return () -> reloads.reload("SIGHUP");
         });
+    }
+
+    private static void watch(ConfigWatcher watcher) {
+        try {
+            watcher.start();
+        } catch (IOException e) {
+            log.warn("--watch: cannot watch the config file, reload with SIGHUP or POST /reload: {}", e.toString());
+        }
     }
 
     static int run(GatewayConfig config) throws InterruptedException {
