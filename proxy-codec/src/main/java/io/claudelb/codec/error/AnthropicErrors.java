@@ -91,8 +91,8 @@ public final class AnthropicErrors {
      * The Anthropic error type for an HTTP status: 400 and 422 {@code invalid_request_error}, 401
      * {@code authentication_error}, 402 {@code billing_error}, 403 {@code permission_error}, 404
      * {@code not_found_error}, 413 {@code request_too_large}, 429 {@code rate_limit_error}, 503 and 529
-     * {@code overloaded_error}, 408 and 504 {@code timeout_error}, any other 4xx {@code invalid_request_error}, anything else
-     * {@code api_error}.
+     * {@code overloaded_error}, 408 and 504 {@code timeout_error}, any other 4xx {@code invalid_request_error},
+     * anything else {@code api_error}.
      */
     public static String typeForStatus(int status) {
         for (StatusType row : STATUS_TYPES) {
