@@ -16,8 +16,9 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 /**
  * The SigV4 side of every {@code bedrock} upstream with auth type {@code aws} or {@code aws_default}: its
  * {@link AwsCredentialSource} (started on first use, refreshed in the background) and its {@link AwsRequestSigner}.
- * Keyed by the upstream's credential identity ({@link CredentialKey}), like {@link UpstreamTokens}: a reload that keeps
- * an upstream's credential and region keeps its credentials whatever else changed; {@link #retainOnly} stops the refreshes of upstreams that left. Thread-safe.
+ * Keyed by the upstream's credential identity ({@link CredentialKey}), like {@link UpstreamTokens}: a reload that
+ * keeps an upstream's credential and region keeps its credentials whatever else changed; {@link #retainOnly} stops
+ * the refreshes of upstreams that left. Thread-safe.
  */
 public final class UpstreamAwsCredentials implements AutoCloseable {
     /** What an attempt on one upstream uses: credentials to wait for, and the signer to sign with. */
