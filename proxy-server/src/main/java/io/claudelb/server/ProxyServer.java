@@ -81,9 +81,9 @@ public final class ProxyServer implements AutoCloseable {
         BackendConnector connector = new BackendConnector(transport, WATER_MARK);
         this.pools = new BackendPools(connector, clock);
         ExchangeObservers observers = new ExchangeObservers();
-        observers.add(new AccessLog(config.logging().accessLog()));
         ExchangeServices services = new ExchangeServices(pools, clock, System::currentTimeMillis, observers);
         this.gateway = new Gateway(config, clock, System::currentTimeMillis, services);
+        observers.add(new AccessLog(() -> gateway.snapshot().config().logging().accessLog()));
         this.usage = startUsage(config, gateway);
         observers.add(new UsageObserver(() -> gateway.snapshot().config().prices(), usage, gateway.admissions()));
         this.discovery = new DatabricksDiscovery(gateway.discovered(), pools, services.tokens(), group,
@@ -116,8 +116,7 @@ public final class ProxyServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ClientInitializer(gateway, settings, guard, answers, clients, coalescing,
-                        active));
+                .childHandler(new ClientInitializer(gateway, guard, answers, clients, coalescing, active));
         try {
             this.serverChannel = b.bind(settings.host(), settings.port()).sync().channel();
             probes.start();

@@ -55,8 +55,7 @@ public final class BedrockErrors {
 
     /** The Anthropic error type a client is shown for an exception type. */
     public static String errorTypeOf(String exceptionType) {
-        int status = statusOf(exceptionType);
-        return status == 408 ? "timeout_error" : AnthropicErrors.typeForStatus(status);
+        return AnthropicErrors.typeForStatus(statusOf(exceptionType));
     }
 
     /**

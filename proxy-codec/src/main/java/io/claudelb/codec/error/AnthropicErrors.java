@@ -29,7 +29,9 @@ public final class AnthropicErrors {
 
     /**
      * The one status/error-type table, read both ways. A type's first row is the status the API answers it with;
-     * later rows are other statuses that map to the same type (422 and 503 are not the API's own, but mean the same).
+     * later rows are other statuses that map to the same type (408, 422 and 503 are not the API's own, but mean the
+     * same: a 408 is a request that timed out, like Bedrock's {@code modelTimeoutException}). Everything that names
+     * an error type for a status uses it: the proxy's own answers, OpenAI-compatible and cloud upstreams' errors.
      */
     private static final StatusType[] STATUS_TYPES = {
         new StatusType(400, "invalid_request_error"),
@@ -42,6 +44,7 @@ public final class AnthropicErrors {
         new StatusType(500, ErrorBodyReader.FALLBACK_TYPE),
         new StatusType(504, "timeout_error"),
         new StatusType(529, "overloaded_error"),
+        new StatusType(408, "timeout_error"),
         new StatusType(422, "invalid_request_error"),
         new StatusType(503, "overloaded_error"),
     };
@@ -88,8 +91,8 @@ public final class AnthropicErrors {
      * The Anthropic error type for an HTTP status: 400 and 422 {@code invalid_request_error}, 401
      * {@code authentication_error}, 402 {@code billing_error}, 403 {@code permission_error}, 404
      * {@code not_found_error}, 413 {@code request_too_large}, 429 {@code rate_limit_error}, 503 and 529
-     * {@code overloaded_error}, 504 {@code timeout_error}, any other 4xx {@code invalid_request_error}, anything else
-     * {@code api_error}.
+     * {@code overloaded_error}, 408 and 504 {@code timeout_error}, any other 4xx {@code invalid_request_error},
+     * anything else {@code api_error}.
      */
     public static String typeForStatus(int status) {
         for (StatusType row : STATUS_TYPES) {

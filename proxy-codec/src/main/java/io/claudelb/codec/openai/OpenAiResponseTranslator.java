@@ -1,6 +1,7 @@
 package io.claudelb.codec.openai;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.claudelb.codec.error.AnthropicErrors;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
@@ -84,13 +85,11 @@ public final class OpenAiResponseTranslator {
     }
 
     /**
-     * Anthropic error type for an upstream HTTP status: 400 and 422 invalid_request_error, 401
-     * authentication_error, 402 billing_error, 403 permission_error, 404 not_found_error, 413 request_too_large,
-     * 429 rate_limit_error, 503 and 529 overloaded_error, other 4xx invalid_request_error, everything else
-     * (500, 502, 504, 408, ...) api_error.
+     * Anthropic error type for an upstream HTTP status: the project's one table,
+     * {@link AnthropicErrors#typeForStatus}, so an OpenAI-compatible upstream's 504 reads as the API's would.
      */
     public static String errorTypeForStatus(int status) {
-        return UpstreamErrors.typeForStatus(status);
+        return AnthropicErrors.typeForStatus(status);
     }
 
     private static ByteBuf errorBody(ByteBufAllocator alloc, String type, String message) {

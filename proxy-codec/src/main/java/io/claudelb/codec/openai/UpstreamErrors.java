@@ -1,5 +1,6 @@
 package io.claudelb.codec.openai;
 
+import io.claudelb.codec.error.AnthropicErrors;
 import java.util.Locale;
 
 /**
@@ -19,38 +20,12 @@ final class UpstreamErrors {
     private UpstreamErrors() {
     }
 
-    /** Anthropic error type for an upstream HTTP status (issue 5, item 4). */
-    static String typeForStatus(int status) {
-        switch (status) {
-            case 400:
-            case 422:
-                return "invalid_request_error";
-            case 401:
-                return "authentication_error";
-            case 402:
-                return "billing_error";
-            case 403:
-                return "permission_error";
-            case 404:
-                return "not_found_error";
-            case 413:
-                return "request_too_large";
-            case 429:
-                return "rate_limit_error";
-            case 503:
-            case 529:
-                return "overloaded_error";
-            default:
-                return status >= 400 && status < 500 && status != 408 ? "invalid_request_error" : "api_error";
-        }
-    }
-
     /** The error type for an in-stream {@code error} object: from a numeric {@code code}, else {@code api_error}. */
     static String typeOf(JsonValue error) {
         if (error != null && error.get("code") instanceof JsonValue.Num code) {
             long status = code.longValue(-1);
             if (status >= 400 && status < 600) {
-                return typeForStatus((int) status);
+                return AnthropicErrors.typeForStatus((int) status);
             }
         }
         return "api_error";

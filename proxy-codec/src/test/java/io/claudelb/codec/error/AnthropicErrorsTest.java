@@ -103,7 +103,7 @@ class AnthropicErrorsTest {
         assertThat(AnthropicErrors.typeForStatus(402)).isEqualTo("billing_error");
         assertThat(AnthropicErrors.typeForStatus(403)).isEqualTo("permission_error");
         assertThat(AnthropicErrors.typeForStatus(404)).isEqualTo("not_found_error");
-        assertThat(AnthropicErrors.typeForStatus(408)).isEqualTo("invalid_request_error");
+        assertThat(AnthropicErrors.typeForStatus(408)).isEqualTo("timeout_error");
         assertThat(AnthropicErrors.typeForStatus(409)).isEqualTo("invalid_request_error");
         assertThat(AnthropicErrors.typeForStatus(413)).isEqualTo("request_too_large");
         assertThat(AnthropicErrors.typeForStatus(429)).isEqualTo("rate_limit_error");

@@ -177,9 +177,9 @@ class OpenAiResponseTranslatorTest {
     @ParameterizedTest
     @CsvSource({
         "400, invalid_request_error", "401, authentication_error", "402, billing_error",
-        "403, permission_error", "404, not_found_error", "408, api_error", "409, invalid_request_error",
+        "403, permission_error", "404, not_found_error", "408, timeout_error", "409, invalid_request_error",
         "413, request_too_large", "422, invalid_request_error", "429, rate_limit_error", "500, api_error",
-        "502, api_error", "503, overloaded_error", "504, api_error", "529, overloaded_error", "599, api_error"})
+        "502, api_error", "503, overloaded_error", "504, timeout_error", "529, overloaded_error", "599, api_error"})
     void statusToErrorType(int status, String type) {
         assertThat(OpenAiResponseTranslator.errorTypeForStatus(status)).isEqualTo(type);
     }

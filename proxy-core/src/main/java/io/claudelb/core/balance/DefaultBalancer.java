@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +42,12 @@ public final class DefaultBalancer implements Balancer {
 
     /**
      * @param clock  the same clock {@code health} was built with
-     * @param random for the {@code random} strategy; must be safe to call from every event loop
-     *               ({@code ThreadLocalRandom.current()} is)
+     * @param random for the {@code random} strategy, asked once per pick on the thread that picks: the balancer is
+     *               shared by every event loop, and a {@code ThreadLocalRandom} is only safe (and only
+     *               uncontended) on the thread that took it, so production passes {@code ThreadLocalRandom::current}
      */
-    public DefaultBalancer(GatewayConfig config, BalancerState health, NanoClock clock, RandomGenerator random) {
+    public DefaultBalancer(GatewayConfig config, BalancerState health, NanoClock clock,
+                           Supplier<? extends RandomGenerator> random) {
         this.health = health;
         this.clock = clock;
         this.affinityMode = config.balancing().affinity();
@@ -54,9 +57,9 @@ public final class DefaultBalancer implements Balancer {
         pickers.put(Strategy.PRIORITY, new PriorityPicker());
     }
 
-    /** Production wiring: the registry's clock and a thread-local random. */
+    /** Production wiring: the registry's clock and the picking thread's own random. */
     public static DefaultBalancer create(GatewayConfig config, BalancerState health) {
-        return new DefaultBalancer(config, health, health.clock(), ThreadLocalRandom.current());
+        return new DefaultBalancer(config, health, health.clock(), ThreadLocalRandom::current);
     }
 
     public BalancerState health() {

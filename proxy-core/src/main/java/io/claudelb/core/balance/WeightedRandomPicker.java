@@ -2,17 +2,19 @@ package io.claudelb.core.balance;
 
 import io.claudelb.core.route.Target;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
  * {@code random}: each eligible target with probability weight / (sum of eligible weights). The generator is
- * injected: production passes {@code ThreadLocalRandom.current()} (safe from every thread), tests a seeded
- * {@code SplittableRandom} for repeatable counts.
+ * injected and asked for on every pick, on the picking thread: production passes {@code ThreadLocalRandom::current}
+ * (one picker serves every event loop, and a {@code ThreadLocalRandom} captured once would be shared by all of
+ * them), tests a seeded {@code SplittableRandom} for repeatable counts.
  */
 final class WeightedRandomPicker implements TargetPicker {
-    private final RandomGenerator random;
+    private final Supplier<? extends RandomGenerator> random;
 
-    WeightedRandomPicker(RandomGenerator random) {
+    WeightedRandomPicker(Supplier<? extends RandomGenerator> random) {
         this.random = random;
     }
 
@@ -27,7 +29,7 @@ final class WeightedRandomPicker implements TargetPicker {
         if (total <= 0) {
             return -1;
         }
-        long r = random.nextLong(total);
+        long r = random.get().nextLong(total);
         for (int i = 0; i < targets.size(); i++) {
             if (eligible[i]) {
                 r -= TargetPicker.weight(targets.get(i));

@@ -144,6 +144,12 @@ public record GatewayConfig(ConfigFormat format, ServerSettings server, AdminSet
                 logging, databricksModels, notes, storage, limits, prices, newDedup, metrics);
     }
 
+    /** The same config with other logging settings (tests). */
+    public GatewayConfig withLogging(LoggingSettings newLogging) {
+        return new GatewayConfig(format, server, admin, clients, upstreams, routes, balancing, health, retry,
+                newLogging, databricksModels, notes, storage, limits, prices, dedup, metrics);
+    }
+
     /** The same config with other metrics settings (tests). */
     public GatewayConfig withMetrics(MetricsSettings newMetrics) {
         return new GatewayConfig(format, server, admin, clients, upstreams, routes, balancing, health, retry,

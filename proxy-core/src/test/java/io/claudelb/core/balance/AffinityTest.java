@@ -18,7 +18,6 @@ import io.claudelb.core.route.Target;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Session affinity: stickiness, one counted rebind, failover rebinding, route isolation, expiry, bounds. */
@@ -35,7 +34,7 @@ class AffinityTest {
     private void build(BalancingSettings balancing) {
         GatewayConfig config = config(balancing, Fixtures.health(2, 1), a, b, c);
         health = new BalancerState(config, clock, () -> 0L);
-        balancer = new DefaultBalancer(config, health, clock, new SplittableRandom(1));
+        balancer = new DefaultBalancer(config, health, clock, Randoms.seeded(1));
     }
 
     private void build(AffinityMode mode) {

@@ -42,7 +42,7 @@ class ConcurrencyTest {
     private final GatewayConfig config = config(Fixtures.balancing(AffinityMode.SESSION), Fixtures.health(3, 2),
             a, b, c);
     private final BalancerState health = new BalancerState(config, clock, () -> 0L);
-    private final DefaultBalancer balancer = new DefaultBalancer(config, health, clock, ThreadLocalRandom.current());
+    private final DefaultBalancer balancer = new DefaultBalancer(config, health, clock, ThreadLocalRandom::current);
     private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
 
     @AfterEach

@@ -19,7 +19,6 @@ import io.claudelb.core.stats.UpstreamSnapshot;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +30,7 @@ class DefaultBalancerHealthTest {
     private final UpstreamConfig b = upstream("b", 2, 2);
     private final GatewayConfig config = config(Fixtures.balancing(AffinityMode.NONE), Fixtures.health(3, 1), a, b);
     private final BalancerState health = new BalancerState(config, clock, wallClock::get);
-    private final DefaultBalancer balancer = new DefaultBalancer(config, health, clock, new SplittableRandom(7));
+    private final DefaultBalancer balancer = new DefaultBalancer(config, health, clock, Randoms.seeded(7));
     private final RouteDecision route = decision("*", Strategy.PRIORITY, a, b);
     private final Target ta = target(a);
     private final Target tb = target(b);
@@ -207,7 +206,7 @@ class DefaultBalancerHealthTest {
         UpstreamConfig b2 = upstream("b", 5, 0);
         GatewayConfig next = config(Fixtures.balancing(AffinityMode.NONE), Fixtures.health(2, 1), c, b2);
         health.reconcile(next);
-        DefaultBalancer reloaded = new DefaultBalancer(next, health, clock, new SplittableRandom(7));
+        DefaultBalancer reloaded = new DefaultBalancer(next, health, clock, Randoms.seeded(7));
 
         assertThat(health.names()).containsExactly("c", "b");
         assertThat(health.upstream("a")).isNull();
@@ -239,13 +238,13 @@ class DefaultBalancerHealthTest {
     void reconcileKeepsSessionBindingsOfUpstreamsThatStay() {
         GatewayConfig sessions = config(Fixtures.balancing(AffinityMode.SESSION), Fixtures.health(3, 1), a, b);
         health.reconcile(sessions);
-        DefaultBalancer first = new DefaultBalancer(sessions, health, clock, new SplittableRandom(7));
+        DefaultBalancer first = new DefaultBalancer(sessions, health, clock, Randoms.seeded(7));
         RouteDecision rr = decision("*", Strategy.ROUND_ROBIN, a, b);
         SelectionContext s1 = new SelectionContext("s1", null);
         String bound = first.select(rr, s1, Set.of()).name();
 
         health.reconcile(sessions);
-        DefaultBalancer second = new DefaultBalancer(sessions, health, clock, new SplittableRandom(7));
+        DefaultBalancer second = new DefaultBalancer(sessions, health, clock, Randoms.seeded(7));
         for (int i = 0; i < 4; i++) {
             assertThat(second.select(rr, s1, Set.of()).name()).isEqualTo(bound);
         }

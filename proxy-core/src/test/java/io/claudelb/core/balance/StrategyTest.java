@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +33,7 @@ class StrategyTest {
     private final GatewayConfig config = config(Fixtures.balancing(AffinityMode.NONE), Fixtures.health(2, 1),
             a, b, c);
     private final BalancerState health = new BalancerState(config, clock, () -> 0L);
-    private final DefaultBalancer balancer = new DefaultBalancer(config, health, clock, new SplittableRandom(42));
+    private final DefaultBalancer balancer = new DefaultBalancer(config, health, clock, Randoms.seeded(42));
 
     private List<String> picks(RouteDecision decision, int n) {
         List<String> names = new ArrayList<>();
@@ -105,7 +104,7 @@ class StrategyTest {
     void weightedRandomIsRepeatableForOneSeed() {
         RouteDecision route = decision("*", Strategy.RANDOM, a, b, c);
         List<String> first = picks(route, 50);
-        DefaultBalancer again = new DefaultBalancer(config, health, clock, new SplittableRandom(42));
+        DefaultBalancer again = new DefaultBalancer(config, health, clock, Randoms.seeded(42));
         List<String> second = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             second.add(again.select(route, SelectionContext.NONE, Set.of()).name());

@@ -3,18 +3,22 @@ package io.claudelb.server.auth;
 import io.claudelb.core.config.BedrockSettings;
 import io.claudelb.core.config.UpstreamConfig;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * The SigV4 side of every {@code bedrock} upstream with auth type {@code aws} or {@code aws_default}: its
  * {@link AwsCredentialSource} (started on first use, refreshed in the background) and its {@link AwsRequestSigner}.
- * Keyed by the upstream's config record, like {@link UpstreamTokens}: a reload that keeps an upstream unchanged keeps
- * its credentials; {@link #retainOnly} stops the refreshes of upstreams that left. Thread-safe.
+ * Keyed by the upstream's credential identity ({@link CredentialKey}), like {@link UpstreamTokens}: a reload that
+ * keeps an upstream's credential and region keeps its credentials whatever else changed; {@link #retainOnly} stops
+ * the refreshes of upstreams that left. Thread-safe.
  */
 public final class UpstreamAwsCredentials implements AutoCloseable {
     /** What an attempt on one upstream uses: credentials to wait for, and the signer to sign with. */
@@ -25,7 +29,7 @@ public final class UpstreamAwsCredentials implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final LongSupplier wallMillis;
     private final Clock signingClock;
-    private final Map<UpstreamConfig, AwsSigning> signing = new ConcurrentHashMap<>();
+    private final Map<CredentialKey, AwsSigning> signing = new ConcurrentHashMap<>();
 
     /** Production wiring: the SDK's providers on the {@link CredentialThread}, the system clock. */
     public UpstreamAwsCredentials() {
@@ -51,9 +55,10 @@ public final class UpstreamAwsCredentials implements AutoCloseable {
         if (!signs(upstream)) {
             return null;
         }
-        return signing.computeIfAbsent(upstream, u -> new AwsSigning(
-                new AwsCredentialSource(u.name(), () -> providers.apply(u), fixed(u), executor, wallMillis).start(),
-                new AwsRequestSigner(u.bedrock().region(), BedrockSettings.SIGNING_SERVICE, signingClock)));
+        return signing.computeIfAbsent(CredentialKey.of(upstream), k -> new AwsSigning(
+                new AwsCredentialSource(upstream.name(), () -> providers.apply(upstream), fixed(upstream), executor,
+                        wallMillis).start(),
+                new AwsRequestSigner(upstream.bedrock().region(), BedrockSettings.SIGNING_SERVICE, signingClock)));
     }
 
     /** Static keys without a role: nothing to refresh. */
@@ -61,10 +66,11 @@ public final class UpstreamAwsCredentials implements AutoCloseable {
         return upstream.auth().type() == io.claudelb.core.config.AuthType.AWS && !upstream.auth().aws().assumesRole();
     }
 
-    /** Stops and forgets the credentials of every upstream not in {@code current} (after a reload). */
-    public void retainOnly(java.util.Collection<UpstreamConfig> current) {
+    /** Stops and forgets the credentials of every upstream whose credential is not in {@code current} (a reload). */
+    public void retainOnly(Collection<UpstreamConfig> current) {
+        Set<CredentialKey> kept = current.stream().map(CredentialKey::of).collect(Collectors.toSet());
         signing.entrySet().removeIf(e -> {
-            if (current.contains(e.getKey())) {
+            if (kept.contains(e.getKey())) {
                 return false;
             }
             e.getValue().credentials().close();

@@ -11,13 +11,14 @@ import java.util.function.Function;
 /**
  * The {@link TokenSource} of every token-based upstream ({@code databricks_oauth}, {@code oauth_refresh}, and the
  * Google credentials of {@code vertex} upstreams, {@link GoogleTokenFetcher}), shared by all exchanges and config
- * snapshots. Keyed by the upstream's config record, like the backend pools: a reload that
- * keeps an upstream unchanged keeps its cached token and its rotated refresh token; a changed one starts afresh.
+ * snapshots. Keyed by the upstream's credential identity ({@link CredentialKey}): a reload that keeps an upstream's
+ * credential keeps its cached token and its rotated refresh token, whatever else of it changed (a weight); a changed
+ * credential starts afresh.
  */
 public final class UpstreamTokens {
     private final Function<UpstreamConfig, TokenFetcher> fetchers;
     private final NanoClock clock;
-    private final Map<UpstreamConfig, TokenSource> sources = new ConcurrentHashMap<>();
+    private final Map<CredentialKey, TokenSource> sources = new ConcurrentHashMap<>();
 
     /**
      * Production wiring: OAuth tokens are fetched over HTTP through the shared backend pools, Google tokens by
@@ -45,7 +46,7 @@ public final class UpstreamTokens {
         if (!usesTokens(upstream.auth().type())) {
             return null;
         }
-        return sources.computeIfAbsent(upstream, u -> new TokenSource(u.name(), u.auth().refreshToken(),
-                fetchers.apply(u), clock));
+        return sources.computeIfAbsent(CredentialKey.of(upstream), k -> new TokenSource(upstream.name(),
+                upstream.auth().refreshToken(), fetchers.apply(upstream), clock));
     }
 }

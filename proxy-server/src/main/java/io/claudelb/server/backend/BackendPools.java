@@ -12,8 +12,9 @@ import java.util.function.BiConsumer;
 
 /**
  * All backend pools: one per (upstream, event loop). The outer map is touched once per loop; each loop's inner map
- * only by that loop. Keyed by the upstream's config record, so a reload that changes an upstream gets fresh
- * connections while an unchanged one keeps its warm pool.
+ * only by that loop. Keyed by the upstream's endpoint ({@link PoolKey}: name, address, proxy, TLS, connect timeout,
+ * pool limits), so a reload that moves an upstream gets fresh connections while one that only changes its weight,
+ * priority, credential or anything else read per request keeps its warm pool.
  */
 public final class BackendPools {
     private final BackendConnector connector;
@@ -32,7 +33,8 @@ public final class BackendPools {
         // Identity first: a record's hashCode walks every nested record, and the snapshot's instances rarely change.
         BackendPool pool = pools.byInstance.get(upstream);
         if (pool == null) {
-            pool = pools.byValue.computeIfAbsent(upstream, u -> new BackendPool(u, loop, connector, clock));
+            pool = pools.byKey.computeIfAbsent(PoolKey.of(upstream), k -> new BackendPool(upstream, loop, connector,
+                    clock));
             pools.byInstance.put(upstream, pool);
         }
         return pool;
@@ -40,11 +42,11 @@ public final class BackendPools {
 
     /** One event loop's pools; touched only by that loop (the registry iterates it on the loop too). */
     private static final class LoopPools {
-        final Map<UpstreamConfig, BackendPool> byValue = new HashMap<>();
+        final Map<PoolKey, BackendPool> byKey = new HashMap<>();
         final Map<UpstreamConfig, BackendPool> byInstance = new IdentityHashMap<>();
 
         Collection<BackendPool> all() {
-            return byValue.values();
+            return byKey.values();
         }
     }
 

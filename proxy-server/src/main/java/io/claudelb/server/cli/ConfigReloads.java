@@ -4,6 +4,7 @@ import io.claudelb.core.config.ConfigException;
 import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.route.RoutingWarnings;
 import io.claudelb.server.gateway.Gateway;
+import io.claudelb.server.gateway.Reloaded;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -34,9 +35,9 @@ final class ConfigReloads {
      * @return completes when the reload has been applied or refused (and logged); never exceptionally
      */
     CompletableFuture<Void> reload(String trigger) {
-        return gateway.controlPlane().submit(gateway::reloadFromSource).handle((config, failure) -> {
+        return gateway.controlPlane().submit(gateway::reloadFromSource).handle((reloaded, failure) -> {
             if (failure == null) {
-                applied(trigger, config);
+                applied(trigger, reloaded);
             } else {
                 refused(trigger, failure instanceof CompletionException ? failure.getCause() : failure);
             }
@@ -44,9 +45,10 @@ final class ConfigReloads {
         });
     }
 
-    private void applied(String trigger, GatewayConfig config) {
-        log.info("config reloaded from {} ({}): {} upstream(s), {} route(s)", file, trigger,
-                config.upstreams().size(), config.routes().size());
+    private void applied(String trigger, Reloaded reloaded) {
+        GatewayConfig config = reloaded.config();
+        log.info("config reloaded from {} ({}): {} upstream(s), {} route(s){}", file, trigger,
+                config.upstreams().size(), config.routes().size(), reloaded.restartNote());
         RoutingWarnings.of(config).forEach(w -> log.warn("config: {}", w));
     }
 

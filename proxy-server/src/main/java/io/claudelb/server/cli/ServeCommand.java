@@ -6,6 +6,8 @@ import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.ProxyServer;
 import io.claudelb.server.log.LogOutput;
 import io.claudelb.server.log.LoggingSetup;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -39,10 +41,18 @@ final class ServeCommand implements Callable<Integer> {
             server.gateway().reloadSource(options::load);
             ConfigReloads reloads = new ConfigReloads(server.gateway(), options.resolve());
             if (options.watch) {
-                new ConfigWatcher(options.resolve(), reloads).start();
+                watch(new ConfigWatcher(options.resolve(), reloads));
             }
             return () -> reloads.reload("SIGHUP");
         });
+    }
+
+    private static void watch(ConfigWatcher watcher) {
+        try {
+            watcher.start();
+        } catch (IOException e) {
+            log.warn("--watch: cannot watch the config file, reload with SIGHUP or POST /reload: {}", e.toString());
+        }
     }
 
     static int run(GatewayConfig config) throws InterruptedException {
@@ -75,11 +85,11 @@ final class ServeCommand implements Callable<Integer> {
         ProcessSignals.handle("INT", stopAsked::countDown);
         AtomicBoolean drained = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            drain(server, config, drained);
+            drain(server, drained);
             close(logs);
         }, "claude-lb-shutdown"));
         stopAsked.await();
-        drain(server, config, drained);
+        drain(server, drained);
         close(logs);
         return 0;
     }
@@ -91,11 +101,13 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private static void drain(ProxyServer server, GatewayConfig config, AtomicBoolean drained) {
+    /** Drains for the {@code shutdown_grace} of the config in force now (a reload may have changed it). */
+    private static void drain(ProxyServer server, AtomicBoolean drained) {
         if (!drained.compareAndSet(false, true)) {
             return;
         }
-        log.info("shutting down: draining in-flight requests for up to {} s", config.server().shutdownGrace().toSeconds());
-        server.stop(config.server().shutdownGrace());
+        Duration grace = server.gateway().snapshot().config().server().shutdownGrace();
+        log.info("shutting down: draining in-flight requests for up to {} s", grace.toSeconds());
+        server.stop(grace);
     }
 }

@@ -1,6 +1,6 @@
 package io.claudelb.server.exchange;
 
-import io.claudelb.core.health.FailureKind;
+import io.claudelb.codec.error.AnthropicErrors;
 import io.claudelb.server.http.LocalResponses;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -10,10 +10,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The proxy's own answer when no attempt is left: every candidate failed, or none was eligible to begin with.
- * 529 {@code overloaded_error} when every failure was an overload, else 503; {@code retry-after} is the soonest
- * recovery of any candidate (at least 1 s); {@code x-should-retry: false} once more than one upstream was tried, so
- * Claude Code's own retries do not multiply the load. The message names the model and the last failure kind,
- * never an upstream address.
+ * In this order:
+ * <ol>
+ *   <li>no attempt was made (every candidate cooling down or open): 503 {@code overloaded_error};</li>
+ *   <li>every failure was an overload (529, an in-band {@code overloaded_error}): 529 {@code overloaded_error};</li>
+ *   <li>every failure was a timeout (connect or response timeout, a 504): 504 {@code timeout_error}, the status
+ *       and type Anthropic answers a request that timed out with, saying the upstream did not answer in time;</li>
+ *   <li>any other mix: 503 {@code api_error}. Not the table's {@code overloaded_error} for 503: the upstreams were
+ *       not all overloaded, and Claude Code tells its user "overloaded" for that type.</li>
+ * </ol>
+ * The types come from the codec's one table ({@link AnthropicErrors#typeForStatus}) except for that last row.
+ * {@code retry-after} is the soonest recovery of any candidate (at least 1 s); {@code x-should-retry: false} once
+ * more than one upstream was tried, so Claude Code's own retries do not multiply the load. The message names the
+ * model and the last failure kind, never an upstream address.
  */
 final class AllFailedAnswer {
     private static final AsciiString SHOULD_RETRY = AsciiString.cached("x-should-retry");
@@ -22,25 +31,31 @@ final class AllFailedAnswer {
     }
 
     /**
-     * @param failures           attempts that failed (0: nothing was eligible)
-     * @param allOverload        every failure was an overload
-     * @param lastFailure        the last failure, or null when there was none
+     * @param failures           the attempts that failed (none: nothing was eligible)
      * @param nanosUntilRecovery when the soonest candidate may be tried again
      */
-    static FullHttpResponse build(ByteBufAllocator alloc, String model, int failures, boolean allOverload,
-                                  FailureKind lastFailure, long nanosUntilRecovery, String requestId) {
+    static FullHttpResponse build(ByteBufAllocator alloc, String model, FailureTally failures,
+                                  long nanosUntilRecovery, String requestId) {
         FullHttpResponse res;
-        if (failures == 0) {
-            res = LocalResponses.error(alloc, 503, "overloaded_error", "No upstream is available for model '" + model
-                    + "': every candidate is cooling down or its circuit is open.");
+        int count = failures.count();
+        String last = count == 0 ? null : BackendFailures.describe(failures.last());
+        if (count == 0) {
+            res = LocalResponses.error(alloc, 503, AnthropicErrors.typeForStatus(503), "No upstream is available for "
+                    + "model '" + model + "': every candidate is cooling down or its circuit is open.");
+        } else if (failures.allOverload()) {
+            res = LocalResponses.error(alloc, 529, AnthropicErrors.typeForStatus(529), "All " + count
+                    + " upstream attempt(s) for model '" + model + "' failed (last: " + last + ").");
+        } else if (failures.allTimeout()) {
+            res = LocalResponses.error(alloc, 504, AnthropicErrors.typeForStatus(504), "The upstream did not answer "
+                    + "in time: all " + count + " upstream attempt(s) for model '" + model + "' timed out (last: "
+                    + last + ").");
         } else {
-            res = LocalResponses.error(alloc, allOverload ? 529 : 503, allOverload ? "overloaded_error" : "api_error",
-                    "All " + failures + " upstream attempt(s) for model '" + model + "' failed (last: "
-                            + BackendFailures.describe(lastFailure) + ").");
+            res = LocalResponses.error(alloc, 503, "api_error", "All " + count + " upstream attempt(s) for model '"
+                    + model + "' failed (last: " + last + ").");
         }
         long recoverySeconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanosUntilRecovery + 999_999_999L));
         res.headers().set(HttpHeaderNames.RETRY_AFTER, recoverySeconds);
-        if (failures > 1) {
+        if (count > 1) {
             res.headers().set(SHOULD_RETRY, "false");
         }
         res.headers().set(LocalResponses.REQUEST_ID, requestId);

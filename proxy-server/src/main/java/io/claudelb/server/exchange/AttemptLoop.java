@@ -50,12 +50,10 @@ public final class AttemptLoop implements RunningExchange {
     private final long writeStallNanos;
     private final ExchangeObserver ended;
     private final Set<String> tried = new HashSet<>(4);
+    private final FailureTally failures = new FailureTally();
     private Attempt current;
     private int attempts;
     private int authRetries;
-    private int failures;
-    private boolean allOverload = true;
-    private FailureKind lastFailure;
     private boolean done;
 
     /**
@@ -114,7 +112,6 @@ public final class AttemptLoop implements RunningExchange {
         }
         attempt.verdictReached();
         Target next = nextTarget(kind);
-        failures++;
         record.attemptFailed(kind);
         balancer().onFailure(attempt.target(), kind, retryAfterNanos);
         if (next == null && holdsAnswer && classifier.forwardsOwnAnswer(kind, countedAttempts())) {
@@ -122,8 +119,7 @@ public final class AttemptLoop implements RunningExchange {
             attempt.forwardHeldError();
             return;
         }
-        lastFailure = kind;
-        allOverload &= kind.isOverload();
+        failures.add(kind);
         attempt.retire(reusable);
         if (next != null) {
             startAttempt(next, null);
@@ -244,8 +240,8 @@ public final class AttemptLoop implements RunningExchange {
     private void exhausted() {
         timer.disarm();
         RouteDecision decision = routed.decision();
-        FullHttpResponse res = AllFailedAnswer.build(sink.alloc(), decision.requestedModel(), failures, allOverload,
-                lastFailure, balancer().nanosUntilRecovery(decision), record.requestId());
+        FullHttpResponse res = AllFailedAnswer.build(sink.alloc(), decision.requestedModel(), failures,
+                balancer().nanosUntilRecovery(decision), record.requestId());
         record.answeredLocally(res.status().code(), services.clock().nanoTime() - record.startNanos());
         sink.whole(res);
         end(0);

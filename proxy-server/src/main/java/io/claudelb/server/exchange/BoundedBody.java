@@ -10,13 +10,17 @@ import java.nio.charset.StandardCharsets;
  * A response body gathered in memory up to a limit, without copying (a composite of retained slices): an upstream
  * error document to judge and forward, or an OpenAI answer to translate whole. Owned by its exchange, which either
  * {@link #take()}s the bytes or {@link #release()}s them.
+ *
+ * <p>The composite takes any number of components: with Netty's default cap of 16 every content past the 16th
+ * would consolidate (copy) everything gathered so far into one buffer again. The limit bounds the bytes, and a
+ * content adds at most one component, so the components stay as many as the contents that fit.
  */
 final class BoundedBody {
     private final CompositeByteBuf bytes;
     private final int limit;
 
     BoundedBody(ByteBufAllocator alloc, int limit) {
-        this.bytes = alloc.compositeBuffer();
+        this.bytes = alloc.compositeBuffer(Integer.MAX_VALUE);
         this.limit = limit;
     }
 
@@ -38,6 +42,11 @@ final class BoundedBody {
     /** The first {@code max} bytes as text, for body-pattern checks. */
     String prefix(int max) {
         return bytes.toString(0, Math.min(bytes.readableBytes(), max), StandardCharsets.UTF_8);
+    }
+
+    /** How many buffers the body is made of (one per content kept: nothing was copied together). */
+    int components() {
+        return bytes.numComponents();
     }
 
     int size() {

@@ -28,8 +28,9 @@
  *       401/403, which would tell the client that its own key is bad;</li>
  *   <li>otherwise, when no attempt is left (every candidate failed, or none was eligible to begin with), the
  *       proxy's own answer ({@code AllFailedAnswer}): 529 {@code overloaded_error} when every failure was an overload,
- *       else 503; {@code retry-after} the soonest recovery of any candidate; {@code x-should-retry: false} once
- *       more than one upstream was tried. A stream whose only upstream sent an in-band overloaded error therefore
+ *       504 {@code timeout_error} when every failure was a timeout (a hung upstream), else 503;
+ *       {@code retry-after} the soonest recovery of any candidate; {@code x-should-retry: false} once more than one
+ *       upstream was tried. A stream whose only upstream sent an in-band overloaded error therefore
  *       gets a 529 before any byte of it: the held {@code message_start} is dropped, so the client sees an
  *       ordinary retryable overload, not a 200 that fails;</li>
  *   <li>an upstream whose bytes are not HTTP or exceed its decoder limits: a {@code PROTOCOL_ERROR}, failed over

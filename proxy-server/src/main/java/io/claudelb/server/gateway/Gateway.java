@@ -27,6 +27,8 @@ public final class Gateway {
     private final Admissions admissions;
     private final DiscoveredModels discovered = new DiscoveredModels();
     private final OpenRelayCheck openRelayCheck;
+    /** The config the gateway started with: what the restart-only settings still are. */
+    private final GatewayConfig started;
     private final List<Consumer<GatewayConfig>> reloadListeners = new CopyOnWriteArrayList<>();
     private volatile ConfigSnapshot snapshot;
     private volatile Supplier<GatewayConfig> reloadSource;
@@ -36,6 +38,7 @@ public final class Gateway {
         this.wallClock = wallClock;
         this.health = new BalancerState(config, clock, wallClock);
         this.openRelayCheck = OpenRelayCheck.forListen(config.server().host());
+        this.started = config;
         this.admissions = new Admissions(config.limits(), clock, wallClock);
         this.snapshot = build(config);
         this.exchangeServices = services;
@@ -55,18 +58,21 @@ public final class Gateway {
     /**
      * Swaps in a new config: {@code config} is already a validated record, so a bad file never gets here and the
      * running snapshot stays. In-flight exchanges finish on the snapshot they started with; health, cooldowns and
-     * session bindings carry over by upstream name. Listen address and thread settings need a restart.
+     * session bindings carry over by upstream name. What only a restart applies ({@link RestartOnlySettings}) keeps
+     * its value from the start and is returned, for the reload's answer and log line to say.
      *
+     * @return the restart-only settings {@code config} changes against the running gateway (empty: applied whole)
      * @throws io.claudelb.core.config.ConfigException when the config would turn the listener into an open relay
      *     (no client keys on a non-loopback address, {@link OpenRelayCheck}); the running snapshot stays
      */
-    public synchronized void reload(GatewayConfig config) {
+    public synchronized List<String> reload(GatewayConfig config) {
         openRelayCheck.check(config);
         this.snapshot = build(config);
         admissions.reconfigure(config.limits());
         // Upstreams that left (or changed) stop refreshing their AWS credentials.
         exchangeServices.aws().retainOnly(config.upstreams());
         reloadListeners.forEach(l -> l.accept(config));
+        return RestartOnlySettings.changed(started, config);
     }
 
     /** Told about every config swapped in by {@link #reload} (the Databricks endpoint discovery follows it). */
@@ -90,18 +96,17 @@ public final class Gateway {
     /**
      * Loads the config again from its source and swaps it in.
      *
-     * @return the new config
+     * @return the new config and what of it needs a restart
      * @throws IllegalStateException when the gateway was not started from a file
      * @throws io.claudelb.core.config.ConfigException when the file is invalid (nothing changes then)
      */
-    public GatewayConfig reloadFromSource() {
+    public Reloaded reloadFromSource() {
         Supplier<GatewayConfig> source = reloadSource;
         if (source == null) {
             throw new IllegalStateException("this gateway was not started from a config file");
         }
         GatewayConfig next = source.get();
-        reload(next);
-        return next;
+        return new Reloaded(next, reload(next));
     }
 
     public BalancerState balancerState() {

@@ -12,11 +12,18 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import java.util.function.Supplier;
 
-/** Builds the inbound pipeline in the order {@link PipelineNames} documents. */
+/**
+ * Builds the inbound pipeline in the order {@link PipelineNames} documents. The client-side limits
+ * ({@code max_connections}, {@code max_request_bytes}, {@code header_read_timeout}, {@code idle_timeout}) are read
+ * from the current config snapshot, so a reload applies them: to new connections at once, to open ones from their
+ * next request (or next idle check).
+ */
 public final class ClientInitializer extends ChannelInitializer<Channel> {
     private final Gateway gateway;
-    private final ServerSettings settings;
+    /** The current snapshot's server settings: one supplier shared by every connection's handlers. */
+    private final Supplier<ServerSettings> settings;
     private final ConnectionLimitHandler connLimit;
     private final RequestGuard guard;
     private final ChannelGroup clients;
@@ -25,14 +32,14 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
     private final LocalAnswers answers;
 
     /** @param active counts the proxied requests running on every connection (for /metrics) */
-    public ClientInitializer(Gateway gateway, ServerSettings settings, RequestGuard guard, LocalAnswers answers,
-                             ChannelGroup clients, Coalescing coalescing, ActiveExchanges active) {
+    public ClientInitializer(Gateway gateway, RequestGuard guard, LocalAnswers answers, ChannelGroup clients,
+                             Coalescing coalescing, ActiveExchanges active) {
         this.coalescing = coalescing;
         this.active = active;
         this.answers = answers;
         this.gateway = gateway;
-        this.settings = settings;
-        this.connLimit = new ConnectionLimitHandler(settings.maxConnections());
+        this.settings = () -> gateway.snapshot().config().server();
+        this.connLimit = new ConnectionLimitHandler(() -> settings.get().maxConnections());
         this.guard = guard;
         this.clients = clients;
     }
@@ -42,14 +49,14 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
         clients.add(ch);
         ChannelPipeline p = ch.pipeline();
         p.addLast(PipelineNames.CONN_LIMIT, connLimit);
-        p.addLast(PipelineNames.CLIENT_TIMEOUTS, new ClientTimeouts(settings.headerReadTimeout().toNanos(),
-                settings.idleTimeout().toNanos(), answers));
+        p.addLast(PipelineNames.CLIENT_TIMEOUTS, new ClientTimeouts(settings, answers));
         p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(16 * 1024)
                 .setMaxHeaderSize(64 * 1024)
                 .setValidateHeaders(true)));
         p.addLast(PipelineNames.KEEP_ALIVE, new HttpServerKeepAliveHandler());
-        p.addLast(PipelineNames.BODY_AGGREGATOR, new BodyAggregator(settings.maxRequestBytes(), answers));
+        p.addLast(PipelineNames.BODY_AGGREGATOR, BodyAggregator.following(() -> settings.get().maxRequestBytes(),
+                answers));
         p.addLast(PipelineNames.PIPELINING, new PipeliningGate());
         p.addLast(PipelineNames.REQUEST_GUARD, guard);
         p.addLast(PipelineNames.EXCHANGE, new ExchangeHandler(gateway, coalescing, active, answers));

@@ -1,11 +1,14 @@
 package io.claudelb.server.inbound;
 
+import io.claudelb.core.config.ServerSettings;
 import io.claudelb.server.http.LocalResponses;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * {@code client-timeouts}: the two clocks of a client connection, from where it stands between requests.
@@ -22,12 +25,15 @@ import java.util.concurrent.TimeUnit;
  * (Netty's {@code IdleStateHandler} would add a promise and a listener to every write). The idle clock is one task per
  * {@code idle_timeout} per connection that re-arms itself from the time waiting began, not a timer per request; the
  * read clock is only armed when a request does not arrive in one read batch.
+ *
+ * <p>Both timeouts are read from the current config each time a clock is armed, so a reload applies them to open
+ * connections too: the read clock from the next request, the idle clock from its next check (at the latest when the
+ * old timeout would have run out).
  */
 public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     private enum State { WAITING, RECEIVING, ANSWERING }
 
-    private final long headerReadNanos;
-    private final long idleNanos;
+    private final Supplier<ServerSettings> settings;
     private final LocalAnswers answers;
     private ChannelHandlerContext ctx;
     private State state = State.WAITING;
@@ -35,10 +41,29 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> idleCheck;
     private ScheduledFuture<?> readTimer;
 
-    public ClientTimeouts(long headerReadNanos, long idleNanos, LocalAnswers answers) {
-        this.headerReadNanos = headerReadNanos;
-        this.idleNanos = idleNanos;
+    /** @param settings the current server settings ({@code header_read_timeout}, {@code idle_timeout}) */
+    public ClientTimeouts(Supplier<ServerSettings> settings, LocalAnswers answers) {
+        this.settings = settings;
         this.answers = answers;
+    }
+
+    /** With fixed timeouts (tests). */
+    public ClientTimeouts(long headerReadNanos, long idleNanos, LocalAnswers answers) {
+        this(fixed(headerReadNanos, idleNanos), answers);
+    }
+
+    private static Supplier<ServerSettings> fixed(long headerReadNanos, long idleNanos) {
+        ServerSettings s = ServerSettings.builder().headerReadTimeout(Duration.ofNanos(headerReadNanos))
+                .idleTimeout(Duration.ofNanos(idleNanos)).build();
+        return () -> s;
+    }
+
+    private long headerReadNanos() {
+        return settings.get().headerReadTimeout().toNanos();
+    }
+
+    private long idleNanos() {
+        return settings.get().idleTimeout().toNanos();
     }
 
     @Override
@@ -49,7 +74,7 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         since = now();
-        idleCheck = ctx.executor().schedule(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
+        idleCheck = ctx.executor().schedule(this::checkIdle, idleNanos(), TimeUnit.NANOSECONDS);
         ctx.fireChannelActive();
     }
 
@@ -65,7 +90,7 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (state == State.RECEIVING && readTimer == null) {
-            long left = headerReadNanos - (now() - since);
+            long left = headerReadNanos() - (now() - since);
             readTimer = ctx.executor().schedule(this::expireRead, Math.max(0, left), TimeUnit.NANOSECONDS);
         }
         ctx.fireChannelReadComplete();
@@ -90,6 +115,7 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
             return;
         }
         long quiet = now() - since;
+        long idleNanos = idleNanos();
         if (state == State.WAITING && quiet >= idleNanos) {
             idleCheck = null;
             ctx.close();
@@ -105,8 +131,8 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
             // Through the whole pipeline (this handler sits before the codec). It sees raw bytes only, so the
             // request's method and path are not known here.
             answers.write(ctx.channel(), answers.record(LocalAnswers.UNKNOWN, LocalAnswers.UNKNOWN, null, now() - since),
-                    LocalResponses.error(ctx.alloc(), 408, "invalid_request_error",
-                            "The request did not arrive completely in time.")).addListener(ChannelFutureListener.CLOSE);
+                    LocalResponses.error(ctx.alloc(), 408, "The request did not arrive completely in time."))
+                    .addListener(ChannelFutureListener.CLOSE);
         }
     }
 

@@ -13,6 +13,7 @@ import io.claudelb.core.stats.StatsSnapshot;
 import io.claudelb.core.stats.UpstreamSnapshot;
 import io.claudelb.server.coalesce.CoalescingStats;
 import io.claudelb.server.gateway.Gateway;
+import io.claudelb.server.gateway.Reloaded;
 import io.claudelb.server.http.LocalResponses;
 import io.claudelb.server.metrics.WindowedLatencies;
 import io.netty.buffer.ByteBufAllocator;
@@ -212,19 +213,31 @@ final class AdminEndpoints {
      * key ({@link #checkAdminKey}) and runs this on the control plane: it reads and parses a file.
      */
     FullHttpResponse reload(ByteBufAllocator alloc) {
-        GatewayConfig next;
+        Reloaded reloaded;
         try {
-            next = gateway.reloadFromSource();
+            reloaded = gateway.reloadFromSource();
         } catch (ConfigException e) {
             return LocalResponses.error(alloc, 400, "invalid_request_error", "Reload refused, config unchanged: "
                     + e.getMessage());
         } catch (IllegalStateException e) {
             return LocalResponses.error(alloc, 409, "invalid_request_error", "Reload is not available: " + e.getMessage());
         }
+        GatewayConfig next = reloaded.config();
         long healthy = gateway.balancerState().availableCount();
-        return LocalResponses.json(alloc, 200, "{\"status\":\"success\",\"message\":\"Configuration reloaded\","
-                + "\"providers_count\":" + next.upstreams().size() + ",\"healthy_providers\":" + healthy
-                + ",\"routes\":" + next.routes().size() + "}");
+        return LocalResponses.json(200, JsonBodies.write(alloc, g -> {
+            g.writeStartObject();
+            g.writeStringField("status", "success");
+            g.writeStringField("message", "Configuration reloaded" + reloaded.restartNote());
+            g.writeNumberField("providers_count", next.upstreams().size());
+            g.writeNumberField("healthy_providers", healthy);
+            g.writeNumberField("routes", next.routes().size());
+            g.writeArrayFieldStart("restart_needed");
+            for (String setting : reloaded.restartNeeded()) {
+                g.writeString(setting);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }));
     }
 
     /** Null when the request carries the admin key; otherwise the refusal to send. */

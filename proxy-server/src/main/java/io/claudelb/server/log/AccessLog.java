@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -33,20 +34,25 @@ public final class AccessLog implements ExchangeObserver {
     public static final String LOGGER = "claude-lb.access";
 
     private final Logger log;
-    private final boolean enabled;
+    private final BooleanSupplier enabled;
 
-    public AccessLog(boolean enabled) {
+    /** @param enabled the current {@code logging.access_log}, asked per request so a reload turns it on or off */
+    public AccessLog(BooleanSupplier enabled) {
         this(enabled, LoggerFactory.getLogger(LOGGER));
     }
 
     AccessLog(boolean enabled, Logger log) {
+        this(() -> enabled, log);
+    }
+
+    AccessLog(BooleanSupplier enabled, Logger log) {
         this.enabled = enabled;
         this.log = log;
     }
 
     @Override
     public void exchangeEnded(ExchangeEvent e) {
-        if (!enabled || !log.isInfoEnabled()) {
+        if (!enabled.getAsBoolean() || !log.isInfoEnabled()) {
             return;
         }
         long durationMicros = TimeUnit.NANOSECONDS.toMicros(e.durationNanos());

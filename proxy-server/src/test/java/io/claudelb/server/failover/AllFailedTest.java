@@ -3,6 +3,7 @@ package io.claudelb.server.failover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.core.config.RetrySettings;
+import io.claudelb.core.config.TimeoutSettings;
 import io.claudelb.server.mock.MockBehaviour;
 import io.claudelb.server.support.RawHttpClient;
 import java.time.Duration;
@@ -73,6 +74,48 @@ class AllFailedTest {
 
             assertThat(response.status).isEqualTo(503);
             assertThat(response.json().text("error.type")).isEqualTo("api_error");
+        }
+    }
+
+    /** Response timeout 300 ms; the hung mocks would answer after 5 s. */
+    private static Cluster startWithShortResponseTimeout(String... mocks) throws InterruptedException {
+        return Cluster.builder().mock(mocks)
+                .timeouts(new TimeoutSettings(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(10)))
+                .config(c -> c.balancing(Cluster.IN_ORDER).health(Cluster.health(5))).start();
+    }
+
+    @Test
+    void aHungUpstreamIsA504TimeoutError() throws InterruptedException {
+        try (Cluster cluster = startWithShortResponseTimeout("a")) {
+            cluster.behave("a", MockBehaviour.defaults().withTimeToFirstByte(Duration.ofSeconds(5)));
+
+            RawHttpClient.Response response = cluster.messages(Cluster.body(true));
+
+            assertThat(response.status).isEqualTo(504);
+            assertThat(response.json().text("error.type")).isEqualTo("timeout_error");
+            assertThat(response.json().text("error.message")).contains("did not answer in time")
+                    .contains("read_timeout").doesNotContain("127.0.0.1");
+        }
+    }
+
+    @Test
+    void everyAttemptTimingOutIsA504AndATimeoutMixedWithAnotherFailureA503() throws InterruptedException {
+        try (Cluster cluster = startWithShortResponseTimeout("a", "b")) {
+            cluster.behave("a", MockBehaviour.defaults().withTimeToFirstByte(Duration.ofSeconds(5)));
+            cluster.behave("b", MockBehaviour.defaults().withTimeToFirstByte(Duration.ofSeconds(5)));
+
+            RawHttpClient.Response allTimedOut = cluster.messages(Cluster.body(false));
+
+            assertThat(allTimedOut.status).isEqualTo(504);
+            assertThat(allTimedOut.json().text("error.type")).isEqualTo("timeout_error");
+            assertThat(allTimedOut.json().text("error.message")).contains("2 upstream attempt(s)");
+            assertThat(allTimedOut.header("x-should-retry")).isEqualTo("false");
+
+            cluster.failWith("b", 500);
+            RawHttpClient.Response mixed = cluster.messages(Cluster.body(false));
+
+            assertThat(mixed.status).isEqualTo(503);
+            assertThat(mixed.json().text("error.type")).isEqualTo("api_error");
         }
     }
 

@@ -52,6 +52,34 @@ class BodyAggregatorTest {
     }
 
     @Test
+    void aFollowingAggregatorJudgesEachRequestByTheLimitInForceWhenItArrives() {
+        long[] limit = {1024};
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.pipeline().addLast("body-aggregator", BodyAggregator.following(() -> limit[0], answers));
+        HttpRequest first = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/messages");
+        first.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 100);
+        ch.writeInbound(first, new DefaultLastHttpContent(Unpooled.wrappedBuffer(new byte[100])));
+        FullHttpRequest aggregated = ch.readInbound();
+        assertThat(aggregated.content().readableBytes()).isEqualTo(100);
+        aggregated.release();
+
+        limit[0] = 16;
+        HttpRequest second = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/messages");
+        second.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 100);
+        ch.writeInbound(second);
+
+        FullHttpResponse res = ch.readOutbound();
+        try {
+            assertThat(res.status().code()).isEqualTo(413);
+            assertThat(Json.field(res.content().toString(StandardCharsets.UTF_8), "error.message"))
+                    .contains("16 bytes");
+        } finally {
+            res.release();
+        }
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void aRequestWithinTheCapIsAggregated() {
         EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(1024, answers));
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/messages");

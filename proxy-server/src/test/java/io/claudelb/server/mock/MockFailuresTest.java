@@ -45,8 +45,9 @@ class MockFailuresTest {
 
     @ParameterizedTest
     @CsvSource({"400,invalid_request_error", "401,authentication_error", "402,billing_error",
-        "403,permission_error", "404,not_found_error", "408,invalid_request_error", "413,request_too_large",
-        "429,rate_limit_error", "500,api_error", "502,api_error", "503,overloaded_error", "529,overloaded_error"})
+        "403,permission_error", "404,not_found_error", "408,timeout_error", "413,request_too_large",
+        "429,rate_limit_error", "500,api_error", "502,api_error", "503,overloaded_error", "504,timeout_error",
+        "529,overloaded_error"})
     void errorStatusHasTheAnthropicErrorTypeForTheStatus(int status, String type) {
         mock.setBehaviour(MockBehaviour.defaults().withErrorStatus(status));
 

@@ -4,9 +4,11 @@ import static io.claudelb.server.routing.Upstreams.route;
 import static io.claudelb.server.routing.Upstreams.to;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.claudelb.core.config.GatewayConfig;
 import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.Strategy;
 import io.claudelb.core.config.UpstreamAuth;
+import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
 import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockAuth;
@@ -49,18 +51,24 @@ class OAuthCredentialsTest {
         relay = MockUpstream.start(MockOptions.defaults().withName("relay").withIoThreads(1)
                 .withAuth(strict.withClient("relay-client", null).withRefreshToken("rt-initial")));
         backup = MockUpstream.start(MockOptions.defaults().withName("backup").withIoThreads(1));
+        proxy = ProxyServer.start(config(1), clock, "test");
+    }
+
+    /** The three upstreams, the relay with {@code relayWeight}. */
+    private GatewayConfig config(int relayWeight) {
         String ws = workspace.baseUrl() + "/serving-endpoints";
-        proxy = ProxyServer.start(TestConfigs.proxy()
+        return TestConfigs.proxy()
                 .upstream(Upstreams.of("ws", UpstreamKind.DATABRICKS, ws,
                         Upstreams.databricksOauth(ws, "sp-id", "sp-secret")))
                 .upstream(Upstreams.of("relay", UpstreamKind.ANTHROPIC, relay.baseUrl(),
-                        Upstreams.oauthRefresh(relay.baseUrl() + "/oauth/token", "rt-initial", "relay-client")))
+                        Upstreams.oauthRefresh(relay.baseUrl() + "/oauth/token", "rt-initial", "relay-client"))
+                        .toBuilder().weight(relayWeight).build())
                 .upstream(Upstreams.of("backup", UpstreamKind.ANTHROPIC, backup.baseUrl(), UpstreamAuth.none()))
                 .route(route("*opus*", to("ws")))
                 .route(new RouteConfig("*fallback*", List.of(to("ws", null, 0), to("backup", null, 1)),
                         Strategy.PRIORITY))
                 .route(route("*sonnet*", to("relay")))
-                .build(), clock, "test");
+                .build();
     }
 
     @AfterEach
@@ -185,6 +193,26 @@ class OAuthCredentialsTest {
                 "grant_type=refresh_token&refresh_token=mock-refresh-1&client_id=relay-client");
         assertThat(calls.get(0).header("authorization")).isNull();
         assertThat(relay.tokens().currentRefreshToken()).isEqualTo("mock-refresh-2");
+    }
+
+    /**
+     * The token source is keyed by the upstream's credential, not its whole config: a reload that only changes the
+     * relay's weight goes on with the refresh token the endpoint rotated to, not the file's stale {@code rt-initial}
+     * (which the endpoint no longer honours after a rotation in real OAuth servers).
+     */
+    @Test
+    void aReloadThatOnlyChangesAWeightKeepsTheRotatedRefreshToken() {
+        assertThat(Http.post(proxy, "/v1/messages", Http.messages("claude-sonnet-4-5")).status()).isEqualTo(200);
+        proxy.gateway().reload(config(3));
+        assertThat(proxy.gateway().snapshot().config().upstreams()).filteredOn(u -> u.name().equals("relay"))
+                .singleElement().extracting(UpstreamConfig::weight).isEqualTo(3);
+        relay.tokens().revokeAll();
+
+        assertThat(Http.post(proxy, "/v1/messages", Http.messages("claude-sonnet-4-5")).status()).isEqualTo(200);
+
+        assertThat(requests(relay, "/oauth/token")).extracting(RecordedRequest::bodyText).containsExactly(
+                "grant_type=refresh_token&refresh_token=rt-initial&client_id=relay-client",
+                "grant_type=refresh_token&refresh_token=mock-refresh-1&client_id=relay-client");
     }
 
     @Test
