@@ -41,9 +41,9 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         MockBehaviour behaviour = MockBehaviour.defaults().withPace(Duration.ofMillis(paceMs)).withTextEvents(12);
         MockUpstream east = MockUpstream.start(MockOptions.defaults().withName("ws-east").withBehaviour(behaviour)
-                .withRecord(false).withIoThreads(1));
+                .withRecordLimit(0).withIoThreads(1));
         MockUpstream west = MockUpstream.start(MockOptions.defaults().withName("ws-west").withBehaviour(behaviour)
-                .withRecord(false).withIoThreads(1));
+                .withRecordLimit(0).withIoThreads(1));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             east.close();
             west.close();

@@ -57,8 +57,13 @@ final class MockCommand implements Callable<Integer> {
     @Option(names = "--in-band-error", description = "Send 200, message_start, then event: error (overloaded).")
     boolean inBandError;
 
-    @Option(names = "--no-record", description = "Do not keep received requests in memory (load tests).")
+    @Option(names = "--no-record", description = "Do not keep received requests in memory (load tests): "
+            + "the same as --record-limit 0.")
     boolean noRecord;
+
+    @Option(names = "--record-limit", defaultValue = "" + MockOptions.DEFAULT_RECORD_LIMIT,
+            description = "Keep a copy of the newest N requests received (default: ${DEFAULT-VALUE}; 0 = none).")
+    int recordLimit;
 
     @Option(names = "--io-threads", defaultValue = "0", description = "Event loops (0 = one per core).")
     int ioThreads;
@@ -68,6 +73,18 @@ final class MockCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        MockOptions options = options();
+        try (MockUpstream mock = MockUpstream.start(options)) {
+            spec.commandLine().getOut().println("mock upstream '" + name + "' listening on " + mock.baseUrl());
+            spec.commandLine().getOut().flush();
+            Runtime.getRuntime().addShutdownHook(new Thread(mock::close, "mock-shutdown"));
+            mock.awaitClosed();
+        }
+        return 0;
+    }
+
+    /** The mock's options as the flags give them. */
+    MockOptions options() {
         MockBehaviour behaviour = MockBehaviour.defaults()
                 .withTimeToFirstByte(Duration.ofMillis(ttfbMs))
                 .withPace(Duration.ofMillis(paceMs))
@@ -80,14 +97,7 @@ final class MockCommand implements Callable<Integer> {
         if (errorStatus > 0) {
             behaviour = behaviour.withErrorStatus(errorStatus).withRetryAfter(retryAfter);
         }
-        MockOptions options = MockOptions.defaults().withName(name).withHost(host).withPort(port)
-                .withBehaviour(behaviour).withRecord(!noRecord).withIoThreads(ioThreads);
-        try (MockUpstream mock = MockUpstream.start(options)) {
-            spec.commandLine().getOut().println("mock upstream '" + name + "' listening on " + mock.baseUrl());
-            spec.commandLine().getOut().flush();
-            Runtime.getRuntime().addShutdownHook(new Thread(mock::close, "mock-shutdown"));
-            mock.awaitClosed();
-        }
-        return 0;
+        return MockOptions.defaults().withName(name).withHost(host).withPort(port)
+                .withBehaviour(behaviour).withRecordLimit(noRecord ? 0 : recordLimit).withIoThreads(ioThreads);
     }
 }

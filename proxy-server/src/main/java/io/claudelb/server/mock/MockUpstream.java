@@ -100,7 +100,7 @@ public final class MockUpstream implements AutoCloseable {
     public static MockUpstream start(MockOptions options) {
         Objects.requireNonNull(options, "options");
         Transport transport = Transport.best();
-        MockUpstreamState state = new MockUpstreamState(options.name(), options.behaviour(), options.record(),
+        MockUpstreamState state = new MockUpstreamState(options.name(), options.behaviour(), options.recordLimit(),
                 options.auth());
         List<MockRoute> routes = List.of(new HealthRoute(), new TokenRoute(), new CountTokensRoute(),
                 new MessagesRoute(), new ChatCompletionsRoute(), new BedrockRoute(), new VertexRoute(),

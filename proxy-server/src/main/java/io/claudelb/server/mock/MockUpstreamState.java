@@ -23,13 +23,13 @@ final class MockUpstreamState {
     private volatile MessagePlan defaultPlan;
     private volatile ChatCompletionPlan chatPlan;
 
-    MockUpstreamState(String name, MockBehaviour behaviour, boolean record) {
-        this(name, behaviour, record, MockAuth.defaults());
+    MockUpstreamState(String name, MockBehaviour behaviour, int recordLimit) {
+        this(name, behaviour, recordLimit, MockAuth.defaults());
     }
 
-    MockUpstreamState(String name, MockBehaviour behaviour, boolean record, MockAuth auth) {
+    MockUpstreamState(String name, MockBehaviour behaviour, int recordLimit, MockAuth auth) {
         this.name = AsciiString.of(name);
-        this.recorder = record ? new RequestRecorder() : null;
+        this.recorder = recordLimit > 0 ? new RequestRecorder(recordLimit) : null;
         this.defaultPlan = MessagePlan.of(behaviour);
         this.tokens = new MockTokens(auth);
     }

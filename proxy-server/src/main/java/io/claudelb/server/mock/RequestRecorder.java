@@ -13,15 +13,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keeps copies of the requests a {@link MockUpstream} received, for tests. Written from every event loop without
- * locks; bounded to the most recent {@value #CAPACITY} requests so a long-running {@code claude-lb mock} does not
- * grow without limit.
+ * locks; bounded to the most recent {@code limit} requests ({@link MockOptions#recordLimit()}) so a long-running
+ * {@code claude-lb mock} in front of Claude Code holds a bounded amount of memory.
  */
 final class RequestRecorder {
-    static final int CAPACITY = 10_000;
-
+    private final int limit;
     private final Queue<RecordedRequest> requests = new ConcurrentLinkedQueue<>();
     // ConcurrentLinkedQueue.size() walks the queue, so the bound is kept in its own counter.
     private final AtomicInteger size = new AtomicInteger();
+
+    RequestRecorder(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        this.limit = limit;
+    }
 
     /** Copies the request's method, target, headers and body; the request itself stays with the caller. */
     void record(FullHttpRequest request, long connectionId, int requestOnConnection) {
@@ -34,7 +40,7 @@ final class RequestRecorder {
         byte[] body = ByteBufUtil.getBytes(request.content());
         requests.add(new RecordedRequest(request.method().name(), request.uri(), headers, body, connectionId,
                 requestOnConnection));
-        if (size.incrementAndGet() > CAPACITY && requests.poll() != null) {
+        if (size.incrementAndGet() > limit && requests.poll() != null) {
             size.decrementAndGet();
         }
     }

@@ -98,7 +98,7 @@ class MockConnectionTest {
 
     @Test
     void recordingCanBeTurnedOff() {
-        try (MockUpstream quiet = MockUpstream.start(MockOptions.defaults().withRecord(false).withIoThreads(1));
+        try (MockUpstream quiet = MockUpstream.start(MockOptions.defaults().withRecordLimit(0).withIoThreads(1));
                 RawHttpClient connection = RawHttpClient.connect(quiet.port())) {
             connection.send(RawHttpClient.post("/v1/messages", body(false)));
             assertThat(connection.read().status).isEqualTo(200);

@@ -27,7 +27,7 @@ class MockPipelineTest {
 
     @BeforeEach
     void setUp() {
-        MockUpstreamState state = new MockUpstreamState("embedded", MockBehaviour.defaults(), false);
+        MockUpstreamState state = new MockUpstreamState("embedded", MockBehaviour.defaults(), 0);
         channel = new EmbeddedChannel(new MockChannelInitializer(state,
                 List.of(new HealthRoute(), new CountTokensRoute(), new MessagesRoute())));
         channel.pipeline().addFirst(gate);
