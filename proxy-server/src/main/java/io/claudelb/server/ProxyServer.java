@@ -60,6 +60,7 @@ public final class ProxyServer implements AutoCloseable {
     private final Gateway gateway;
     private final EventLoopGroup group;
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    private final BackendConnector connector;
     private final BackendPools pools;
     private final Channel serverChannel;
     private final Transport transport;
@@ -78,7 +79,8 @@ public final class ProxyServer implements AutoCloseable {
         this.transport = Transport.best();
         int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(threads, "claude-lb-io");
-        BackendConnector connector = new BackendConnector(transport, WATER_MARK);
+        this.connector = new BackendConnector(transport, WATER_MARK);
+        connector.prepareTls(config.upstreams());
         this.pools = new BackendPools(connector, clock);
         ExchangeObservers observers = new ExchangeObservers();
         ExchangeServices services = new ExchangeServices(pools, clock, System::currentTimeMillis, observers);
@@ -90,6 +92,8 @@ public final class ProxyServer implements AutoCloseable {
                 CredentialThread.shared());
         discovery.apply(config);
         gateway.onReload(discovery::apply);
+        // On the reloading thread (the control plane), never a loop: TLS contexts are built with the snapshot.
+        gateway.onReload(next -> connector.prepareTls(next.upstreams()));
         this.probes = UpstreamProbes.over(connector, () -> gateway.snapshot().config(), gateway.balancerState(),
                 clock, group.next());
         CoalescingRegistry calls = new CoalescingRegistry(config.dedup(), clock);
@@ -125,6 +129,7 @@ public final class ProxyServer implements AutoCloseable {
                 metrics.close();
             }
             discovery.close();
+            connector.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             usage.close(Duration.ZERO);
             throw e;
@@ -251,6 +256,7 @@ public final class ProxyServer implements AutoCloseable {
             metrics.close();
         }
         pools.closeAll();
+        connector.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         // Every exchange has ended and told its observers: what is queued now is everything to write.
         usage.close(USAGE_FLUSH_GRACE);

@@ -9,37 +9,59 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.proxy.HttpProxyHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
+import java.util.Collection;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens backend connections on a given event loop: TCP (optionally through an HTTP CONNECT proxy), then TLS with
- * hostname verification for https upstreams, trusting the JVM's trust store or the upstream's {@code tls.ca_file}
- * ({@link ClientTlsContexts}). The channel starts with {@code AUTO_READ} off: the relay reads only while its client
- * can take more. A failed handshake is logged with its reason (an untrusted CA and a wrong host name look the same
- * in /stats), then fails the connection with an {@link SSLException}, which the exchange counts as a TLS failure.
+ * Opens backend connections on a given event loop: the host name resolved asynchronously ({@link HostResolvers}),
+ * TCP (optionally through an HTTP CONNECT proxy), then TLS with hostname verification for https upstreams, trusting
+ * the JVM's trust store or the upstream's {@code tls.ca_file} ({@link ClientTlsContexts}, built with each config
+ * snapshot). The channel starts with {@code AUTO_READ} off: the relay reads only while its client can take more. A
+ * failed handshake is logged with its reason (an untrusted CA and a wrong host name look the same in /stats), then
+ * fails the connection with an {@link SSLException}, which the exchange counts as a TLS failure.
  */
-public final class BackendConnector implements Connector {
+public final class BackendConnector implements Connector, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackendConnector.class);
 
     private final Transport transport;
     private final WriteBufferWaterMark waterMark;
     private final ClientTlsContexts tlsContexts = new ClientTlsContexts();
+    private final HostResolvers resolvers;
 
+    /** Call off the event loops: it reads /etc/resolv.conf and /etc/hosts. */
     public BackendConnector(Transport transport, WriteBufferWaterMark waterMark) {
         this.transport = transport;
         this.waterMark = waterMark;
+        this.resolvers = new HostResolvers(transport);
+    }
+
+    /**
+     * Builds the TLS contexts of {@code upstreams} (the CA files read), so a new connection only looks its own up.
+     * Call off the event loops with every config snapshot: at start and on each reload.
+     */
+    public void prepareTls(Collection<UpstreamConfig> upstreams) {
+        tlsContexts.prepare(upstreams);
+    }
+
+    /** Closes the DNS resolvers (their sockets); connections already open are not affected. */
+    @Override
+    public void close() {
+        resolvers.close();
+        tlsContexts.close();
     }
 
     @Override
@@ -56,7 +78,6 @@ public final class BackendConnector implements Connector {
     }
 
     ChannelFuture connect(UpstreamConfig upstream, EventLoop loop) {
-        OutboundProxy proxy = upstream.proxy();
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
@@ -68,14 +89,6 @@ public final class BackendConnector implements Connector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        if (proxy != null) {
-                            InetSocketAddress proxyAddress = new InetSocketAddress(proxy.host(), proxy.port());
-                            HttpProxyHandler handler = proxy.hasCredentials()
-                                    ? new HttpProxyHandler(proxyAddress, proxy.username(), proxy.password().reveal())
-                                    : new HttpProxyHandler(proxyAddress);
-                            handler.setConnectTimeoutMillis(upstream.timeouts().connect().toMillis());
-                            ch.pipeline().addLast(PipelineNames.PROXY, handler);
-                        }
                         // Upstreams are configured, not arbitrary clients: their response headers are relayed
                         // as decoded, without a second character-by-character validation (the decoder still
                         // splits lines, so no CR/LF can reach a value).
@@ -84,10 +97,44 @@ public final class BackendConnector implements Connector {
                         ch.pipeline().addLast(PipelineNames.RECEIVER, new BackendReceiver());
                     }
                 });
-        InetSocketAddress target = proxy != null
-                ? InetSocketAddress.createUnresolved(upstream.host(), upstream.port())
-                : new InetSocketAddress(upstream.host(), upstream.port());
-        return b.connect(target);
+        // Unresolved: the host name is resolved asynchronously (never on the loop through the JDK), by the
+        // Bootstrap's resolver for a direct connection, by the outbound proxy for a tunnelled one.
+        InetSocketAddress target = InetSocketAddress.createUnresolved(upstream.host(), upstream.port());
+        OutboundProxy proxy = upstream.proxy();
+        return proxy == null ? b.resolver(resolvers.group()).connect(target) : connectThrough(proxy, b, loop, target,
+                upstream.timeouts().connect().toMillis());
+    }
+
+    /**
+     * Registers the channel, resolves the proxy's own address (HttpProxyHandler connects to the address it is
+     * given, so it must be resolved), then connects: the handler turns the connect into one to the proxy and sends
+     * {@code CONNECT host:port} with the upstream's name unresolved.
+     */
+    private ChannelFuture connectThrough(OutboundProxy proxy, Bootstrap b, EventLoop loop, InetSocketAddress target,
+                                         long timeoutMillis) {
+        ChannelFuture registered = b.register();
+        Channel ch = registered.channel();
+        ChannelPromise connected = ch.newPromise();
+        registered.addListener(r -> {
+            if (!r.isSuccess()) {
+                connected.tryFailure(r.cause());
+                return;
+            }
+            resolvers.resolve(loop, proxy.host(), proxy.port()).addListener(a -> {
+                if (!a.isSuccess()) {
+                    connected.tryFailure(a.cause());
+                    return;
+                }
+                InetSocketAddress proxyAddress = (InetSocketAddress) a.getNow();
+                HttpProxyHandler handler = proxy.hasCredentials()
+                        ? new HttpProxyHandler(proxyAddress, proxy.username(), proxy.password().reveal())
+                        : new HttpProxyHandler(proxyAddress);
+                handler.setConnectTimeoutMillis(timeoutMillis);
+                ch.pipeline().addFirst(PipelineNames.PROXY, handler);
+                ch.connect(target, connected);
+            });
+        });
+        return connected;
     }
 
     /** Completes when the connection can carry a request: connected, tunnel open, TLS handshake done. */
@@ -120,15 +167,19 @@ public final class BackendConnector implements Connector {
             ready.trySuccess(ch);
             return;
         }
-        SslHandler ssl;
-        try {
-            // The host given here is both the SNI name and the name the certificate must carry.
-            ssl = tlsContexts.context(upstream.tls()).newHandler(ch.alloc(), upstream.host(), upstream.port());
-        } catch (SSLException e) {
-            LOG.warn("upstream {}: {}", upstream.name(), e.getMessage());
-            ready.tryFailure(e);
-            return;
-        }
+        tlsContexts.context(upstream.tls(), ch.eventLoop()).addListener(c -> {
+            if (!c.isSuccess()) {
+                LOG.warn("upstream {}: {}", upstream.name(), c.cause().getMessage());
+                ready.tryFailure(c.cause());
+                return;
+            }
+            handshake(ch, upstream, (SslContext) c.getNow(), ready);
+        });
+    }
+
+    private void handshake(Channel ch, UpstreamConfig upstream, SslContext context, Promise<Channel> ready) {
+        // The host given here is both the SNI name and the name the certificate must carry.
+        SslHandler ssl = context.newHandler(ch.alloc(), upstream.host(), upstream.port());
         ssl.setHandshakeTimeoutMillis(upstream.timeouts().connect().toMillis());
         ch.pipeline().addBefore(PipelineNames.HTTP_CODEC, PipelineNames.TLS, ssl);
         ssl.handshakeFuture().addListener(h -> {

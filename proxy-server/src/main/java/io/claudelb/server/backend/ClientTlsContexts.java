@@ -1,14 +1,17 @@
 package io.claudelb.server.backend;
 
 import io.claudelb.core.config.TlsSettings;
+import io.claudelb.core.config.UpstreamConfig;
+import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.attribute.FileTime;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import javax.net.ssl.SSLException;
 
 /**
@@ -17,36 +20,86 @@ import javax.net.ssl.SSLException;
  * identification against the host given to {@code newHandler}) is always on: there is deliberately no way to turn
  * it off.
  *
- * <p>A CA file is read when its first connection is made and again when its modification time changes, so a
- * replaced private CA is picked up by new connections without a restart (the config check at reload reads it too).
- * Used from every event loop: the map is concurrent and a built context is immutable; two loops racing on a changed
- * file both build it, which is harmless.
+ * <p>Built with each config snapshot ({@link #prepare}, at start and on every reload, off the event loops): building
+ * a context reads the CA file and the JVM's trust store and seeds a SecureRandom, which must not block a loop, so a
+ * new connection only looks its context up. A replaced CA file is therefore read at the next reload (which checks it
+ * too), not at the next connection. A trust no snapshot prepared (a connection racing a reload) is built once on this
+ * class's own thread, and the connection waits for it without holding its loop.
  */
-final class ClientTlsContexts {
-    private record Built(SslContext context, FileTime caFileModified) {
+final class ClientTlsContexts implements AutoCloseable {
+    /** A context, or why it could not be built (a connection with it then fails as a TLS failure). */
+    private record Built(SslContext context, SSLException failure) {
+        static Built of(TlsSettings tls) {
+            try {
+                return new Built(build(tls), null);
+            } catch (SSLException e) {
+                return new Built(null, e);
+            }
+        }
     }
 
-    private final Map<TlsSettings, Built> contexts = new ConcurrentHashMap<>();
+    private final ExecutorService lateBuilds = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "claude-lb-tls-contexts");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Map<TlsSettings, Built> contexts = Map.of();
 
     /**
-     * The context for an upstream with {@code tls}.
-     *
-     * @throws SSLException when it cannot be built, e.g. the CA file was removed or no longer holds a certificate
-     *     since the config was loaded; the exchange counts that as a TLS failure of the upstream
+     * Builds the context of every https upstream in {@code upstreams} (the CA files read again) and makes them the
+     * ones new connections use. Call off the event loops, whenever a config snapshot is made.
      */
-    SslContext context(TlsSettings tls) throws SSLException {
-        FileTime modified = tls.hasCaFile() ? modified(tls) : null;
-        Built built = contexts.get(tls);
-        if (built == null || !Objects.equals(built.caFileModified(), modified)) {
-            built = new Built(build(tls), modified);
-            contexts.put(tls, built);
+    void prepare(Collection<UpstreamConfig> upstreams) {
+        Map<TlsSettings, Built> next = new HashMap<>();
+        for (UpstreamConfig upstream : upstreams) {
+            if (upstream.https()) {
+                next.computeIfAbsent(upstream.tls(), Built::of);
+            }
         }
-        return built.context();
+        synchronized (this) {
+            contexts = Map.copyOf(next);
+        }
+    }
+
+    /**
+     * The context for an upstream with {@code tls}, completed on {@code loop}: at once when the snapshot prepared
+     * it, else once built off the loop. Fails with an {@link SSLException} when it cannot be built (e.g. the CA
+     * file no longer holds a certificate); the exchange counts that as a TLS failure of the upstream.
+     */
+    Future<SslContext> context(TlsSettings tls, EventLoop loop) {
+        Built built = contexts.get(tls);
+        if (built != null) {
+            return complete(loop.newPromise(), built);
+        }
+        Promise<SslContext> promise = loop.newPromise();
+        lateBuilds.execute(() -> {
+            Built late = contexts.get(tls);
+            if (late == null) {
+                late = Built.of(tls);
+                remember(tls, late);
+            }
+            Built result = late;
+            loop.execute(() -> complete(promise, result));
+        });
+        return promise;
+    }
+
+    private synchronized void remember(TlsSettings tls, Built built) {
+        Map<TlsSettings, Built> next = new HashMap<>(contexts);
+        next.put(tls, built);
+        contexts = Map.copyOf(next);
+    }
+
+    private static Promise<SslContext> complete(Promise<SslContext> promise, Built built) {
+        return built.failure() == null ? promise.setSuccess(built.context()) : promise.setFailure(built.failure());
     }
 
     private static SslContext build(TlsSettings tls) throws SSLException {
         SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");
         if (tls.hasCaFile()) {
+            if (!tls.caFile().toFile().canRead()) {
+                throw new SSLException("CA file " + tls.caFile() + " cannot be read");
+            }
             try {
                 builder.trustManager(tls.caFile().toFile());
             } catch (IllegalArgumentException e) {
@@ -56,12 +109,8 @@ final class ClientTlsContexts {
         return builder.build();
     }
 
-    private static FileTime modified(TlsSettings tls) throws SSLException {
-        try {
-            return Files.getLastModifiedTime(tls.caFile());
-        } catch (IOException e) {
-            throw new SSLException("CA file " + tls.caFile() + " cannot be read (" + e.getClass().getSimpleName()
-                    + ")", e);
-        }
+    @Override
+    public void close() {
+        lateBuilds.shutdownNow();
     }
 }

@@ -38,8 +38,9 @@ public final class DiscoveryReport {
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newGroup(1, "claude-lb-discover");
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        BackendPools pools = new BackendPools(new BackendConnector(transport,
-                new WriteBufferWaterMark(64 * 1024, 256 * 1024)), NanoClock.SYSTEM);
+        BackendConnector connector = new BackendConnector(transport, new WriteBufferWaterMark(64 * 1024, 256 * 1024));
+        connector.prepareTls(workspaces);
+        BackendPools pools = new BackendPools(connector, NanoClock.SYSTEM);
         DiscoveredModels discovered = new DiscoveredModels();
         try (DatabricksDiscovery discovery = new DatabricksDiscovery(discovered, pools,
                 new UpstreamTokens(pools, NanoClock.SYSTEM), group, scheduler)) {
@@ -65,6 +66,7 @@ public final class DiscoveryReport {
             }
         } finally {
             pools.closeAll();
+            connector.close();
             scheduler.shutdownNow();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         }

@@ -26,7 +26,6 @@ import io.netty.handler.ssl.SslContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -213,18 +212,20 @@ class HttpsUpstreamTest {
     }
 
     @Test
-    void aReplacedCaFileIsReadAgainForNewConnections() throws Exception {
+    void aReplacedCaFileIsReadAgainAtReload() throws Exception {
         MockUpstream corp = mock("corp", localhostCert);
         // First the file holds a valid certificate that is not the CA: the handshake fails.
         Path caFile = Files.copy(pki.otherCertPem, dir.resolve("corp-ca.pem"));
-        Files.setLastModifiedTime(caFile, FileTime.fromMillis(1_000_000_000_000L));
-        startProxy(TestConfigs.proxy()
-                .upstream(upstream("corp", "https://localhost:" + corp.port(), 0, new TlsSettings(caFile))).build());
+        GatewayConfig config = TestConfigs.proxy()
+                .upstream(upstream("corp", "https://localhost:" + corp.port(), 0, new TlsSettings(caFile))).build();
+        startProxy(config);
         assertProxyFailureAnswer(messages(false));
         assertThat(errorsByKind("corp", "tls")).isEqualTo("1");
 
+        // The contexts are built with the config snapshot, not per connection: the replaced file is read at reload.
         Files.copy(pki.caPem, caFile, StandardCopyOption.REPLACE_EXISTING);
-        Files.setLastModifiedTime(caFile, FileTime.fromMillis(1_000_000_001_000L));
+        assertProxyFailureAnswer(messages(false));
+        proxy.gateway().reload(config);
 
         Response response = messages(false);
         assertThat(response.status).isEqualTo(200);
