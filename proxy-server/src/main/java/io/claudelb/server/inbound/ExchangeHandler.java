@@ -34,6 +34,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private RunningExchange current;
     private ClientSink sink;
     private boolean draining;
+    /** A local token estimate is being counted off the loop: the connection is busy until it is answered. */
+    private boolean estimating;
 
     private final Coalescing coalescing;
     private final ActiveExchanges active;
@@ -59,7 +61,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
-        if (sink != null) {
+        if (sink != null || estimating) {
             // The pipelining gate lets one request through at a time: answering this one now would break order.
             ReferenceCountUtil.release(request.request());
             throw new IllegalStateException("a request reached the exchange while another was running");
@@ -80,7 +82,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             answerLocally(request, record, LocalResponses.error(ctx.alloc(), refused.status(), refused.errorType(),
                     refused.message()));
         } else if (routing instanceof RequestRouting.EstimateLocally) {
-            answerLocally(request, record, TokenCountEstimates.answer(ctx.alloc(), request.content()));
+            estimateOffLoop(request, record);
         } else {
             RoutedRequest routed = ((RequestRouting.Routed) routing).request();
             record.session(routed.selection().sessionKey());
@@ -94,6 +96,23 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             active.started(streaming);
             current = coalescing.begin(snapshot, request, routed, record, sink, ctx.channel().eventLoop());
         }
+    }
+
+    /** A local token estimate: counted on the control plane, answered here when it is done. */
+    private void estimateOffLoop(FullHttpRequest request, ExchangeRecord record) {
+        estimating = true;
+        TokenCountEstimates.answer(gateway.controlPlane(), ctx, request.content(), response -> {
+            estimating = false;
+            if (!ctx.channel().isActive()) {
+                ReferenceCountUtil.release(request);
+                ReferenceCountUtil.release(response);
+                return;
+            }
+            answerLocally(request, record, response);
+            if (draining) {
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+        });
     }
 
     private void answerLocally(FullHttpRequest request, ExchangeRecord record, FullHttpResponse response) {
@@ -149,7 +168,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     /** Shutdown: close now if idle, else as soon as the running exchange ends. Call on the channel's loop. */
     public void drain() {
         draining = true;
-        if (sink == null) {
+        if (!busy()) {
             ctx.close();
         }
     }
@@ -164,12 +183,12 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         RunningExchange running = current;
         if (running != null) {
             running.shutDown();
-        } else {
+        } else if (!estimating) {
             ctx.close();
         }
     }
 
     public boolean busy() {
-        return sink != null;
+        return sink != null || estimating;
     }
 }

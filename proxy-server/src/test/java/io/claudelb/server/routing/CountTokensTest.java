@@ -18,6 +18,9 @@ import io.claudelb.server.support.Json;
 import io.claudelb.server.support.TestConfigs;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,6 +122,33 @@ class CountTokensTest {
                 + est.tokens("hello world");
         assertThat(r.body()).isEqualTo("{\"input_tokens\":" + expected + "}");
         assertThat(workspace.requests()).isEmpty();
+    }
+
+    @Test
+    void theLocalEstimateIsCountedOnTheControlPlaneWhileTheLoopsServeOthers() throws Exception {
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        proxy.gateway().controlPlane().submit(() -> {
+            blocked.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        blocked.await();
+        CompletableFuture<Http.Reply> estimate = CompletableFuture.supplyAsync(() -> count("claude-opus-4-5"));
+        try {
+            // A relayed request is answered meanwhile; the estimate waits for the (busy) control plane.
+            assertThat(count("claude-sonnet-4-5", "x-claude-lb-upstream", "primary").status()).isEqualTo(200);
+            assertThat(estimate).as("counted on the loop, not on the control plane").isNotDone();
+        } finally {
+            release.countDown();
+        }
+        Http.Reply r = estimate.get(10, TimeUnit.SECONDS);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("x-claude-lb-token-estimate")).isEqualTo("true");
     }
 
     @Test
