@@ -2,6 +2,8 @@ package io.claudelb.server.backend;
 
 import io.claudelb.core.config.OutboundProxy;
 import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.core.time.NanoClock;
+import io.claudelb.server.log.ThrottledWarning;
 import io.claudelb.server.transport.PipelineNames;
 import io.claudelb.server.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -21,6 +23,8 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -32,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * the JVM's trust store or the upstream's {@code tls.ca_file} ({@link ClientTlsContexts}, built with each config
  * snapshot). The channel starts with {@code AUTO_READ} off: the relay reads only while its client can take more. A
  * failed handshake is logged with its reason (an untrusted CA and a wrong host name look the same in /stats), then
- * fails the connection with an {@link SSLException}, which the exchange counts as a TLS failure.
+ * fails the connection with an {@link SSLException}, which the exchange counts as a TLS failure. Such a failure
+ * repeats with every new connection to that upstream, so it is one WARN a minute per upstream ({@link
+ * ThrottledWarning}), each one at DEBUG.
  */
 public final class BackendConnector implements Connector, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackendConnector.class);
@@ -41,6 +47,8 @@ public final class BackendConnector implements Connector, AutoCloseable {
     private final WriteBufferWaterMark waterMark;
     private final ClientTlsContexts tlsContexts = new ClientTlsContexts();
     private final HostResolvers resolvers;
+    /** The TLS warnings of each upstream by name: a flood from one does not hide the first of another. */
+    private final Map<String, ThrottledWarning> tlsWarnings = new ConcurrentHashMap<>();
 
     /** Call off the event loops: it reads /etc/resolv.conf and /etc/hosts. */
     public BackendConnector(Transport transport, WriteBufferWaterMark waterMark) {
@@ -169,7 +177,7 @@ public final class BackendConnector implements Connector, AutoCloseable {
         }
         tlsContexts.context(upstream.tls(), ch.eventLoop()).addListener(c -> {
             if (!c.isSuccess()) {
-                LOG.warn("upstream {}: {}", upstream.name(), c.cause().getMessage());
+                tlsWarning(upstream).warn("upstream {}: {}", upstream.name(), c.cause().getMessage());
                 ready.tryFailure(c.cause());
                 return;
             }
@@ -187,12 +195,17 @@ public final class BackendConnector implements Connector, AutoCloseable {
                 ready.trySuccess(ch);
             } else {
                 if (h.cause() instanceof SSLException) {
-                    LOG.warn("upstream {}: TLS handshake with {}:{} failed: {}", upstream.name(), upstream.host(),
-                            upstream.port(), reason(h.cause()));
+                    tlsWarning(upstream).warn("upstream {}: TLS handshake with {}:{} failed: {}", upstream.name(),
+                            upstream.host(), upstream.port(), reason(h.cause()));
                 }
                 ready.tryFailure(h.cause());
             }
         });
+    }
+
+    private ThrottledWarning tlsWarning(UpstreamConfig upstream) {
+        return tlsWarnings.computeIfAbsent(upstream.name(),
+                name -> new ThrottledWarning(LOG, ThrottledWarning.DEFAULT_INTERVAL, NanoClock.SYSTEM));
     }
 
     /**

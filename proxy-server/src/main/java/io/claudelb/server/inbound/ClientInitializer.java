@@ -39,7 +39,7 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
         this.answers = answers;
         this.gateway = gateway;
         this.settings = () -> gateway.snapshot().config().server();
-        this.connLimit = new ConnectionLimitHandler(() -> settings.get().maxConnections());
+        this.connLimit = new ConnectionLimitHandler(() -> settings.get().maxConnections(), gateway.clock());
         this.guard = guard;
         this.clients = clients;
     }

@@ -3,10 +3,7 @@ package io.claudelb.server.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.claudelb.server.support.CapturedLog;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -18,15 +15,9 @@ class AccessLogSwitchTest {
 
     @Test
     void theSwitchIsReadForEveryRequest() {
-        LoggerContext context = new LoggerContext();
-        Logger logger = context.getLogger(AccessLog.LOGGER);
-        logger.setLevel(Level.INFO);
-        ListAppender<ILoggingEvent> lines = new ListAppender<>();
-        lines.setContext(context);
-        lines.start();
-        logger.addAppender(lines);
+        CapturedLog log = new CapturedLog(AccessLog.LOGGER, Level.INFO);
         AtomicBoolean enabled = new AtomicBoolean(true);
-        AccessLog access = new AccessLog(enabled::get, logger);
+        AccessLog access = new AccessLog(enabled::get, log.logger());
 
         access.exchangeEnded(LoggingSetupTest.relayedEvent());
         enabled.set(false);
@@ -34,7 +25,7 @@ class AccessLogSwitchTest {
         enabled.set(true);
         access.exchangeEnded(LoggingSetupTest.relayedEvent());
 
-        assertThat(lines.list).hasSize(2);
-        context.stop();
+        assertThat(log.at(Level.INFO)).hasSize(2);
+        log.close();
     }
 }
