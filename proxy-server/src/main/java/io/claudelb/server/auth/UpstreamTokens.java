@@ -4,9 +4,12 @@ import io.claudelb.core.config.AuthType;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.backend.BackendPools;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The {@link TokenSource} of every token-based upstream ({@code databricks_oauth}, {@code oauth_refresh}, and the
@@ -48,5 +51,11 @@ public final class UpstreamTokens {
         }
         return sources.computeIfAbsent(CredentialKey.of(upstream), k -> new TokenSource(upstream.name(),
                 upstream.auth().refreshToken(), fetchers.apply(upstream), clock));
+    }
+
+    /** Forgets the token sources of credentials no upstream of {@code current} has any more (a reload). */
+    public void retainOnly(Collection<UpstreamConfig> current) {
+        Set<CredentialKey> kept = current.stream().map(CredentialKey::of).collect(Collectors.toSet());
+        sources.keySet().retainAll(kept);
     }
 }

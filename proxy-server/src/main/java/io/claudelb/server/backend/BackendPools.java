@@ -7,8 +7,10 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
 
 /**
  * All backend pools: one per (upstream, event loop). The outer map is touched once per loop; each loop's inner map
@@ -40,6 +42,16 @@ public final class BackendPools {
         return pool;
     }
 
+    /**
+     * After a reload: forgets the replaced config instances (each reload makes new ones, which would otherwise pile
+     * up here) and closes the pools of endpoints no upstream of {@code current} has any more (their idle connections
+     * now, leased ones as they are released), each loop on itself.
+     */
+    public void retainOnly(Collection<UpstreamConfig> current) {
+        Set<PoolKey> kept = current.stream().map(PoolKey::of).collect(Collectors.toSet());
+        byLoop.forEach((loop, pools) -> loop.execute(() -> pools.retainOnly(kept)));
+    }
+
     /** One event loop's pools; touched only by that loop (the registry iterates it on the loop too). */
     private static final class LoopPools {
         final Map<PoolKey, BackendPool> byKey = new HashMap<>();
@@ -47,6 +59,17 @@ public final class BackendPools {
 
         Collection<BackendPool> all() {
             return byKey.values();
+        }
+
+        void retainOnly(Set<PoolKey> kept) {
+            byInstance.clear();
+            byKey.entrySet().removeIf(e -> {
+                if (kept.contains(e.getKey())) {
+                    return false;
+                }
+                e.getValue().close();
+                return true;
+            });
         }
     }
 

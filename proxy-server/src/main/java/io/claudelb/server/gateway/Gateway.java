@@ -69,8 +69,10 @@ public final class Gateway {
         openRelayCheck.check(config);
         this.snapshot = build(config);
         admissions.reconfigure(config.limits());
-        // Upstreams that left (or changed) stop refreshing their AWS credentials.
+        // Upstreams that left (or changed) stop refreshing their AWS credentials, and their pools and tokens go.
         exchangeServices.aws().retainOnly(config.upstreams());
+        exchangeServices.tokens().retainOnly(config.upstreams());
+        exchangeServices.pools().retainOnly(config.upstreams());
         reloadListeners.forEach(l -> l.accept(config));
         return RestartOnlySettings.changed(started, config);
     }

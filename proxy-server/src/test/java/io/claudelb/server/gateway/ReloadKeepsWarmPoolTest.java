@@ -8,6 +8,7 @@ import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockOptions;
 import io.claudelb.server.mock.MockUpstream;
+import io.claudelb.server.support.Await;
 import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.TestConfigs;
 import java.time.Duration;
@@ -71,5 +72,19 @@ class ReloadKeepsWarmPoolTest {
         assertThat(relay()).isEqualTo(200);
         assertThat(other.connectionsAccepted()).isEqualTo(1);
         assertThat(mock.requests()).hasSize(1);
+    }
+
+    @Test
+    void theConnectionsOfAnEndpointNoUpstreamHasAnyMoreAreClosed() {
+        assertThat(relay()).isEqualTo(200);
+        assertThat(proxy.openBackendConnections()).isEqualTo(1);
+
+        proxy.gateway().reload(config(other, 1));
+
+        // The idle connection to the old address goes with its pool; only the new address's pool is left.
+        Await.until("the old endpoint's idle connection closed", () -> proxy.openBackendConnections() == 0,
+                Duration.ofSeconds(5));
+        assertThat(relay()).isEqualTo(200);
+        assertThat(proxy.openBackendConnections()).isEqualTo(1);
     }
 }
