@@ -2,6 +2,7 @@ package io.claudelb.server.backend;
 
 import io.claudelb.core.config.TlsSettings;
 import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.server.transport.HandOffThread;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -11,7 +12,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+
 import javax.net.ssl.SSLException;
 
 /**
@@ -38,11 +39,7 @@ final class ClientTlsContexts implements AutoCloseable {
         }
     }
 
-    private final ExecutorService lateBuilds = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "claude-lb-tls-contexts");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService lateBuilds = HandOffThread.named("claude-lb-tls-contexts");
     private volatile Map<TlsSettings, Built> contexts = Map.of();
 
     /**

@@ -1,8 +1,8 @@
 package io.claudelb.server.gateway;
 
+import io.claudelb.server.transport.HandOffThread;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -12,11 +12,7 @@ import java.util.function.Supplier;
  * its result handed back as a future; the event loop that asked completes its answer from the future's callback.
  */
 public final class ControlPlane implements AutoCloseable {
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "claude-lb-control");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService executor = HandOffThread.named("claude-lb-control");
 
     /** Runs {@code work} on the control-plane thread. */
     public <T> CompletableFuture<T> submit(Supplier<T> work) {
