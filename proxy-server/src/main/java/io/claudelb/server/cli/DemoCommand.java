@@ -39,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        MockBehaviour behaviour = MockBehaviour.defaults().withPace(Duration.ofMillis(paceMs)).withTextEvents(12);
+        MockBehaviour behaviour = MockBehaviour.builder().pace(Duration.ofMillis(paceMs)).textEvents(12).build();
         MockUpstream east = MockUpstream.start(MockOptions.defaults().withName("ws-east").withBehaviour(behaviour)
                 .withRecordLimit(0).withIoThreads(1));
         MockUpstream west = MockUpstream.start(MockOptions.defaults().withName("ws-west").withBehaviour(behaviour)

@@ -85,19 +85,19 @@ final class MockCommand implements Callable<Integer> {
 
     /** The mock's options as the flags give them. */
     MockOptions options() {
-        MockBehaviour behaviour = MockBehaviour.defaults()
-                .withTimeToFirstByte(Duration.ofMillis(ttfbMs))
-                .withPace(Duration.ofMillis(paceMs))
-                .withTextEvents(events)
-                .withTextBytes(textBytes)
-                .withThinking(!noThinking)
-                .withToolUse(toolUse)
-                .withWebSearch(webSearch)
-                .withInBandError(inBandError);
+        MockBehaviour.Builder behaviour = MockBehaviour.builder()
+                .timeToFirstByte(Duration.ofMillis(ttfbMs))
+                .pace(Duration.ofMillis(paceMs))
+                .textEvents(events)
+                .textBytes(textBytes)
+                .thinking(!noThinking)
+                .toolUse(toolUse)
+                .webSearch(webSearch)
+                .inBandError(inBandError);
         if (errorStatus > 0) {
-            behaviour = behaviour.withErrorStatus(errorStatus).withRetryAfter(retryAfter);
+            behaviour.errorStatus(errorStatus).retryAfter(retryAfter);
         }
         return MockOptions.defaults().withName(name).withHost(host).withPort(port)
-                .withBehaviour(behaviour).withRecordLimit(noRecord ? 0 : recordLimit).withIoThreads(ioThreads);
+                .withBehaviour(behaviour.build()).withRecordLimit(noRecord ? 0 : recordLimit).withIoThreads(ioThreads);
     }
 }

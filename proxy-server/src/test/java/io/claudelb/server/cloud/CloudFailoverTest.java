@@ -65,7 +65,7 @@ class CloudFailoverTest {
     /** Three attempts: the default {@code retry.max_attempts}. */
     @Test
     void anOverloadedWorkspaceAndAThrottledBedrockFailOverToVertexBeforeTheFirstByte() {
-        databricks.setBehaviour(databricks.behaviour().withErrorStatus(529));
+        databricks.setBehaviour(databricks.behaviour().toBuilder().errorStatus(529).build());
         bedrock.cloud().failBedrockStreams("throttlingException", 0);
 
         RawHttpClient.Response r = RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages",

@@ -52,7 +52,7 @@ class DebInstallIT {
                 "systemd-analyze=systemd");
         purge(); // a run that was killed half-way may have left it installed
         MockUpstream mock = MockUpstream.start(MockOptions.defaults().withName("mock").withIoThreads(1)
-                .withBehaviour(MockBehaviour.defaults().withPace(Duration.ofMillis(50)).withTextEvents(20)));
+                .withBehaviour(MockBehaviour.builder().pace(Duration.ofMillis(50)).textEvents(20).build()));
         GatewayProcess gateway = null;
         try {
             dpkg("-i", System.getProperty("claude-lb.deb"));

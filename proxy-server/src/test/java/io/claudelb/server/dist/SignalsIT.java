@@ -32,7 +32,7 @@ class SignalsIT {
     void startMock() {
         // 20 text deltas 50 ms apart: a stream of about a second, still running when SIGTERM comes.
         mock = MockUpstream.start(MockOptions.defaults().withName("mock").withIoThreads(1)
-                .withBehaviour(MockBehaviour.defaults().withPace(Duration.ofMillis(50)).withTextEvents(20)));
+                .withBehaviour(MockBehaviour.builder().pace(Duration.ofMillis(50)).textEvents(20).build()));
     }
 
     @AfterEach

@@ -259,7 +259,7 @@ final class Cluster implements AutoCloseable {
 
     /** Makes the mock answer every model request with {@code status}. */
     void failWith(String name, int status) {
-        behave(name, MockBehaviour.defaults().withErrorStatus(status));
+        behave(name, MockBehaviour.builder().errorStatus(status).build());
     }
 
     void heal(String name) {

@@ -41,7 +41,7 @@ class AnthropicSdkTest {
 
     @RegisterExtension
     final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withIoThreads(1)
-            .withBehaviour(MockBehaviour.defaults().withPace(Duration.ofMillis(1)).withTextEvents(12)),
+            .withBehaviour(MockBehaviour.builder().pace(Duration.ofMillis(1)).textEvents(12).build()),
             mockUrl -> TestConfigs.proxy().client("sdk", CLIENT_KEY).anthropic("up", mockUrl));
     private AnthropicClient viaProxy;
     private AnthropicClient direct;

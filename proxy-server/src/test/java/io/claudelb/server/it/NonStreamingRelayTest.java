@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class NonStreamingRelayTest {
     @RegisterExtension
     final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withName("up-json")
-            .withBehaviour(MockBehaviour.defaults().withToolUse(true)).withIoThreads(1),
+            .withBehaviour(MockBehaviour.builder().toolUse(true).build()).withIoThreads(1),
             mockUrl -> TestConfigs.proxy().anthropic("east", mockUrl));
 
     @Test

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /** A streamed answer reaches the client with exactly the bytes the upstream sent. */
 class StreamingRelayTest {
-    private static final MockBehaviour ALL_BLOCKS = MockBehaviour.defaults().withThinking(true).withToolUse(true)
-            .withTextEvents(24).withTextBytes(2_000);
+    private static final MockBehaviour ALL_BLOCKS = MockBehaviour.builder().thinking(true).toolUse(true)
+            .textEvents(24).textBytes(2_000).build();
 
     private MockUpstream mock;
     private ProxyServer proxy;
@@ -64,7 +64,7 @@ class StreamingRelayTest {
     void pacedStreamArrivingInManyReadsIsByteIdentical() throws Exception {
         proxy = ProxyServer.start(TestConfigs.proxy().anthropic("up", mock.baseUrl()).build(), NanoClock.SYSTEM,
                 "test");
-        mock.setBehaviour(ALL_BLOCKS.withPace(Duration.ofMillis(2)));
+        mock.setBehaviour(ALL_BLOCKS.toBuilder().pace(Duration.ofMillis(2)).build());
         String body = Requests.messages("claude-haiku-4-5", true);
 
         Response direct = RawHttpClient.exchange(mock.port(), RawHttpClient.post("/v1/messages", body));

@@ -92,7 +92,7 @@ class NoSecretInLogsTest {
         context.getLogger("claude-lb").setLevel(Level.DEBUG);
 
         broken = MockUpstream.start(MockOptions.defaults().withName("broken").withIoThreads(1)
-                .withBehaviour(MockBehaviour.defaults().withErrorStatus(500)));
+                .withBehaviour(MockBehaviour.builder().errorStatus(500).build()));
         relay = MockUpstream.start(MockOptions.defaults().withName("relay").withIoThreads(1)
                 .withAuth(MockAuth.defaults().withRequireBearer(true).withClient("relay-client", null)
                         .withRefreshToken(REFRESH_TOKEN)));

@@ -106,7 +106,7 @@ class MetricsEndpointTest {
         RawHttpClient.Response sse = call(RawHttpClient.post("/v1/messages", Requests.messages(MODEL, true),
                 "x-api-key: " + BOB));
         assertThat(sse.status).isEqualTo(200);
-        b.setBehaviour(MockBehaviour.defaults().withErrorStatus(500));
+        b.setBehaviour(MockBehaviour.builder().errorStatus(500).build());
         RawHttpClient.Response failedOver = call(RawHttpClient.post("/v1/messages", Requests.messages(MODEL, false),
                 "x-api-key: " + ALICE));
         assertThat(failedOver.status).isEqualTo(200);

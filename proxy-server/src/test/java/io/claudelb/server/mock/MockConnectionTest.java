@@ -130,7 +130,7 @@ class MockConnectionTest {
         try (RawHttpClient connection = RawHttpClient.connect(mock.port())) {
             connection.send(RawHttpClient.post("/v1/messages", body(false)));
             assertThat(connection.read().status).isEqualTo(200);
-            mock.setBehaviour(MockBehaviour.defaults().withErrorStatus(500));
+            mock.setBehaviour(MockBehaviour.builder().errorStatus(500).build());
             connection.send(RawHttpClient.post("/v1/messages", body(false)));
             assertThat(connection.read().status).isEqualTo(500);
         }

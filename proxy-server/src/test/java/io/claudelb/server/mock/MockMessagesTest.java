@@ -253,7 +253,7 @@ class MockMessagesTest {
     @Test
     void fixedBodyIsAnsweredAsIs() {
         String fixed = "{\"error\":{\"type\":\"error\",\"message\":\"Insufficient credits\"}}";
-        mock.setBehaviour(MockBehaviour.defaults().withStatus(402).withFixedBody(fixed));
+        mock.setBehaviour(MockBehaviour.builder().status(402).fixedBody(fixed).build());
 
         RawHttpClient.Response response = call("/v1/messages", body(true));
 

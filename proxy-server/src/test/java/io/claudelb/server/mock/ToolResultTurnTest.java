@@ -25,7 +25,7 @@ class ToolResultTurnTest {
     @BeforeAll
     static void start() {
         mock = MockUpstream.start(MockOptions.defaults().withName("tools")
-                .withBehaviour(MockBehaviour.defaults().withToolUse(true)).withIoThreads(1));
+                .withBehaviour(MockBehaviour.builder().toolUse(true).build()).withIoThreads(1));
     }
 
     @AfterAll

@@ -100,7 +100,7 @@ class CountTokensTest {
 
     @Test
     void aFailingCounterFailsOverToTheNextOne() {
-        primary.setBehaviour(MockBehaviour.defaults().withErrorStatus(529));
+        primary.setBehaviour(MockBehaviour.builder().errorStatus(529).build());
         Http.Reply r = count("claude-haiku-4-5");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("x-claude-lb-upstream")).isEqualTo("secondary");

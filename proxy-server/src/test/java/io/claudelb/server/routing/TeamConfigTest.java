@@ -103,7 +103,7 @@ class TeamConfigTest {
         assertThat(west.tokens().issuedCount()).isEqualTo(1);
 
         // East failing: opus keeps working on west.
-        east.setBehaviour(MockBehaviour.defaults().withErrorStatus(529));
+        east.setBehaviour(MockBehaviour.builder().errorStatus(529).build());
         for (int i = 0; i < 3; i++) {
             Http.Reply r = send("claude-opus-4-5", "failover-" + i);
             assertThat(r.status()).isEqualTo(200);
@@ -121,7 +121,7 @@ class TeamConfigTest {
         assertThat(sent.header("authorization")).isNull();
         assertThat(Json.field(sent.bodyText(), "model")).isEqualTo("claude-sonnet-4-5");
 
-        anthropic.setBehaviour(MockBehaviour.defaults().withErrorStatus(529));
+        anthropic.setBehaviour(MockBehaviour.builder().errorStatus(529).build());
         Http.Reply fallback = send("claude-sonnet-4-5", "sonnet-2");
         assertThat(fallback.status()).isEqualTo(200);
         assertThat(fallback.header("x-claude-lb-upstream")).isEqualTo("relay");

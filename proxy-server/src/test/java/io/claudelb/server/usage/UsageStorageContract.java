@@ -165,7 +165,7 @@ abstract class UsageStorageContract {
     void aFailoverIsCountedAndTheAnsweringUpstreamIsRecorded() throws Exception {
         MockUpstream a = mock("a");
         MockUpstream b = mock("b");
-        a.setBehaviour(MockBehaviour.defaults().withErrorStatus(503));
+        a.setBehaviour(MockBehaviour.builder().errorStatus(503).build());
         ProxyServer proxy = proxy(TestConfigs.proxy().anthropic("a", a.baseUrl()).anthropic("b", b.baseUrl())
                 .route(new RouteConfig("*", List.of(new TargetConfig("a", "claude-opus-4-7", 0, 1),
                         new TargetConfig("b", "databricks-claude-opus-4-7", 1, 1)),
