@@ -97,7 +97,7 @@ final class MockCommand implements Callable<Integer> {
         if (errorStatus > 0) {
             behaviour.errorStatus(errorStatus).retryAfter(retryAfter);
         }
-        return MockOptions.defaults().withName(name).withHost(host).withPort(port)
-                .withBehaviour(behaviour.build()).withRecordLimit(noRecord ? 0 : recordLimit).withIoThreads(ioThreads);
+        return MockOptions.builder().name(name).host(host).port(port)
+                .behaviour(behaviour.build()).recordLimit(noRecord ? 0 : recordLimit).ioThreads(ioThreads).build();
     }
 }

@@ -39,10 +39,10 @@ class CloudFailoverTest {
 
     @BeforeEach
     void start() throws Exception {
-        databricks = MockUpstream.start(MockOptions.defaults().withName("databricks"));
-        bedrock = MockUpstream.start(MockOptions.defaults().withName("bedrock"));
+        databricks = MockUpstream.start(MockOptions.builder().name("databricks").build());
+        bedrock = MockUpstream.start(MockOptions.builder().name("bedrock").build());
         bedrock.cloud().acceptAwsKey(KEY_ID, SECRET, null);
-        vertex = MockUpstream.start(MockOptions.defaults().withName("vertex"));
+        vertex = MockUpstream.start(MockOptions.builder().name("vertex").build());
         Path key = TestServiceAccount.write(vertex, dir);
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .databricks("databricks", databricks.baseUrl())

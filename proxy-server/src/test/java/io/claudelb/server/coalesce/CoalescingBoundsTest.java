@@ -51,7 +51,7 @@ class CoalescingBoundsTest {
 
     private void start(MockBehaviour behaviour, DedupSettings dedup, UnaryOperator<TestConfigs> more,
                        NanoClock proxyClock) throws InterruptedException {
-        mock = MockUpstream.start(MockOptions.defaults().withBehaviour(behaviour));
+        mock = MockUpstream.start(MockOptions.builder().behaviour(behaviour).build());
         proxy = ProxyServer.start(more.apply(TestConfigs.proxy().ioThreads(2).anthropic("up", mock.baseUrl())
                 .dedup(dedup)).build(), proxyClock, "test");
     }

@@ -42,7 +42,7 @@ class CoalescingTest {
             .pace(Duration.ofMillis(25)).build();
 
     @RegisterExtension
-    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withBehaviour(PACED),
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.builder().behaviour(PACED).build(),
             url -> TestConfigs.proxy().ioThreads(2).anthropic("up", url)
                     .dedup(DedupSettings.DEFAULTS));
 

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GracefulShutdownTest {
     // 20 text deltas 50 ms apart: about a second of stream.
     @RegisterExtension
-    final MockAndProxy servers = MockAndProxy.anthropic(MockOptions.defaults().withIoThreads(1)
-            .withBehaviour(MockBehaviour.builder().pace(Duration.ofMillis(50)).textEvents(20).build()));
+    final MockAndProxy servers = MockAndProxy.anthropic(MockOptions.builder().ioThreads(1)
+            .behaviour(MockBehaviour.builder().pace(Duration.ofMillis(50)).textEvents(20).build()).build());
 
     @Test
     void runningStreamFinishesWhileNewConnectionsAreRefused() throws Exception {

@@ -30,7 +30,7 @@ class StreamingRelayTest {
 
     @BeforeEach
     void startMock() {
-        mock = MockUpstream.start(MockOptions.defaults().withName("up").withBehaviour(ALL_BLOCKS).withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().name("up").behaviour(ALL_BLOCKS).ioThreads(1).build());
     }
 
     @AfterEach

@@ -22,9 +22,10 @@ class MockBehaviourTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MockBehaviour.builder().retryAfter("1\r\nx: y").build())
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MockOptions.defaults().withName("two words"))
+        assertThatThrownBy(() -> MockOptions.builder().name("two words").build())
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MockOptions.defaults().withPort(70_000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MockOptions.builder().port(70_000).build())
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -20,7 +20,7 @@ class MockChatCompletionsTest {
 
     @BeforeEach
     void start() {
-        mock = MockUpstream.start(MockOptions.defaults().withName("oai").withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().name("oai").ioThreads(1).build());
     }
 
     @AfterEach

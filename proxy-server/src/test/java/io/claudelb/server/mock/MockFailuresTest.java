@@ -28,7 +28,7 @@ class MockFailuresTest {
 
     @BeforeEach
     void start() {
-        mock = MockUpstream.start(MockOptions.defaults().withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().ioThreads(1).build());
     }
 
     @AfterEach

@@ -21,7 +21,7 @@ class MockMessagesTest {
 
     @BeforeEach
     void start() {
-        mock = MockUpstream.start(MockOptions.defaults().withName("ws-test").withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().name("ws-test").ioThreads(1).build());
     }
 
     @AfterEach

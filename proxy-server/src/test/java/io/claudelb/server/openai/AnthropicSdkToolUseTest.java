@@ -54,7 +54,7 @@ class AnthropicSdkToolUseTest {
 
     @BeforeEach
     void start() throws InterruptedException {
-        mock = MockUpstream.start(MockOptions.defaults().withName("openai-mock").withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().name("openai-mock").ioThreads(1).build());
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .openai("openai", mock.baseUrl() + "/v1", OpenAiSettings.DEFAULTS)
                 .route(new RouteConfig("*", List.of(new TargetConfig("openai", UPSTREAM_MODEL, 0, 0)), null))

@@ -59,7 +59,7 @@ class OpenAiUpstreamTest {
 
     /** One OpenAI upstream {@code a} serving every model as {@link #UPSTREAM_MODEL}. */
     private void oneUpstream(MockBehaviour behaviour) throws InterruptedException {
-        a = MockUpstream.start(MockOptions.defaults().withName("a").withIoThreads(1).withBehaviour(behaviour));
+        a = MockUpstream.start(MockOptions.builder().name("a").ioThreads(1).behaviour(behaviour).build());
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .openai("a", a.baseUrl() + "/v1", OpenAiSettings.DEFAULTS)
                 .route(new RouteConfig("*", List.of(new TargetConfig("a", UPSTREAM_MODEL, 0, 0)), null))
@@ -68,8 +68,8 @@ class OpenAiUpstreamTest {
 
     /** OpenAI upstreams {@code a} (tried first) and {@code b}. */
     private void twoUpstreams(MockBehaviour first, MockBehaviour second) throws InterruptedException {
-        a = MockUpstream.start(MockOptions.defaults().withName("a").withIoThreads(1).withBehaviour(first));
-        b = MockUpstream.start(MockOptions.defaults().withName("b").withIoThreads(1).withBehaviour(second));
+        a = MockUpstream.start(MockOptions.builder().name("a").ioThreads(1).behaviour(first).build());
+        b = MockUpstream.start(MockOptions.builder().name("b").ioThreads(1).behaviour(second).build());
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .openai("a", a.baseUrl() + "/v1", OpenAiSettings.DEFAULTS)
                 .openai("b", b.baseUrl() + "/v1", OpenAiSettings.DEFAULTS)
@@ -202,8 +202,8 @@ class OpenAiUpstreamTest {
      */
     @Test
     void aPassthroughUpstreamsRefusalReachesTheClientAs401() throws Exception {
-        a = MockUpstream.start(MockOptions.defaults().withName("a").withIoThreads(1)
-                .withBehaviour(MockBehaviour.builder().errorStatus(401).build()));
+        a = MockUpstream.start(MockOptions.builder().name("a").ioThreads(1)
+                .behaviour(MockBehaviour.builder().errorStatus(401).build()).build());
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .upstream("a", UpstreamKind.OPENAI, a.baseUrl() + "/v1",
                         new UpstreamAuth(AuthType.PASSTHROUGH, null, null, null, null, null))
@@ -297,7 +297,7 @@ class OpenAiUpstreamTest {
 
     @Test
     void aTargetWithoutAModelSendsTheClientsModel() throws Exception {
-        a = MockUpstream.start(MockOptions.defaults().withName("a").withIoThreads(1));
+        a = MockUpstream.start(MockOptions.builder().name("a").ioThreads(1).build());
         proxy = ProxyServer.start(TestConfigs.proxy().openai("a", a.baseUrl() + "/v1", OpenAiSettings.DEFAULTS)
                 .build(), NanoClock.SYSTEM, "test");
 

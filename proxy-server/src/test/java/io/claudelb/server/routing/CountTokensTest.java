@@ -40,9 +40,9 @@ class CountTokensTest {
 
     @BeforeAll
     static void start() throws Exception {
-        primary = MockUpstream.start(MockOptions.defaults().withName("primary").withIoThreads(1));
-        secondary = MockUpstream.start(MockOptions.defaults().withName("secondary").withIoThreads(1));
-        workspace = MockUpstream.start(MockOptions.defaults().withName("ws").withIoThreads(1));
+        primary = MockUpstream.start(MockOptions.builder().name("primary").ioThreads(1).build());
+        secondary = MockUpstream.start(MockOptions.builder().name("secondary").ioThreads(1).build());
+        workspace = MockUpstream.start(MockOptions.builder().name("ws").ioThreads(1).build());
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .client("alice", "lb-alice")
                 .upstream(Upstreams.of("primary", UpstreamKind.ANTHROPIC, primary.baseUrl(),

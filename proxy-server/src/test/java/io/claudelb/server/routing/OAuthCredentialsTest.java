@@ -46,11 +46,11 @@ class OAuthCredentialsTest {
     void start() throws Exception {
         MockAuth strict = MockAuth.defaults().withRequireBearer(true).withTokenLifetime(Duration.ofSeconds(100))
                 .withClock(clock);
-        workspace = MockUpstream.start(MockOptions.defaults().withName("ws").withIoThreads(1)
-                .withAuth(strict.withClient("sp-id", "sp-secret").withTokenDelay(Duration.ofMillis(300))));
-        relay = MockUpstream.start(MockOptions.defaults().withName("relay").withIoThreads(1)
-                .withAuth(strict.withClient("relay-client", null).withRefreshToken("rt-initial")));
-        backup = MockUpstream.start(MockOptions.defaults().withName("backup").withIoThreads(1));
+        workspace = MockUpstream.start(MockOptions.builder().name("ws").ioThreads(1)
+                .auth(strict.withClient("sp-id", "sp-secret").withTokenDelay(Duration.ofMillis(300))).build());
+        relay = MockUpstream.start(MockOptions.builder().name("relay").ioThreads(1)
+                .auth(strict.withClient("relay-client", null).withRefreshToken("rt-initial")).build());
+        backup = MockUpstream.start(MockOptions.builder().name("backup").ioThreads(1).build());
         proxy = ProxyServer.start(config(1), clock, "test");
     }
 

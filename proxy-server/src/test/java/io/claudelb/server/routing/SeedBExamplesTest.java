@@ -38,7 +38,7 @@ class SeedBExamplesTest {
     }
 
     private MockUpstream mock(String name) {
-        MockUpstream m = MockUpstream.start(MockOptions.defaults().withName(name).withIoThreads(1));
+        MockUpstream m = MockUpstream.start(MockOptions.builder().name(name).ioThreads(1).build());
         mocks.add(m);
         return m;
     }

@@ -37,11 +37,11 @@ class TeamConfigTest {
 
     @BeforeEach
     void start() throws Exception {
-        east = MockUpstream.start(MockOptions.defaults().withName("ws-east").withIoThreads(1));
-        west = MockUpstream.start(MockOptions.defaults().withName("ws-west").withIoThreads(1)
-                .withAuth(MockAuth.defaults().withRequireBearer(true).withClient("sp-west", "sp-west-secret")));
-        anthropic = MockUpstream.start(MockOptions.defaults().withName("anthropic").withIoThreads(1));
-        relay = MockUpstream.start(MockOptions.defaults().withName("relay").withIoThreads(1));
+        east = MockUpstream.start(MockOptions.builder().name("ws-east").ioThreads(1).build());
+        west = MockUpstream.start(MockOptions.builder().name("ws-west").ioThreads(1)
+                .auth(MockAuth.defaults().withRequireBearer(true).withClient("sp-west", "sp-west-secret")).build());
+        anthropic = MockUpstream.start(MockOptions.builder().name("anthropic").ioThreads(1).build());
+        relay = MockUpstream.start(MockOptions.builder().name("relay").ioThreads(1).build());
         corporate = new TestConnectProxy("corp-user", "corp-pass");
         Map<String, String> env = new HashMap<>();
         env.put("ALICE_KEY", "lb-alice-key");

@@ -74,7 +74,7 @@ abstract class UsageStorageContract {
     }
 
     private MockUpstream mock(String name) {
-        MockUpstream m = MockUpstream.start(MockOptions.defaults().withName(name).withIoThreads(1));
+        MockUpstream m = MockUpstream.start(MockOptions.builder().name(name).ioThreads(1).build());
         mocks.add(m);
         return m;
     }

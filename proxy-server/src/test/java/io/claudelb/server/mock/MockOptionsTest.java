@@ -1,0 +1,54 @@
+package io.claudelb.server.mock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.lang.reflect.RecordComponent;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import org.junit.jupiter.api.Test;
+
+/** {@link MockOptions}' builder: where its defaults come from and that {@code toBuilder()} loses nothing. */
+class MockOptionsTest {
+
+    @Test
+    void aBuilderLeftAloneBuildsTheDocumentedDefaults() {
+        MockOptions defaults = MockOptions.defaults();
+
+        assertThat(MockOptions.builder().build()).isEqualTo(defaults);
+        assertThat(defaults.name()).isEqualTo("mock");
+        assertThat(defaults.host()).isEqualTo("127.0.0.1");
+        assertThat(defaults.port()).isZero();
+        assertThat(defaults.behaviour()).isEqualTo(MockBehaviour.defaults());
+        assertThat(defaults.recordLimit()).isEqualTo(MockOptions.DEFAULT_RECORD_LIMIT);
+        assertThat(defaults.ioThreads()).isZero();
+        assertThat(defaults.auth()).isEqualTo(MockAuth.defaults());
+        assertThat(defaults.tls()).isNull();
+    }
+
+    @Test
+    void toBuilderCopiesEveryComponent() throws Exception {
+        MockOptions every = MockOptions.builder().name("other").host("::1").port(1).ioThreads(2).recordLimit(3)
+                .behaviour(MockBehaviour.builder().textEvents(4).build())
+                .auth(MockAuth.defaults().withRequireBearer(true)).tls(serverContext()).build();
+
+        // Every component differs from its default, so a component toBuilder() left out would come back as default.
+        for (RecordComponent component : MockOptions.class.getRecordComponents()) {
+            assertThat(component.getAccessor().invoke(every))
+                    .as(component.getName())
+                    .isNotEqualTo(component.getAccessor().invoke(MockOptions.defaults()));
+        }
+        assertThat(every.toBuilder().build()).isEqualTo(every);
+    }
+
+    /** A server context with no key: enough to be accepted, never used for a handshake here. */
+    private static SslContext serverContext() throws Exception {
+        KeyStore empty = KeyStore.getInstance(KeyStore.getDefaultType());
+        empty.load(null, null);
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(empty, new char[0]);
+        return SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
+    }
+}
