@@ -94,8 +94,8 @@ class NoSecretInLogsTest {
         broken = MockUpstream.start(MockOptions.builder().name("broken").ioThreads(1)
                 .behaviour(MockBehaviour.builder().errorStatus(500).build()).build());
         relay = MockUpstream.start(MockOptions.builder().name("relay").ioThreads(1)
-                .auth(MockAuth.defaults().withRequireBearer(true).withClient("relay-client", null)
-                        .withRefreshToken(REFRESH_TOKEN)).build());
+                .auth(MockAuth.builder().requireBearer(true).client("relay-client", null)
+                        .refreshToken(REFRESH_TOKEN).build()).build());
         String yaml = """
                 admin: { api_key: "%s" }
                 clients:

@@ -32,7 +32,7 @@ class MockOptionsTest {
     void toBuilderCopiesEveryComponent() throws Exception {
         MockOptions every = MockOptions.builder().name("other").host("::1").port(1).ioThreads(2).recordLimit(3)
                 .behaviour(MockBehaviour.builder().textEvents(4).build())
-                .auth(MockAuth.defaults().withRequireBearer(true)).tls(serverContext()).build();
+                .auth(MockAuth.builder().requireBearer(true).build()).tls(serverContext()).build();
 
         // Every component differs from its default, so a component toBuilder() left out would come back as default.
         for (RecordComponent component : MockOptions.class.getRecordComponents()) {

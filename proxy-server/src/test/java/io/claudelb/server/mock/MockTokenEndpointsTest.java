@@ -23,9 +23,9 @@ class MockTokenEndpointsTest {
 
     @BeforeEach
     void start() {
-        mock = MockUpstream.start(MockOptions.builder().ioThreads(1).auth(MockAuth.defaults()
-                .withRequireBearer(true).withClient("cid", "csecret").withTokenLifetime(Duration.ofSeconds(60))
-                .withRefreshToken("rt-start").withClock(clock)).build());
+        mock = MockUpstream.start(MockOptions.builder().ioThreads(1).auth(MockAuth.builder()
+                .requireBearer(true).client("cid", "csecret").tokenLifetime(Duration.ofSeconds(60))
+                .refreshToken("rt-start").clock(clock).build()).build());
     }
 
     @AfterEach

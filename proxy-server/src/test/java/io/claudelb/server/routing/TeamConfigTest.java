@@ -39,7 +39,7 @@ class TeamConfigTest {
     void start() throws Exception {
         east = MockUpstream.start(MockOptions.builder().name("ws-east").ioThreads(1).build());
         west = MockUpstream.start(MockOptions.builder().name("ws-west").ioThreads(1)
-                .auth(MockAuth.defaults().withRequireBearer(true).withClient("sp-west", "sp-west-secret")).build());
+                .auth(MockAuth.builder().requireBearer(true).client("sp-west", "sp-west-secret").build()).build());
         anthropic = MockUpstream.start(MockOptions.builder().name("anthropic").ioThreads(1).build());
         relay = MockUpstream.start(MockOptions.builder().name("relay").ioThreads(1).build());
         corporate = new TestConnectProxy("corp-user", "corp-pass");
