@@ -39,11 +39,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        MockBehaviour behaviour = MockBehaviour.defaults().withPace(Duration.ofMillis(paceMs)).withTextEvents(12);
-        MockUpstream east = MockUpstream.start(MockOptions.defaults().withName("ws-east").withBehaviour(behaviour)
-                .withRecordLimit(0).withIoThreads(1));
-        MockUpstream west = MockUpstream.start(MockOptions.defaults().withName("ws-west").withBehaviour(behaviour)
-                .withRecordLimit(0).withIoThreads(1));
+        MockBehaviour behaviour = MockBehaviour.builder().pace(Duration.ofMillis(paceMs)).textEvents(12).build();
+        MockUpstream east = MockUpstream.start(MockOptions.builder().name("ws-east").behaviour(behaviour)
+                .recordLimit(0).ioThreads(1).build());
+        MockUpstream west = MockUpstream.start(MockOptions.builder().name("ws-west").behaviour(behaviour)
+                .recordLimit(0).ioThreads(1).build());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             east.close();
             west.close();

@@ -6,36 +6,39 @@ import io.claudelb.server.mock.MockUpstream;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code claude-lb mock --port P}: the shipped Anthropic-compatible mock upstream, for trying claude-lb without
  * credentials and for load tests. Per-request behaviour can also be set with {@code x-mock-*} request headers.
  */
-@Command(name = "mock", mixinStandardHelpOptions = true,
+@Command(name = "mock", mixinStandardHelpOptions = true, defaultValueProvider = MockCommand.MockDefaults.class,
         description = "Run a mock Anthropic upstream (also answers the Databricks path .../anthropic/v1/messages).")
 final class MockCommand implements Callable<Integer> {
     @Option(names = "--port", required = true, paramLabel = "P", description = "Port to listen on (0 = any free).")
     int port;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--name", defaultValue = "mock", description = "Name shown in x-mock-upstream (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--name", description = "Name shown in x-mock-upstream (default: ${DEFAULT-VALUE}).")
     String name;
 
-    @Option(names = "--ttfb-ms", defaultValue = "0", description = "Delay before the response head, ms.")
+    @Option(names = "--ttfb-ms", description = "Delay before the response head, ms.")
     long ttfbMs;
 
-    @Option(names = "--pace-ms", defaultValue = "0", description = "Delay between SSE events, ms.")
+    @Option(names = "--pace-ms", description = "Delay between SSE events, ms.")
     long paceMs;
 
-    @Option(names = "--events", defaultValue = "8", description = "Text delta events per answer.")
+    @Option(names = "--events", description = "Text delta events per answer (default: ${DEFAULT-VALUE}).")
     int events;
 
-    @Option(names = "--text-bytes", defaultValue = "160", description = "Total text bytes per answer.")
+    @Option(names = "--text-bytes", description = "Total text bytes per answer (default: ${DEFAULT-VALUE}).")
     int textBytes;
 
     @Option(names = "--no-thinking", description = "Leave out the thinking block.")
@@ -48,7 +51,7 @@ final class MockCommand implements Callable<Integer> {
             + "and a citation on the text.")
     boolean webSearch;
 
-    @Option(names = "--error-status", defaultValue = "0", description = "Answer every request with this status.")
+    @Option(names = "--error-status", description = "Answer every request with this status.")
     int errorStatus;
 
     @Option(names = "--retry-after", description = "retry-after header value sent with --error-status.")
@@ -61,11 +64,11 @@ final class MockCommand implements Callable<Integer> {
             + "the same as --record-limit 0.")
     boolean noRecord;
 
-    @Option(names = "--record-limit", defaultValue = "" + MockOptions.DEFAULT_RECORD_LIMIT,
+    @Option(names = "--record-limit",
             description = "Keep a copy of the newest N requests received (default: ${DEFAULT-VALUE}; 0 = none).")
     int recordLimit;
 
-    @Option(names = "--io-threads", defaultValue = "0", description = "Event loops (0 = one per core).")
+    @Option(names = "--io-threads", description = "Event loops (0 = one per core).")
     int ioThreads;
 
     @Spec
@@ -83,21 +86,56 @@ final class MockCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The mock's options as the flags give them. */
+    /** The mock's options as the flags give them: a flag left out leaves the mock's default. */
     MockOptions options() {
-        MockBehaviour behaviour = MockBehaviour.defaults()
-                .withTimeToFirstByte(Duration.ofMillis(ttfbMs))
-                .withPace(Duration.ofMillis(paceMs))
-                .withTextEvents(events)
-                .withTextBytes(textBytes)
-                .withThinking(!noThinking)
-                .withToolUse(toolUse)
-                .withWebSearch(webSearch)
-                .withInBandError(inBandError);
-        if (errorStatus > 0) {
-            behaviour = behaviour.withErrorStatus(errorStatus).withRetryAfter(retryAfter);
+        MockBehaviour.Builder behaviour = MockBehaviour.builder()
+                .timeToFirstByte(Duration.ofMillis(ttfbMs))
+                .pace(Duration.ofMillis(paceMs))
+                .textEvents(events)
+                .textBytes(textBytes);
+        if (noThinking) {
+            behaviour.thinking(false);
         }
-        return MockOptions.defaults().withName(name).withHost(host).withPort(port)
-                .withBehaviour(behaviour).withRecordLimit(noRecord ? 0 : recordLimit).withIoThreads(ioThreads);
+        if (toolUse) {
+            behaviour.toolUse(true);
+        }
+        if (webSearch) {
+            behaviour.webSearch(true);
+        }
+        if (inBandError) {
+            behaviour.inBandError(true);
+        }
+        if (errorStatus > 0) {
+            behaviour.errorStatus(errorStatus).retryAfter(retryAfter);
+        }
+        return MockOptions.builder().name(name).host(host).port(port)
+                .behaviour(behaviour.build()).recordLimit(noRecord ? 0 : recordLimit).ioThreads(ioThreads).build();
+    }
+
+    /**
+     * The defaults of the flags that take a value, read from {@link MockOptions#defaults()} instead of repeated in
+     * {@code defaultValue}s, so the mock's defaults stay declared once (in its builders) and help shows them.
+     */
+    static final class MockDefaults implements IDefaultValueProvider {
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            if (!(arg instanceof OptionSpec option)) {
+                return null;
+            }
+            MockOptions options = MockOptions.defaults();
+            MockBehaviour behaviour = options.behaviour();
+            return switch (option.longestName()) {
+                case "--host" -> options.host();
+                case "--name" -> options.name();
+                case "--ttfb-ms" -> String.valueOf(behaviour.timeToFirstByte().toMillis());
+                case "--pace-ms" -> String.valueOf(behaviour.pace().toMillis());
+                case "--events" -> String.valueOf(behaviour.textEvents());
+                case "--text-bytes" -> String.valueOf(behaviour.textBytes());
+                case "--error-status" -> String.valueOf(behaviour.errorStatus());
+                case "--record-limit" -> String.valueOf(options.recordLimit());
+                case "--io-threads" -> String.valueOf(options.ioThreads());
+                default -> null;
+            };
+        }
     }
 }

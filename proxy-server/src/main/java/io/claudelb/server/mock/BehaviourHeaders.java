@@ -38,53 +38,57 @@ final class BehaviourHeaders {
         if (!hasMockHeader(headers)) {
             return base;
         }
-        MockBehaviour b = base;
+        MockBehaviour.Builder b = base.toBuilder();
         String value;
         if ((value = headers.get(STATUS)) != null) {
             int status = parseInt(STATUS, value, 100, 599);
-            b = status >= 400 ? b.withErrorStatus(status).withFailFirst(0) : b.withStatus(status).withErrorStatus(0);
+            if (status >= 400) {
+                b.errorStatus(status).failFirst(0);
+            } else {
+                b.status(status).errorStatus(0);
+            }
         }
         if ((value = headers.get(RETRY_AFTER)) != null) {
-            b = b.withRetryAfter(value);
+            b.retryAfter(value);
         }
         if ((value = headers.get(TTFB_MS)) != null) {
-            b = b.withTimeToFirstByte(Duration.ofMillis(parseInt(TTFB_MS, value, 0, Integer.MAX_VALUE)));
+            b.timeToFirstByte(Duration.ofMillis(parseInt(TTFB_MS, value, 0, Integer.MAX_VALUE)));
         }
         if ((value = headers.get(PACE_MS)) != null) {
-            b = b.withPace(Duration.ofMillis(parseInt(PACE_MS, value, 0, Integer.MAX_VALUE)));
+            b.pace(Duration.ofMillis(parseInt(PACE_MS, value, 0, Integer.MAX_VALUE)));
         }
         if ((value = headers.get(EVENTS)) != null) {
-            b = b.withTextEvents(parseInt(EVENTS, value, 0, 1_000_000));
+            b.textEvents(parseInt(EVENTS, value, 0, 1_000_000));
         }
         if ((value = headers.get(TEXT_BYTES)) != null) {
-            b = b.withTextBytes(parseInt(TEXT_BYTES, value, 0, 256 * 1024 * 1024));
+            b.textBytes(parseInt(TEXT_BYTES, value, 0, 256 * 1024 * 1024));
         }
         if ((value = headers.get(THINKING)) != null) {
-            b = b.withThinking(parseBoolean(THINKING, value));
+            b.thinking(parseBoolean(THINKING, value));
         }
         if ((value = headers.get(TOOL_USE)) != null) {
-            b = b.withToolUse(parseBoolean(TOOL_USE, value));
+            b.toolUse(parseBoolean(TOOL_USE, value));
         }
         if ((value = headers.get(IN_BAND_ERROR)) != null) {
-            b = b.withInBandError(parseBoolean(IN_BAND_ERROR, value)).withFailFirst(0);
+            b.inBandError(parseBoolean(IN_BAND_ERROR, value)).failFirst(0);
         }
         if ((value = headers.get(RESET_AFTER_EVENTS)) != null) {
-            b = b.withResetAfterEvents(parseInt(RESET_AFTER_EVENTS, value, MockBehaviour.NEVER, Integer.MAX_VALUE))
-                    .withFailFirst(0);
+            b.resetAfterEvents(parseInt(RESET_AFTER_EVENTS, value, MockBehaviour.NEVER, Integer.MAX_VALUE))
+                    .failFirst(0);
         }
         if ((value = headers.get(RESET_BEFORE_HEADERS)) != null) {
-            b = b.withResetBeforeHeaders(parseBoolean(RESET_BEFORE_HEADERS, value)).withFailFirst(0);
+            b.resetBeforeHeaders(parseBoolean(RESET_BEFORE_HEADERS, value)).failFirst(0);
         }
         if ((value = headers.get(OPENAI_TOOLS)) != null) {
-            b = b.withOpenAiToolCalls(parseInt(OPENAI_TOOLS, value, 0, 64));
+            b.openAiToolCalls(parseInt(OPENAI_TOOLS, value, 0, 64));
         }
         if ((value = headers.get(OPENAI_LATE_TOOL_IDS)) != null) {
-            b = b.withOpenAiLateToolIds(parseBoolean(OPENAI_LATE_TOOL_IDS, value));
+            b.openAiLateToolIds(parseBoolean(OPENAI_LATE_TOOL_IDS, value));
         }
         if ((value = headers.get(WEB_SEARCH)) != null) {
-            b = b.withWebSearch(parseBoolean(WEB_SEARCH, value));
+            b.webSearch(parseBoolean(WEB_SEARCH, value));
         }
-        return b;
+        return b.build();
     }
 
     private static boolean hasMockHeader(HttpHeaders headers) {

@@ -40,7 +40,8 @@ final class MessagesRoute implements MockRoute {
         }
         MockBehaviour asked = state.applyFailFirst(BehaviourHeaders.resolve(state.behaviour(), request.headers()));
         // A tool's result gets the turn's final text: a tool-using client (Claude Code) must not loop forever.
-        MockBehaviour behaviour = facts.lastTurnIsToolResult() && asked.toolUse() ? asked.withToolUse(false) : asked;
+        MockBehaviour behaviour = facts.lastTurnIsToolResult() && asked.toolUse()
+                ? asked.toBuilder().toolUse(false).build() : asked;
         MockUsage usage = MockUsage.parse(request.headers().get(MockUsage.HEADER));
         exchange.later(behaviour.timeToFirstByte(), () -> answer(exchange, behaviour, facts, usage));
     }

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * The mock upstream's OAuth side: its token endpoints ({@code POST .../oidc/v1/token}, Databricks machine-to-machine,
  * and {@code POST .../oauth/token}, a refresh-token grant) and whether model requests must carry one of the tokens
- * it issued. Runtime controls (revoke, reject, counts) are on {@link MockTokens}.
+ * it issued. Built by name ({@link #builder()}, {@link #toBuilder()}); runtime controls (revoke, reject, counts) are on
+ * {@link MockTokens}.
  *
  * @param requireBearer model requests ({@code /v1/messages}, {@code count_tokens}) need
  *     {@code Authorization: Bearer <a token issued here>} that is neither expired nor revoked; else 401
@@ -23,8 +24,7 @@ import java.util.Objects;
 public record MockAuth(boolean requireBearer, Duration tokenLifetime, String clientId, String clientSecret,
         String refreshToken, Duration tokenDelay, NanoClock clock) {
 
-    private static final MockAuth DEFAULTS = new MockAuth(false, Duration.ofHours(1), null, null, "mock-refresh-0",
-            Duration.ZERO, NanoClock.SYSTEM);
+    private static final MockAuth DEFAULTS = new Builder().build();
 
     public MockAuth {
         Objects.requireNonNull(tokenLifetime, "tokenLifetime");
@@ -44,27 +44,77 @@ public record MockAuth(boolean requireBearer, Duration tokenLifetime, String cli
         return DEFAULTS;
     }
 
-    public MockAuth withRequireBearer(boolean value) {
-        return new MockAuth(value, tokenLifetime, clientId, clientSecret, refreshToken, tokenDelay, clock);
+    /** A builder starting from {@link #defaults()}. */
+    public static Builder builder() {
+        return DEFAULTS.toBuilder();
     }
 
-    public MockAuth withTokenLifetime(Duration value) {
-        return new MockAuth(requireBearer, value, clientId, clientSecret, refreshToken, tokenDelay, clock);
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public MockAuth withClient(String id, String secret) {
-        return new MockAuth(requireBearer, tokenLifetime, id, secret, refreshToken, tokenDelay, clock);
-    }
+    /**
+     * The mock's OAuth side by name; {@link #build()} validates it (the record's constructor). The field initialisers
+     * are where every default is declared: {@link #defaults()} is what a builder left alone builds.
+     */
+    public static final class Builder {
+        private boolean requireBearer = false;
+        private Duration tokenLifetime = Duration.ofHours(1);
+        private String clientId = null;
+        private String clientSecret = null;
+        private String refreshToken = "mock-refresh-0";
+        private Duration tokenDelay = Duration.ZERO;
+        private NanoClock clock = NanoClock.SYSTEM;
 
-    public MockAuth withRefreshToken(String value) {
-        return new MockAuth(requireBearer, tokenLifetime, clientId, clientSecret, value, tokenDelay, clock);
-    }
+        private Builder() {
+        }
 
-    public MockAuth withTokenDelay(Duration value) {
-        return new MockAuth(requireBearer, tokenLifetime, clientId, clientSecret, refreshToken, value, clock);
-    }
+        private Builder(MockAuth from) {
+            requireBearer = from.requireBearer;
+            tokenLifetime = from.tokenLifetime;
+            clientId = from.clientId;
+            clientSecret = from.clientSecret;
+            refreshToken = from.refreshToken;
+            tokenDelay = from.tokenDelay;
+            clock = from.clock;
+        }
 
-    public MockAuth withClock(NanoClock value) {
-        return new MockAuth(requireBearer, tokenLifetime, clientId, clientSecret, refreshToken, tokenDelay, value);
+        public Builder requireBearer(boolean value) {
+            requireBearer = value;
+            return this;
+        }
+
+        public Builder tokenLifetime(Duration value) {
+            tokenLifetime = value;
+            return this;
+        }
+
+        /** Token requests must present this client; a null id accepts any client. */
+        public Builder client(String id, String secret) {
+            clientId = id;
+            clientSecret = secret;
+            return this;
+        }
+
+        public Builder refreshToken(String value) {
+            refreshToken = value;
+            return this;
+        }
+
+        public Builder tokenDelay(Duration value) {
+            tokenDelay = value;
+            return this;
+        }
+
+        public Builder clock(NanoClock value) {
+            clock = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException when the settings are not valid */
+        public MockAuth build() {
+            return new MockAuth(requireBearer, tokenLifetime, clientId, clientSecret, refreshToken, tokenDelay, clock);
+        }
     }
 }

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * How the mock upstream answers a model request ({@code POST .../v1/messages} and {@code .../count_tokens}).
- * Immutable; {@link MockUpstream#setBehaviour} swaps the default at runtime and {@link BehaviourHeaders} derives a
- * per-request variant from {@code x-mock-*} request headers.
+ * Immutable and built by name ({@link #builder()}, {@link #toBuilder()}); {@link MockUpstream#setBehaviour} swaps the
+ * default at runtime and {@link BehaviourHeaders} derives a per-request variant from {@code x-mock-*} request headers.
  *
  * <p>Whether the answer is an SSE stream or one JSON message follows the request body's {@code "stream"} field. The
  * answer's content is fixed by this record (not by the request), so the same request body under the same behaviour
@@ -63,8 +63,7 @@ public record MockBehaviour(
     /** {@code resetAfterEvents} value meaning "never reset". */
     public static final int NEVER = -1;
 
-    private static final MockBehaviour DEFAULTS = new MockBehaviour(200, Duration.ZERO, Duration.ZERO, 8, 160, true,
-            false, 0, null, false, NEVER, false, 0, null, 0, false, false);
+    private static final MockBehaviour DEFAULTS = new Builder().build();
 
     public MockBehaviour {
         if (status < 100 || status > 599) {
@@ -97,6 +96,16 @@ public record MockBehaviour(
         return DEFAULTS;
     }
 
+    /** A builder starting from {@link #defaults()}. */
+    public static Builder builder() {
+        return DEFAULTS.toBuilder();
+    }
+
+    /** A builder starting from this behaviour. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
     private static void requireNonNegative(Duration d, String name) {
         Objects.requireNonNull(d, name);
         if (d.isNegative()) {
@@ -119,111 +128,148 @@ public record MockBehaviour(
         return Math.max(textBytes, textEvents);
     }
 
-    public MockBehaviour withStatus(int value) {
-        return new MockBehaviour(value, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds, webSearch);
-    }
-
-    public MockBehaviour withTimeToFirstByte(Duration value) {
-        return new MockBehaviour(status, value, pace, textEvents, textBytes, thinking, toolUse, errorStatus, retryAfter,
-                inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds, webSearch);
-    }
-
-    public MockBehaviour withPace(Duration value) {
-        return new MockBehaviour(status, timeToFirstByte, value, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds, webSearch);
-    }
-
-    public MockBehaviour withTextEvents(int value) {
-        return new MockBehaviour(status, timeToFirstByte, pace, value, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds, webSearch);
-    }
-
-    public MockBehaviour withTextBytes(int value) {
-        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, value, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds, webSearch);
-    }
-
-    public MockBehaviour withThinking(boolean value) {
-        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, value, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds, webSearch);
-    }
-
-    public MockBehaviour withToolUse(boolean value) {
-        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, value, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds, webSearch);
-    }
-
-    public MockBehaviour withErrorStatus(int value) {
-        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, value,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds, webSearch);
-    }
-
-    public MockBehaviour withRetryAfter(String value) {
-        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                value, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds, webSearch);
-    }
-
-    public MockBehaviour withInBandError(boolean value) {
-        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, value, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds, webSearch);
-    }
-
-    public MockBehaviour withResetAfterEvents(int value) {
-        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, value, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds, webSearch);
-    }
-
-    public MockBehaviour withResetBeforeHeaders(boolean value) {
-        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, value, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds, webSearch);
-    }
-
-    public MockBehaviour withFailFirst(int value) {
-        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, value, fixedBody, openAiToolCalls,
-                openAiLateToolIds, webSearch);
-    }
-
-    public MockBehaviour withFixedBody(String value) {
-        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, value, openAiToolCalls,
-                openAiLateToolIds, webSearch);
-    }
-
-    public MockBehaviour withOpenAiToolCalls(int value) {
-        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, value,
-                openAiLateToolIds, webSearch);
-    }
-
-    public MockBehaviour withOpenAiLateToolIds(boolean value) {
-        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                value, webSearch);
-    }
-
-    public MockBehaviour withWebSearch(boolean value) {
-        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, errorStatus,
-                retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody, openAiToolCalls,
-                openAiLateToolIds, value);
-    }
-
     /** The same behaviour with every injected failure removed (what a request past {@code failFirst} gets). */
     public MockBehaviour withoutFailures() {
-        return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse, 0, retryAfter,
-                false, NEVER, false, 0, fixedBody, openAiToolCalls, openAiLateToolIds, webSearch);
+        return toBuilder().errorStatus(0).inBandError(false).resetAfterEvents(NEVER).resetBeforeHeaders(false)
+                .failFirst(0).build();
+    }
+
+    /**
+     * Mock behaviour by name; {@link #build()} validates it (the record's constructor). The field initialisers are
+     * where every default is declared: {@link #defaults()} is what a builder left alone builds.
+     */
+    public static final class Builder {
+        private int status = 200;
+        private Duration timeToFirstByte = Duration.ZERO;
+        private Duration pace = Duration.ZERO;
+        private int textEvents = 8;
+        private int textBytes = 160;
+        private boolean thinking = true;
+        private boolean toolUse = false;
+        private int errorStatus = 0;
+        private String retryAfter = null;
+        private boolean inBandError = false;
+        private int resetAfterEvents = NEVER;
+        private boolean resetBeforeHeaders = false;
+        private int failFirst = 0;
+        private String fixedBody = null;
+        private int openAiToolCalls = 0;
+        private boolean openAiLateToolIds = false;
+        private boolean webSearch = false;
+
+        private Builder() {
+        }
+
+        private Builder(MockBehaviour from) {
+            status = from.status;
+            timeToFirstByte = from.timeToFirstByte;
+            pace = from.pace;
+            textEvents = from.textEvents;
+            textBytes = from.textBytes;
+            thinking = from.thinking;
+            toolUse = from.toolUse;
+            errorStatus = from.errorStatus;
+            retryAfter = from.retryAfter;
+            inBandError = from.inBandError;
+            resetAfterEvents = from.resetAfterEvents;
+            resetBeforeHeaders = from.resetBeforeHeaders;
+            failFirst = from.failFirst;
+            fixedBody = from.fixedBody;
+            openAiToolCalls = from.openAiToolCalls;
+            openAiLateToolIds = from.openAiLateToolIds;
+            webSearch = from.webSearch;
+        }
+
+        public Builder status(int value) {
+            status = value;
+            return this;
+        }
+
+        public Builder timeToFirstByte(Duration value) {
+            timeToFirstByte = value;
+            return this;
+        }
+
+        public Builder pace(Duration value) {
+            pace = value;
+            return this;
+        }
+
+        public Builder textEvents(int value) {
+            textEvents = value;
+            return this;
+        }
+
+        public Builder textBytes(int value) {
+            textBytes = value;
+            return this;
+        }
+
+        public Builder thinking(boolean value) {
+            thinking = value;
+            return this;
+        }
+
+        public Builder toolUse(boolean value) {
+            toolUse = value;
+            return this;
+        }
+
+        public Builder errorStatus(int value) {
+            errorStatus = value;
+            return this;
+        }
+
+        public Builder retryAfter(String value) {
+            retryAfter = value;
+            return this;
+        }
+
+        public Builder inBandError(boolean value) {
+            inBandError = value;
+            return this;
+        }
+
+        public Builder resetAfterEvents(int value) {
+            resetAfterEvents = value;
+            return this;
+        }
+
+        public Builder resetBeforeHeaders(boolean value) {
+            resetBeforeHeaders = value;
+            return this;
+        }
+
+        public Builder failFirst(int value) {
+            failFirst = value;
+            return this;
+        }
+
+        public Builder fixedBody(String value) {
+            fixedBody = value;
+            return this;
+        }
+
+        public Builder openAiToolCalls(int value) {
+            openAiToolCalls = value;
+            return this;
+        }
+
+        public Builder openAiLateToolIds(boolean value) {
+            openAiLateToolIds = value;
+            return this;
+        }
+
+        public Builder webSearch(boolean value) {
+            webSearch = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException when the settings do not make a valid behaviour */
+        public MockBehaviour build() {
+            return new MockBehaviour(status, timeToFirstByte, pace, textEvents, textBytes, thinking, toolUse,
+                    errorStatus, retryAfter, inBandError, resetAfterEvents, resetBeforeHeaders, failFirst, fixedBody,
+                    openAiToolCalls, openAiLateToolIds, webSearch);
+        }
     }
 }

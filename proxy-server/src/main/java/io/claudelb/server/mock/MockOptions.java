@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * How to start a {@link MockUpstream}: where it listens, how it answers by default, whether it records requests,
- * how many I/O threads it runs, its OAuth side and whether it speaks HTTPS. Built from {@link #defaults()} and the
- * withers; the CLI's {@code mock} command maps its flags onto this record (HTTPS is for in-process tests only).
+ * how many I/O threads it runs, its OAuth side and whether it speaks HTTPS. Built by name ({@link #builder()},
+ * {@link #toBuilder()}); the CLI's {@code mock} command maps its flags onto it (HTTPS is for in-process tests only).
  *
  * @param name name sent back in the {@code x-mock-upstream} header (tells apart several mocks behind one proxy)
  * @param host address to bind ({@code 127.0.0.1} by default)
@@ -24,8 +24,7 @@ public record MockOptions(String name, String host, int port, MockBehaviour beha
     /** Requests kept by default: enough for any test, bounded for a long-running {@code claude-lb mock}. */
     public static final int DEFAULT_RECORD_LIMIT = 1_000;
 
-    private static final MockOptions DEFAULTS = new MockOptions("mock", "127.0.0.1", 0, MockBehaviour.defaults(),
-            DEFAULT_RECORD_LIMIT, 0, MockAuth.defaults(), null);
+    private static final MockOptions DEFAULTS = new Builder().build();
 
     public MockOptions {
         Objects.requireNonNull(name, "name");
@@ -60,37 +59,89 @@ public record MockOptions(String name, String host, int port, MockBehaviour beha
         return DEFAULTS;
     }
 
-    public MockOptions withName(String value) {
-        return new MockOptions(value, host, port, behaviour, recordLimit, ioThreads, auth, tls);
+    /** A builder starting from {@link #defaults()}. */
+    public static Builder builder() {
+        return DEFAULTS.toBuilder();
     }
 
-    public MockOptions withHost(String value) {
-        return new MockOptions(name, value, port, behaviour, recordLimit, ioThreads, auth, tls);
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public MockOptions withPort(int value) {
-        return new MockOptions(name, host, value, behaviour, recordLimit, ioThreads, auth, tls);
-    }
+    /**
+     * Mock options by name; {@link #build()} validates them (the record's constructor). The field initialisers are
+     * where every default is declared: {@link #defaults()} is what a builder left alone builds.
+     */
+    public static final class Builder {
+        private String name = "mock";
+        private String host = "127.0.0.1";
+        private int port = 0;
+        private MockBehaviour behaviour = MockBehaviour.defaults();
+        private int recordLimit = DEFAULT_RECORD_LIMIT;
+        private int ioThreads = 0;
+        private MockAuth auth = MockAuth.defaults();
+        private SslContext tls = null;
 
-    public MockOptions withBehaviour(MockBehaviour value) {
-        return new MockOptions(name, host, port, value, recordLimit, ioThreads, auth, tls);
-    }
+        private Builder() {
+        }
 
-    /** Keeps the newest {@code value} requests; 0 records nothing. */
-    public MockOptions withRecordLimit(int value) {
-        return new MockOptions(name, host, port, behaviour, value, ioThreads, auth, tls);
-    }
+        private Builder(MockOptions from) {
+            name = from.name;
+            host = from.host;
+            port = from.port;
+            behaviour = from.behaviour;
+            recordLimit = from.recordLimit;
+            ioThreads = from.ioThreads;
+            auth = from.auth;
+            tls = from.tls;
+        }
 
-    public MockOptions withIoThreads(int value) {
-        return new MockOptions(name, host, port, behaviour, recordLimit, value, auth, tls);
-    }
+        public Builder name(String value) {
+            name = value;
+            return this;
+        }
 
-    public MockOptions withAuth(MockAuth value) {
-        return new MockOptions(name, host, port, behaviour, recordLimit, ioThreads, value, tls);
-    }
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
 
-    /** Serves HTTPS with {@code serverContext} ({@code SslContextBuilder.forServer(...)}); null goes back to HTTP. */
-    public MockOptions withTls(SslContext serverContext) {
-        return new MockOptions(name, host, port, behaviour, recordLimit, ioThreads, auth, serverContext);
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder behaviour(MockBehaviour value) {
+            behaviour = value;
+            return this;
+        }
+
+        /** Keeps the newest {@code value} requests; 0 records nothing. */
+        public Builder recordLimit(int value) {
+            recordLimit = value;
+            return this;
+        }
+
+        public Builder ioThreads(int value) {
+            ioThreads = value;
+            return this;
+        }
+
+        public Builder auth(MockAuth value) {
+            auth = value;
+            return this;
+        }
+
+        /** Serves HTTPS with {@code value} ({@code SslContextBuilder.forServer(...)}); null: plain HTTP. */
+        public Builder tls(SslContext value) {
+            tls = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException when the settings do not make valid options */
+        public MockOptions build() {
+            return new MockOptions(name, host, port, behaviour, recordLimit, ioThreads, auth, tls);
+        }
     }
 }

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * An Anthropic-compatible (and OpenAI Chat Completions) upstream that runs in-process: the target of integration
  * tests (port 0), of {@code claude-lb mock}, of the two workspaces of {@code claude-lb demo} and of the benchmark
  * harness. Netty on native epoll when available, TCP_NODELAY, HTTP/1.1 keep-alive, HTTPS when given a server
- * {@link io.netty.handler.ssl.SslContext} ({@link MockOptions#withTls}); answers are precomputed per behaviour and
+ * {@link io.netty.handler.ssl.SslContext} ({@link MockOptions.Builder#tls}); answers are precomputed per behaviour and
  * written from pooled buffers, with no locks on the request path.
  *
  * <p>Endpoints:
@@ -141,7 +141,7 @@ public final class MockUpstream implements AutoCloseable {
         return (https ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
-    /** Whether it serves HTTPS ({@link MockOptions#withTls}). */
+    /** Whether it serves HTTPS ({@link MockOptions.Builder#tls}). */
     public boolean https() {
         return https;
     }

@@ -100,7 +100,7 @@ final class MockUpstreamState {
             return behaviour;
         }
         if (failFirstCounter.incrementAndGet() <= failFirst) {
-            return behaviour.injectsFailure() ? behaviour : behaviour.withErrorStatus(529);
+            return behaviour.injectsFailure() ? behaviour : behaviour.toBuilder().errorStatus(529).build();
         }
         return behaviour.withoutFailures();
     }

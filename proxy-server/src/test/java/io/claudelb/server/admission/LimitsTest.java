@@ -38,7 +38,7 @@ class LimitsTest {
 
     @BeforeEach
     void startMock() {
-        mock = MockUpstream.start(MockOptions.defaults().withName("up").withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().name("up").ioThreads(1).build());
     }
 
     @AfterEach

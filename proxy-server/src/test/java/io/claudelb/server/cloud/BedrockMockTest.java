@@ -58,7 +58,7 @@ class BedrockMockTest {
 
     @BeforeAll
     static void start() {
-        mock = MockUpstream.start(MockOptions.defaults().withName("bedrock"));
+        mock = MockUpstream.start(MockOptions.builder().name("bedrock").build());
         mock.cloud().acceptAwsKey(KEY_ID, SECRET, null);
         upstream = UpstreamConfig.builder("bedrock", UpstreamKind.BEDROCK).baseUrl(mock.baseUrl())
                 .auth(UpstreamAuth.awsKeys(KEY_ID, SECRET, "")).bedrock(new BedrockSettings("us-east-1")).build();

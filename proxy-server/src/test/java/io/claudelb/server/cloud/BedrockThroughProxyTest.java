@@ -45,9 +45,9 @@ class BedrockThroughProxyTest {
 
     @BeforeEach
     void start() throws InterruptedException {
-        bedrock = MockUpstream.start(MockOptions.defaults().withName("bedrock"));
+        bedrock = MockUpstream.start(MockOptions.builder().name("bedrock").build());
         bedrock.cloud().acceptAwsKey(KEY_ID, SECRET, null);
-        backup = MockUpstream.start(MockOptions.defaults().withName("backup"));
+        backup = MockUpstream.start(MockOptions.builder().name("backup").build());
         db = TestDatabase.fresh(TestDatabase.Kind.SQLITE, dir);
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .bedrock("bedrock", bedrock.baseUrl(), KEY_ID, SECRET)

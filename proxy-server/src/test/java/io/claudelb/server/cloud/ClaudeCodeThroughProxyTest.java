@@ -94,7 +94,7 @@ class ClaudeCodeThroughProxyTest {
 
     @Test
     void aTurnThroughAnAnthropicUpstream() throws Exception {
-        upstream = MockUpstream.start(MockOptions.defaults().withName("anthropic"));
+        upstream = MockUpstream.start(MockOptions.builder().name("anthropic").build());
         start(TestConfigs.proxy().anthropic("anthropic", upstream.baseUrl()), "anthropic", null);
 
         assertThat(turn()).contains(MOCK_TEXT);
@@ -103,7 +103,7 @@ class ClaudeCodeThroughProxyTest {
 
     @Test
     void aTurnThroughABedrockOnlyRoute() throws Exception {
-        upstream = MockUpstream.start(MockOptions.defaults().withName("bedrock"));
+        upstream = MockUpstream.start(MockOptions.builder().name("bedrock").build());
         upstream.cloud().acceptAwsKey(KEY_ID, SECRET, null);
         start(TestConfigs.proxy().bedrock("bedrock", upstream.baseUrl(), KEY_ID, SECRET), "bedrock",
                 "global.anthropic.claude-sonnet-4-5-20250929-v1:0");
@@ -115,7 +115,7 @@ class ClaudeCodeThroughProxyTest {
 
     @Test
     void aTurnThroughAVertexOnlyRoute() throws Exception {
-        upstream = MockUpstream.start(MockOptions.defaults().withName("vertex"));
+        upstream = MockUpstream.start(MockOptions.builder().name("vertex").build());
         Path key = TestServiceAccount.write(upstream, dir);
         start(TestConfigs.proxy().vertex("vertex", upstream.baseUrl(), key), "vertex", "claude-sonnet-4-5@20250929");
 

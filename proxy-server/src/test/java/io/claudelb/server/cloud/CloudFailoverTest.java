@@ -39,10 +39,10 @@ class CloudFailoverTest {
 
     @BeforeEach
     void start() throws Exception {
-        databricks = MockUpstream.start(MockOptions.defaults().withName("databricks"));
-        bedrock = MockUpstream.start(MockOptions.defaults().withName("bedrock"));
+        databricks = MockUpstream.start(MockOptions.builder().name("databricks").build());
+        bedrock = MockUpstream.start(MockOptions.builder().name("bedrock").build());
         bedrock.cloud().acceptAwsKey(KEY_ID, SECRET, null);
-        vertex = MockUpstream.start(MockOptions.defaults().withName("vertex"));
+        vertex = MockUpstream.start(MockOptions.builder().name("vertex").build());
         Path key = TestServiceAccount.write(vertex, dir);
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .databricks("databricks", databricks.baseUrl())
@@ -65,7 +65,7 @@ class CloudFailoverTest {
     /** Three attempts: the default {@code retry.max_attempts}. */
     @Test
     void anOverloadedWorkspaceAndAThrottledBedrockFailOverToVertexBeforeTheFirstByte() {
-        databricks.setBehaviour(databricks.behaviour().withErrorStatus(529));
+        databricks.setBehaviour(databricks.behaviour().toBuilder().errorStatus(529).build());
         bedrock.cloud().failBedrockStreams("throttlingException", 0);
 
         RawHttpClient.Response r = RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages",

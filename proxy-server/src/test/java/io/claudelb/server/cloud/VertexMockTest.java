@@ -59,7 +59,7 @@ class VertexMockTest {
 
     @BeforeAll
     static void start() throws Exception {
-        mock = MockUpstream.start(MockOptions.defaults().withName("vertex"));
+        mock = MockUpstream.start(MockOptions.builder().name("vertex").build());
         Path key = TestServiceAccount.write(mock, dir);
         upstream = UpstreamConfig.builder("vertex", UpstreamKind.VERTEX).baseUrl(mock.baseUrl())
                 .auth(UpstreamAuth.googleServiceAccount(key)).vertex(new VertexSettings("my-project", "us-east5"))

@@ -39,7 +39,7 @@ class VertexThroughProxyTest {
 
     @BeforeEach
     void start() throws Exception {
-        vertex = MockUpstream.start(MockOptions.defaults().withName("vertex"));
+        vertex = MockUpstream.start(MockOptions.builder().name("vertex").build());
         Path key = TestServiceAccount.write(vertex, dir);
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .vertex("vertex", vertex.baseUrl(), key)

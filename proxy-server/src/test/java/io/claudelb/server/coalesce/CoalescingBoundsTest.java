@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class CoalescingBoundsTest {
     private static final String MODEL = "claude-sonnet-4-5";
-    private static final MockBehaviour PACED = MockBehaviour.defaults().withTextEvents(40)
-            .withPace(Duration.ofMillis(25));
+    private static final MockBehaviour PACED = MockBehaviour.builder().textEvents(40)
+            .pace(Duration.ofMillis(25)).build();
 
     private final ExecutorService clients = Executors.newCachedThreadPool();
     private final FakeClock clock = new FakeClock();
@@ -51,7 +51,7 @@ class CoalescingBoundsTest {
 
     private void start(MockBehaviour behaviour, DedupSettings dedup, UnaryOperator<TestConfigs> more,
                        NanoClock proxyClock) throws InterruptedException {
-        mock = MockUpstream.start(MockOptions.defaults().withBehaviour(behaviour));
+        mock = MockUpstream.start(MockOptions.builder().behaviour(behaviour).build());
         proxy = ProxyServer.start(more.apply(TestConfigs.proxy().ioThreads(2).anthropic("up", mock.baseUrl())
                 .dedup(dedup)).build(), proxyClock, "test");
     }
@@ -83,7 +83,7 @@ class CoalescingBoundsTest {
     @Test
     void aFollowerThatFallsBehindIsDroppedWhileTheFastOnesComplete() throws Exception {
         int textBytes = 8 * 1024 * 1024;
-        start(MockBehaviour.defaults().withTextEvents(2_048).withTextBytes(textBytes).withPace(Duration.ofMillis(1)),
+        start(MockBehaviour.builder().textEvents(2_048).textBytes(textBytes).pace(Duration.ofMillis(1)).build(),
                 DedupSettings.DEFAULTS.withLimits(256 * 1024, 256 * 1024 * 4), c -> c, NanoClock.SYSTEM);
         byte[] request = RawHttpClient.post("/v1/messages", Requests.messages(MODEL, true));
         try (RawHttpClient slow = RawHttpClient.connect(proxy.port(), 16 * 1024)) {
@@ -105,8 +105,8 @@ class CoalescingBoundsTest {
 
     @Test
     void anAbandonedCallIsClosedAfterTheLingerAndTheNextRequestPaysAgain() throws Exception {
-        start(PACED.withTextEvents(400), DedupSettings.DEFAULTS.withLinger(Duration.ofMillis(100)), c -> c,
-                NanoClock.SYSTEM);
+        start(PACED.toBuilder().textEvents(400).build(), DedupSettings.DEFAULTS.withLinger(Duration.ofMillis(100)),
+                c -> c, NanoClock.SYSTEM);
         try (RawHttpClient gone = RawHttpClient.connect(proxy.port())) {
             gone.send(RawHttpClient.post("/v1/messages", Requests.messages(MODEL, true)));
             gone.readUntil(gone.readHead(), "\"text_delta\"");
@@ -140,7 +140,7 @@ class CoalescingBoundsTest {
 
     @Test
     void anAnswerLargerThanTheReplayCapIsNeverKept() throws InterruptedException {
-        start(MockBehaviour.defaults().withTextBytes(64 * 1024), DedupSettings.DEFAULTS
+        start(MockBehaviour.builder().textBytes(64 * 1024).build(), DedupSettings.DEFAULTS
                 .withReplayTtl(Duration.ofMinutes(5)).withLimits(16 * 1024, 1024 * 1024), c -> c, clock);
         send(Requests.messages(MODEL, true)).join();
         Response again = send(Requests.messages(MODEL, true)).join();
@@ -150,7 +150,7 @@ class CoalescingBoundsTest {
 
     @Test
     void anErrorIsNeverKeptForReplay() throws InterruptedException {
-        start(MockBehaviour.defaults().withErrorStatus(400), DedupSettings.DEFAULTS
+        start(MockBehaviour.builder().errorStatus(400).build(), DedupSettings.DEFAULTS
                 .withReplayTtl(Duration.ofMinutes(5)), c -> c, clock);
         assertThat(send(Requests.messages(MODEL, true)).join().status).isEqualTo(400);
         assertThat(send(Requests.messages(MODEL, true)).join().status).isEqualTo(400);

@@ -38,11 +38,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CoalescingTest {
     private static final String MODEL = "claude-sonnet-4-5";
     /** A stream long enough (40 events 25 ms apart) that identical requests arrive while it runs. */
-    private static final MockBehaviour PACED = MockBehaviour.defaults().withTextEvents(40)
-            .withPace(Duration.ofMillis(25));
+    private static final MockBehaviour PACED = MockBehaviour.builder().textEvents(40)
+            .pace(Duration.ofMillis(25)).build();
 
     @RegisterExtension
-    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withBehaviour(PACED),
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.builder().behaviour(PACED).build(),
             url -> TestConfigs.proxy().ioThreads(2).anthropic("up", url)
                     .dedup(DedupSettings.DEFAULTS));
 
@@ -209,7 +209,7 @@ class CoalescingTest {
 
     @Test
     void aFailureMidStreamEndsEveryCallersStreamWithTheSameErrorEvent() {
-        mock().setBehaviour(PACED.withResetAfterEvents(8));
+        mock().setBehaviour(PACED.toBuilder().resetAfterEvents(8).build());
         List<CompletableFuture<Response>> pending = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             pending.add(send(body(true)));
@@ -226,8 +226,8 @@ class CoalescingTest {
 
     @Test
     void whenEveryAttemptFailsEveryCallerGetsTheSameAnswer() {
-        mock().setBehaviour(MockBehaviour.defaults().withTimeToFirstByte(Duration.ofMillis(400))
-                .withErrorStatus(529));
+        mock().setBehaviour(MockBehaviour.builder().timeToFirstByte(Duration.ofMillis(400))
+                .errorStatus(529).build());
         List<CompletableFuture<Response>> pending = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             pending.add(send(body(true)));
@@ -266,7 +266,7 @@ class CoalescingTest {
 
     @Test
     void tokenCountsCoalesceToo() {
-        mock().setBehaviour(MockBehaviour.defaults().withTimeToFirstByte(Duration.ofMillis(300)));
+        mock().setBehaviour(MockBehaviour.builder().timeToFirstByte(Duration.ofMillis(300)).build());
         List<CompletableFuture<Response>> pending = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             pending.add(CompletableFuture.supplyAsync(() -> RawHttpClient.exchange(servers.proxy().port(),

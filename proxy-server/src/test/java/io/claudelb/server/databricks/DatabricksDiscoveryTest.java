@@ -35,7 +35,7 @@ class DatabricksDiscoveryTest {
 
     @BeforeEach
     void start() throws Exception {
-        workspace = MockUpstream.start(MockOptions.defaults().withName("ws"));
+        workspace = MockUpstream.start(MockOptions.builder().name("ws").build());
         workspace.cloud().setServingEndpoints(List.of("databricks-claude-opus-4-5", "databricks-claude-opus-4-6",
                 "databricks-claude-sonnet-4-6", "databricks-gte-large-en"));
         URI base = URI.create(workspace.baseUrl() + "/serving-endpoints");

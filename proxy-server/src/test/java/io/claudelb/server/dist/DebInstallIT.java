@@ -51,8 +51,8 @@ class DebInstallIT {
         Shell.ensure("dpkg=dpkg", "adduser=adduser", "setpriv=util-linux", "unshare=util-linux",
                 "systemd-analyze=systemd");
         purge(); // a run that was killed half-way may have left it installed
-        MockUpstream mock = MockUpstream.start(MockOptions.defaults().withName("mock").withIoThreads(1)
-                .withBehaviour(MockBehaviour.defaults().withPace(Duration.ofMillis(50)).withTextEvents(20)));
+        MockUpstream mock = MockUpstream.start(MockOptions.builder().name("mock").ioThreads(1)
+                .behaviour(MockBehaviour.builder().pace(Duration.ofMillis(50)).textEvents(20).build()).build());
         GatewayProcess gateway = null;
         try {
             dpkg("-i", System.getProperty("claude-lb.deb"));

@@ -31,8 +31,8 @@ class SignalsIT {
     @BeforeEach
     void startMock() {
         // 20 text deltas 50 ms apart: a stream of about a second, still running when SIGTERM comes.
-        mock = MockUpstream.start(MockOptions.defaults().withName("mock").withIoThreads(1)
-                .withBehaviour(MockBehaviour.defaults().withPace(Duration.ofMillis(50)).withTextEvents(20)));
+        mock = MockUpstream.start(MockOptions.builder().name("mock").ioThreads(1)
+                .behaviour(MockBehaviour.builder().pace(Duration.ofMillis(50)).textEvents(20).build()).build());
     }
 
     @AfterEach

@@ -54,7 +54,7 @@ class AllFailedTest {
     void everyFailureAnOverloadGivesA529() throws InterruptedException {
         try (Cluster cluster = start(5, 3, "a", "b")) {
             cluster.failWith("a", 529);
-            cluster.behave("b", MockBehaviour.defaults().withInBandError(true));
+            cluster.behave("b", MockBehaviour.builder().inBandError(true).build());
 
             RawHttpClient.Response response = cluster.messages(Cluster.body(true));
 
@@ -87,7 +87,7 @@ class AllFailedTest {
     @Test
     void aHungUpstreamIsA504TimeoutError() throws InterruptedException {
         try (Cluster cluster = startWithShortResponseTimeout("a")) {
-            cluster.behave("a", MockBehaviour.defaults().withTimeToFirstByte(Duration.ofSeconds(5)));
+            cluster.behave("a", MockBehaviour.builder().timeToFirstByte(Duration.ofSeconds(5)).build());
 
             RawHttpClient.Response response = cluster.messages(Cluster.body(true));
 
@@ -101,8 +101,8 @@ class AllFailedTest {
     @Test
     void everyAttemptTimingOutIsA504AndATimeoutMixedWithAnotherFailureA503() throws InterruptedException {
         try (Cluster cluster = startWithShortResponseTimeout("a", "b")) {
-            cluster.behave("a", MockBehaviour.defaults().withTimeToFirstByte(Duration.ofSeconds(5)));
-            cluster.behave("b", MockBehaviour.defaults().withTimeToFirstByte(Duration.ofSeconds(5)));
+            cluster.behave("a", MockBehaviour.builder().timeToFirstByte(Duration.ofSeconds(5)).build());
+            cluster.behave("b", MockBehaviour.builder().timeToFirstByte(Duration.ofSeconds(5)).build());
 
             RawHttpClient.Response allTimedOut = cluster.messages(Cluster.body(false));
 
@@ -122,8 +122,8 @@ class AllFailedTest {
     @Test
     void retryAfterIsTheSoonestRecovery() throws InterruptedException {
         try (Cluster cluster = start(5, 3, "a", "b")) {
-            cluster.behave("a", MockBehaviour.defaults().withErrorStatus(429).withRetryAfter("30"));
-            cluster.behave("b", MockBehaviour.defaults().withErrorStatus(429).withRetryAfter("20"));
+            cluster.behave("a", MockBehaviour.builder().errorStatus(429).retryAfter("30").build());
+            cluster.behave("b", MockBehaviour.builder().errorStatus(429).retryAfter("20").build());
 
             RawHttpClient.Response response = cluster.messages(Cluster.body(false));
 
@@ -199,7 +199,7 @@ class AllFailedTest {
     @Test
     void aSingleAttemptReturnsTheUpstreamsOwnAnswer() throws InterruptedException {
         try (Cluster cluster = start(5, 1, "a", "b")) {
-            cluster.behave("a", MockBehaviour.defaults().withErrorStatus(503).withRetryAfter("9"));
+            cluster.behave("a", MockBehaviour.builder().errorStatus(503).retryAfter("9").build());
 
             RawHttpClient.Response response = cluster.messages(Cluster.body(false));
 

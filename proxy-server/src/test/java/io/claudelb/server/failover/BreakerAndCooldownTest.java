@@ -132,7 +132,7 @@ class BreakerAndCooldownTest {
     void aHalfOpenBreakerAdmitsOneProbeAtATime() {
         openBreakerOfA();
         cluster.clock.advance(Duration.ofSeconds(60));
-        cluster.behave("a", MockBehaviour.defaults().withTimeToFirstByte(Duration.ofMillis(300)));
+        cluster.behave("a", MockBehaviour.builder().timeToFirstByte(Duration.ofMillis(300)).build());
 
         try (RawHttpClient probe = cluster.client()) {
             probe.send(RawHttpClient.post("/v1/messages", Cluster.body(true)));
@@ -152,7 +152,7 @@ class BreakerAndCooldownTest {
     @ParameterizedTest
     @ValueSource(ints = {429, 529})
     void retryAfterPutsTheUpstreamInCooldownUntilItExpires(int status) {
-        cluster.behave("a", MockBehaviour.defaults().withErrorStatus(status).withRetryAfter("30"));
+        cluster.behave("a", MockBehaviour.builder().errorStatus(status).retryAfter("30").build());
 
         assertThat(upstreamOfNextRequest()).isEqualTo("b");
 
@@ -178,7 +178,7 @@ class BreakerAndCooldownTest {
 
     @Test
     void aLongRetryAfterIsCappedByRetryAfterCap() {
-        cluster.behave("a", MockBehaviour.defaults().withErrorStatus(429).withRetryAfter("300"));
+        cluster.behave("a", MockBehaviour.builder().errorStatus(429).retryAfter("300").build());
 
         assertThat(upstreamOfNextRequest()).isEqualTo("b");
 
@@ -192,7 +192,7 @@ class BreakerAndCooldownTest {
 
     @Test
     void anAdminResetClearsTheCooldownAndTheBreaker() {
-        cluster.behave("a", MockBehaviour.defaults().withErrorStatus(429).withRetryAfter("30"));
+        cluster.behave("a", MockBehaviour.builder().errorStatus(429).retryAfter("30").build());
         assertThat(upstreamOfNextRequest()).isEqualTo("b");
         assertThat(cluster.stats("a").decimal("cooldown_seconds")).isEqualTo(30.0);
 

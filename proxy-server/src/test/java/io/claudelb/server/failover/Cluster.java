@@ -120,7 +120,7 @@ final class Cluster implements AutoCloseable {
                     if (m.url != null) {
                         url = m.url.isEmpty() ? "http://127.0.0.1:" + closedPort() : m.url;
                     } else {
-                        MockUpstream mock = MockUpstream.start(MockOptions.defaults().withName(m.name).withIoThreads(1));
+                        MockUpstream mock = MockUpstream.start(MockOptions.builder().name(m.name).ioThreads(1).build());
                         cluster.mocks.put(m.name, mock);
                         url = mock.baseUrl();
                     }
@@ -259,7 +259,7 @@ final class Cluster implements AutoCloseable {
 
     /** Makes the mock answer every model request with {@code status}. */
     void failWith(String name, int status) {
-        behave(name, MockBehaviour.defaults().withErrorStatus(status));
+        behave(name, MockBehaviour.builder().errorStatus(status).build());
     }
 
     void heal(String name) {

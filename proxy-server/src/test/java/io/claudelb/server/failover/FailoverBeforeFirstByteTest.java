@@ -59,7 +59,7 @@ class FailoverBeforeFirstByteTest {
     void aRetryableStatusFailsOverToTheNextUpstream(int status, String kind, String retryAfter) {
         for (boolean stream : PLAIN_AND_STREAM) {
             fresh();
-            cluster.behave("a", MockBehaviour.defaults().withErrorStatus(status).withRetryAfter(retryAfter));
+            cluster.behave("a", MockBehaviour.builder().errorStatus(status).retryAfter(retryAfter).build());
             long before = errors("a", kind);
 
             RawHttpClient.Response response = cluster.messages(Cluster.body(stream));
@@ -91,9 +91,9 @@ class FailoverBeforeFirstByteTest {
         for (boolean stream : PLAIN_AND_STREAM) {
             fresh();
             // An injected error status gets the mock's stock body, so the 400 comes as a fixed body instead.
-            cluster.behave("a", MockBehaviour.defaults().withStatus(400)
-                    .withFixedBody("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
-                            + "\"message\":\"Your credit balance is too low\"}}"));
+            cluster.behave("a", MockBehaviour.builder().status(400)
+                    .fixedBody("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+                            + "\"message\":\"Your credit balance is too low\"}}").build());
             long before = errors("a", "body_pattern");
 
             RawHttpClient.Response response = cluster.messages(Cluster.body(stream));
@@ -110,7 +110,7 @@ class FailoverBeforeFirstByteTest {
     void aClientErrorComesBackUnchangedWithoutFailoverOrCount(int status, String type) {
         for (boolean stream : PLAIN_AND_STREAM) {
             fresh();
-            cluster.behave("a", MockBehaviour.defaults().withErrorStatus(status).withRetryAfter("3"));
+            cluster.behave("a", MockBehaviour.builder().errorStatus(status).retryAfter("3").build());
             long errorsBefore = cluster.stats("a").number("total_errors");
 
             RawHttpClient.Response response = cluster.messages(Cluster.body(stream));
@@ -134,7 +134,7 @@ class FailoverBeforeFirstByteTest {
     void aResetBeforeHeadersFailsOver() {
         for (boolean stream : PLAIN_AND_STREAM) {
             fresh();
-            cluster.behave("a", MockBehaviour.defaults().withResetBeforeHeaders(true));
+            cluster.behave("a", MockBehaviour.builder().resetBeforeHeaders(true).build());
             long before = errors("a", "reset_before_headers");
 
             RawHttpClient.Response response = cluster.messages(Cluster.body(stream));
@@ -179,7 +179,7 @@ class FailoverBeforeFirstByteTest {
                 .timeouts(new TimeoutSettings(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(10)))
                 .config(c -> c.balancing(Cluster.IN_ORDER))
                 .start()) {
-            slow.behave("a", MockBehaviour.defaults().withTimeToFirstByte(Duration.ofSeconds(5)));
+            slow.behave("a", MockBehaviour.builder().timeToFirstByte(Duration.ofSeconds(5)).build());
             for (boolean stream : PLAIN_AND_STREAM) {
                 RawHttpClient.Response response = slow.messages(Cluster.body(stream));
 

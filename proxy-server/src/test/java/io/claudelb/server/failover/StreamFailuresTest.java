@@ -42,7 +42,7 @@ class StreamFailuresTest {
 
     @Test
     void anInBandErrorInThePeekWindowFailsOverAndTheClientSeesOnlyTheNextStream() {
-        cluster.behave("a", MockBehaviour.defaults().withInBandError(true));
+        cluster.behave("a", MockBehaviour.builder().inBandError(true).build());
 
         RawHttpClient.Response response = cluster.messages(Cluster.body(true));
 
@@ -61,7 +61,7 @@ class StreamFailuresTest {
     @Test
     void anInBandErrorWithNowhereElseToGoIsTheAllFailedOverloadAnswer() throws InterruptedException {
         try (Cluster single = Cluster.builder().mock("only").start()) {
-            single.behave("only", MockBehaviour.defaults().withInBandError(true));
+            single.behave("only", MockBehaviour.builder().inBandError(true).build());
 
             RawHttpClient.Response response = single.messages(Cluster.body(true));
 
@@ -81,7 +81,7 @@ class StreamFailuresTest {
     @Test
     void aFailureAfterTheFirstByteEndsTheStreamWithOneErrorEvent() {
         // The mock resets after its third event (message_start, content_block_start, ping): past the peek.
-        cluster.behave("a", MockBehaviour.defaults().withResetAfterEvents(3));
+        cluster.behave("a", MockBehaviour.builder().resetAfterEvents(3).build());
 
         RawHttpClient.Response response = cluster.messages(Cluster.body(true));
 
@@ -167,7 +167,7 @@ class StreamFailuresTest {
                         .retry(new RetrySettings(3, 16 * 1024, Duration.ofMillis(100))))
                 .start();
              RawHttpClient client = stalling.client()) {
-            stalling.behave("a", MockBehaviour.defaults().withPace(Duration.ofSeconds(30)));
+            stalling.behave("a", MockBehaviour.builder().pace(Duration.ofSeconds(30)).build());
             client.send(RawHttpClient.post("/v1/messages", Cluster.body(true)));
 
             RawHttpClient.Response head = client.readHead();
@@ -191,7 +191,7 @@ class StreamFailuresTest {
 
     @Test
     void aFailureInsideAPlainBodyClosesTheClientConnection() {
-        cluster.behave("a", MockBehaviour.defaults().withResetAfterEvents(1));
+        cluster.behave("a", MockBehaviour.builder().resetAfterEvents(1).build());
 
         RawHttpClient.Response response;
         try (RawHttpClient client = cluster.client()) {
@@ -210,7 +210,7 @@ class StreamFailuresTest {
     @Test
     void clientsThatGoAwayMidStreamAreNeverCountedAgainstTheUpstream() throws IOException {
         // Slow streams, so every client leaves while its stream is running; more of them than failure_threshold.
-        cluster.behave("a", MockBehaviour.defaults().withPace(Duration.ofMillis(20)).withTextEvents(100));
+        cluster.behave("a", MockBehaviour.builder().pace(Duration.ofMillis(20)).textEvents(100).build());
         for (int i = 0; i < 6; i++) {
             try (RawHttpClient client = cluster.client()) {
                 client.send(RawHttpClient.post("/v1/messages", Cluster.body(true)));
@@ -223,7 +223,7 @@ class StreamFailuresTest {
             cluster.awaitIdle("a");
         }
         // And clients that leave before the head arrives.
-        cluster.behave("a", MockBehaviour.defaults().withTimeToFirstByte(Duration.ofMillis(200)));
+        cluster.behave("a", MockBehaviour.builder().timeToFirstByte(Duration.ofMillis(200)).build());
         for (int i = 0; i < 4; i++) {
             try (RawHttpClient client = cluster.client()) {
                 client.send(RawHttpClient.post("/v1/messages", Cluster.body(true)));

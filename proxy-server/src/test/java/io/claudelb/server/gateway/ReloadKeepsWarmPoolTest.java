@@ -29,8 +29,8 @@ class ReloadKeepsWarmPoolTest {
 
     @BeforeEach
     void start() throws InterruptedException {
-        mock = MockUpstream.start(MockOptions.defaults().withName("a").withIoThreads(1));
-        other = MockUpstream.start(MockOptions.defaults().withName("b").withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().name("a").ioThreads(1).build());
+        other = MockUpstream.start(MockOptions.builder().name("b").ioThreads(1).build());
         // One event loop: every request uses the same loop's pool.
         proxy = ProxyServer.start(config(mock, 1), NanoClock.SYSTEM, "test");
     }

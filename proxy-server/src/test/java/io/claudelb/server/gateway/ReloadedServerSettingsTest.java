@@ -34,7 +34,7 @@ class ReloadedServerSettingsTest {
 
     @BeforeEach
     void startMock() {
-        mock = MockUpstream.start(MockOptions.defaults().withName("a").withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().name("a").ioThreads(1).build());
     }
 
     @AfterEach

@@ -40,8 +40,8 @@ class AnthropicSdkTest {
             .build();
 
     @RegisterExtension
-    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withIoThreads(1)
-            .withBehaviour(MockBehaviour.defaults().withPace(Duration.ofMillis(1)).withTextEvents(12)),
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.builder().ioThreads(1)
+            .behaviour(MockBehaviour.builder().pace(Duration.ofMillis(1)).textEvents(12).build()).build(),
             mockUrl -> TestConfigs.proxy().client("sdk", CLIENT_KEY).anthropic("up", mockUrl));
     private AnthropicClient viaProxy;
     private AnthropicClient direct;

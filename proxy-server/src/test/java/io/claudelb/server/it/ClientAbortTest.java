@@ -26,8 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClientAbortTest {
     // 200 events 20 ms apart: the stream runs for seconds, far longer than the test needs to abort it.
     @RegisterExtension
-    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withIoThreads(1)
-            .withBehaviour(MockBehaviour.defaults().withPace(Duration.ofMillis(20)).withTextEvents(200)),
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.builder().ioThreads(1)
+            .behaviour(MockBehaviour.builder().pace(Duration.ofMillis(20)).textEvents(200).build()).build(),
             mockUrl -> TestConfigs.proxy().ioThreads(1).anthropic("up", mockUrl));
 
     @Test

@@ -19,7 +19,7 @@ class ClientAuthTest {
     private static final String BOB = "sk-lb-bob-91ae77";
 
     @RegisterExtension
-    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withIoThreads(1),
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.builder().ioThreads(1).build(),
             mockUrl -> TestConfigs.proxy().client("alice", ALICE).client("bob", BOB).anthropic("up", mockUrl));
 
     private Response messages(String... headers) {

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GracefulShutdownTest {
     // 20 text deltas 50 ms apart: about a second of stream.
     @RegisterExtension
-    final MockAndProxy servers = MockAndProxy.anthropic(MockOptions.defaults().withIoThreads(1)
-            .withBehaviour(MockBehaviour.defaults().withPace(Duration.ofMillis(50)).withTextEvents(20)));
+    final MockAndProxy servers = MockAndProxy.anthropic(MockOptions.builder().ioThreads(1)
+            .behaviour(MockBehaviour.builder().pace(Duration.ofMillis(50)).textEvents(20).build()).build());
 
     @Test
     void runningStreamFinishesWhileNewConnectionsAreRefused() throws Exception {
@@ -64,8 +64,8 @@ class GracefulShutdownTest {
         // 8 MiB at once to a client that is not reading yet: the relay stalls with a few hundred KiB queued in the
         // proxy and most of the stream still upstream. Stop begins; the client, reading only now, gets all of it.
         ProxyServer proxy = servers.proxy();
-        servers.mock().setBehaviour(servers.mock().behaviour().withPace(Duration.ZERO).withTextEvents(2_000)
-                .withTextBytes(8 * 1024 * 1024));
+        servers.mock().setBehaviour(servers.mock().behaviour().toBuilder().pace(Duration.ZERO).textEvents(2_000)
+                .textBytes(8 * 1024 * 1024).build());
         try (RawHttpClient client = RawHttpClient.connect(proxy.port(), 8 * 1024)) {
             client.send(RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", true)));
             Await.until("the relay stalls on the client", () -> proxy.pendingClientBytes() > 256 * 1024,
@@ -87,7 +87,7 @@ class GracefulShutdownTest {
         ProxyServer proxy = servers.proxy();
         List<ExchangeEvent> ended = new CopyOnWriteArrayList<>();
         proxy.gateway().exchangeServices().observers().add(ended::add);
-        servers.mock().setBehaviour(servers.mock().behaviour().withTextEvents(200));
+        servers.mock().setBehaviour(servers.mock().behaviour().toBuilder().textEvents(200).build());
         try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
             client.send(RawHttpClient.post("/v1/messages", Requests.messages("claude-sonnet-4-5", true)));
             Response response = client.readHead();

@@ -43,7 +43,7 @@ class KeepAliveReuseTest {
 
     @Test
     void sequentialRequestsShareOneUpstreamConnection() throws Exception {
-        mock = MockUpstream.start(MockOptions.defaults().withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().ioThreads(1).build());
         proxy = ProxyServer.start(TestConfigs.proxy().ioThreads(1).anthropic("up", mock.baseUrl()).build(),
                 NanoClock.SYSTEM, "test");
 

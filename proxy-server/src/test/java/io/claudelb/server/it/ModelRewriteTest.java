@@ -25,7 +25,7 @@ class ModelRewriteTest {
     private static final String CLIENT_KEY = "sk-client-alice-0123456789";
 
     @RegisterExtension
-    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withName("ws").withIoThreads(1),
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.builder().name("ws").ioThreads(1).build(),
             mockUrl -> TestConfigs.proxy().client("alice", CLIENT_KEY)
                     .databricks("ws", mockUrl + "/serving-endpoints"));
 

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** A JSON answer is relayed unchanged, with the upstream's headers and claude-lb's own two. */
 class NonStreamingRelayTest {
     @RegisterExtension
-    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withName("up-json")
-            .withBehaviour(MockBehaviour.defaults().withToolUse(true)).withIoThreads(1),
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.builder().name("up-json")
+            .behaviour(MockBehaviour.builder().toolUse(true).build()).ioThreads(1).build(),
             mockUrl -> TestConfigs.proxy().anthropic("east", mockUrl));
 
     @Test

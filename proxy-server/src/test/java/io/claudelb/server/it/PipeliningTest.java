@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PipeliningTest {
     @RegisterExtension
-    final MockAndProxy servers = MockAndProxy.anthropic(MockOptions.defaults().withIoThreads(1));
+    final MockAndProxy servers = MockAndProxy.anthropic(MockOptions.builder().ioThreads(1).build());
 
     @Test
     void twoRelayedRequestsAreAnsweredInOrder() {

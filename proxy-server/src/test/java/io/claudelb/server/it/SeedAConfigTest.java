@@ -57,8 +57,8 @@ class SeedAConfigTest {
 
     @BeforeEach
     void startWorkspaces() {
-        wsA = MockUpstream.start(MockOptions.defaults().withName("mock-a").withIoThreads(1));
-        wsB = MockUpstream.start(MockOptions.defaults().withName("mock-b").withIoThreads(1));
+        wsA = MockUpstream.start(MockOptions.builder().name("mock-a").ioThreads(1).build());
+        wsB = MockUpstream.start(MockOptions.builder().name("mock-b").ioThreads(1).build());
     }
 
     @AfterEach

@@ -37,8 +37,8 @@ class SlowClientBackpressureTest {
     private static final long HIGH_WATER_MARK = 256 * 1024;
 
     @RegisterExtension
-    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withIoThreads(1)
-            .withBehaviour(MockBehaviour.defaults().withTextEvents(4_096).withTextBytes(STREAM_TEXT_BYTES)),
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.builder().ioThreads(1)
+            .behaviour(MockBehaviour.builder().textEvents(4_096).textBytes(STREAM_TEXT_BYTES).build()).build(),
             mockUrl -> TestConfigs.proxy().ioThreads(1).anthropic("up", mockUrl));
 
     @Test
@@ -70,8 +70,8 @@ class SlowClientBackpressureTest {
     @Test
     void aClientThatStopsReadingForTheWriteStallTimeoutLosesTheStreamAndFreesTheUpstream() throws Exception {
         List<ExchangeEvent> ended = new CopyOnWriteArrayList<>();
-        try (MockUpstream mock = MockUpstream.start(MockOptions.defaults().withBehaviour(MockBehaviour.defaults()
-                .withTextEvents(4_096).withTextBytes(STREAM_TEXT_BYTES)));
+        try (MockUpstream mock = MockUpstream.start(MockOptions.builder().behaviour(MockBehaviour.builder()
+                .textEvents(4_096).textBytes(STREAM_TEXT_BYTES).build()).build());
              ClosingProxy proxy = new ClosingProxy(ProxyServer.start(TestConfigs.proxy().ioThreads(1)
                      .server(ServerSettings.builder().host("127.0.0.1").port(0).ioThreads(1)
                              .writeStallTimeout(Duration.ofMillis(500)).build())

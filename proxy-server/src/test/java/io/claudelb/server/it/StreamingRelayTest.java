@@ -22,15 +22,15 @@ import org.junit.jupiter.api.Test;
 
 /** A streamed answer reaches the client with exactly the bytes the upstream sent. */
 class StreamingRelayTest {
-    private static final MockBehaviour ALL_BLOCKS = MockBehaviour.defaults().withThinking(true).withToolUse(true)
-            .withTextEvents(24).withTextBytes(2_000);
+    private static final MockBehaviour ALL_BLOCKS = MockBehaviour.builder().thinking(true).toolUse(true)
+            .textEvents(24).textBytes(2_000).build();
 
     private MockUpstream mock;
     private ProxyServer proxy;
 
     @BeforeEach
     void startMock() {
-        mock = MockUpstream.start(MockOptions.defaults().withName("up").withBehaviour(ALL_BLOCKS).withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().name("up").behaviour(ALL_BLOCKS).ioThreads(1).build());
     }
 
     @AfterEach
@@ -64,7 +64,7 @@ class StreamingRelayTest {
     void pacedStreamArrivingInManyReadsIsByteIdentical() throws Exception {
         proxy = ProxyServer.start(TestConfigs.proxy().anthropic("up", mock.baseUrl()).build(), NanoClock.SYSTEM,
                 "test");
-        mock.setBehaviour(ALL_BLOCKS.withPace(Duration.ofMillis(2)));
+        mock.setBehaviour(ALL_BLOCKS.toBuilder().pace(Duration.ofMillis(2)).build());
         String body = Requests.messages("claude-haiku-4-5", true);
 
         Response direct = RawHttpClient.exchange(mock.port(), RawHttpClient.post("/v1/messages", body));

@@ -91,11 +91,11 @@ class NoSecretInLogsTest {
         context.getLogger("io.claudelb").setLevel(Level.DEBUG);
         context.getLogger("claude-lb").setLevel(Level.DEBUG);
 
-        broken = MockUpstream.start(MockOptions.defaults().withName("broken").withIoThreads(1)
-                .withBehaviour(MockBehaviour.defaults().withErrorStatus(500)));
-        relay = MockUpstream.start(MockOptions.defaults().withName("relay").withIoThreads(1)
-                .withAuth(MockAuth.defaults().withRequireBearer(true).withClient("relay-client", null)
-                        .withRefreshToken(REFRESH_TOKEN)));
+        broken = MockUpstream.start(MockOptions.builder().name("broken").ioThreads(1)
+                .behaviour(MockBehaviour.builder().errorStatus(500).build()).build());
+        relay = MockUpstream.start(MockOptions.builder().name("relay").ioThreads(1)
+                .auth(MockAuth.builder().requireBearer(true).client("relay-client", null)
+                        .refreshToken(REFRESH_TOKEN).build()).build());
         String yaml = """
                 admin: { api_key: "%s" }
                 clients:

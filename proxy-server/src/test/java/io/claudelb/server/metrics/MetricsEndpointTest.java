@@ -68,8 +68,8 @@ class MetricsEndpointTest {
     private ProxyServer proxy;
 
     private ProxyServer start(UnaryOperator<TestConfigs> extra) throws InterruptedException {
-        a = MockUpstream.start(MockOptions.defaults().withName("a").withIoThreads(1));
-        b = MockUpstream.start(MockOptions.defaults().withName("b").withIoThreads(1));
+        a = MockUpstream.start(MockOptions.builder().name("a").ioThreads(1).build());
+        b = MockUpstream.start(MockOptions.builder().name("b").ioThreads(1).build());
         // b first, a behind it: a failure of b fails over to a. Listening on every address (client keys make that
         // allowed), so the test can also call from this machine's non-loopback address.
         TestConfigs configs = TestConfigs.proxy()
@@ -106,7 +106,7 @@ class MetricsEndpointTest {
         RawHttpClient.Response sse = call(RawHttpClient.post("/v1/messages", Requests.messages(MODEL, true),
                 "x-api-key: " + BOB));
         assertThat(sse.status).isEqualTo(200);
-        b.setBehaviour(MockBehaviour.defaults().withErrorStatus(500));
+        b.setBehaviour(MockBehaviour.builder().errorStatus(500).build());
         RawHttpClient.Response failedOver = call(RawHttpClient.post("/v1/messages", Requests.messages(MODEL, false),
                 "x-api-key: " + ALICE));
         assertThat(failedOver.status).isEqualTo(200);

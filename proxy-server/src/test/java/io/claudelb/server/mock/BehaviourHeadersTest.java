@@ -9,7 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class BehaviourHeadersTest {
-    private final MockBehaviour base = MockBehaviour.defaults().withFailFirst(3);
+    private final MockBehaviour base = MockBehaviour.builder().failFirst(3).build();
 
     @Test
     void withoutMockHeadersTheDefaultItselfIsUsed() {
@@ -56,7 +56,7 @@ class BehaviourHeadersTest {
 
     @Test
     void successStatusClearsAnInjectedError() {
-        MockBehaviour failing = MockBehaviour.defaults().withErrorStatus(500);
+        MockBehaviour failing = MockBehaviour.builder().errorStatus(500).build();
 
         MockBehaviour b = BehaviourHeaders.resolve(failing, new DefaultHttpHeaders().add("x-mock-status", "201"));
 

@@ -11,23 +11,69 @@ class MockBehaviourTest {
 
     @Test
     void invalidValuesAreRejected() {
-        MockBehaviour b = MockBehaviour.defaults();
-
-        assertThatThrownBy(() -> b.withStatus(600)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> b.withErrorStatus(302)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> b.withPace(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> b.withResetAfterEvents(-2)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> b.withRetryAfter("1\r\nx: y")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MockOptions.defaults().withName("two words"))
+        assertThatThrownBy(() -> MockBehaviour.builder().status(600).build())
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MockOptions.defaults().withPort(70_000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MockBehaviour.builder().errorStatus(302).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MockBehaviour.builder().pace(Duration.ofMillis(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MockBehaviour.builder().resetAfterEvents(-2).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MockBehaviour.builder().retryAfter("1\r\nx: y").build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MockOptions.builder().name("two words").build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MockOptions.builder().port(70_000).build())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aBuilderLeftAloneBuildsTheDocumentedDefaults() {
+        MockBehaviour defaults = MockBehaviour.defaults();
+
+        assertThat(MockBehaviour.builder().build()).isEqualTo(defaults);
+        assertThat(List.of(defaults.status(), defaults.textEvents(), defaults.textBytes(), defaults.resetAfterEvents()))
+                .containsExactly(200, 8, 160, MockBehaviour.NEVER);
+        assertThat(List.of(defaults.timeToFirstByte(), defaults.pace())).containsOnly(Duration.ZERO);
+        assertThat(defaults.thinking()).isTrue();
+        assertThat(defaults.injectsFailure()).isFalse();
+    }
+
+    @Test
+    void toBuilderCopiesEveryComponent() throws ReflectiveOperationException {
+        MockBehaviour every = MockBehaviour.builder().status(201).timeToFirstByte(Duration.ofMillis(1))
+                .pace(Duration.ofMillis(2)).textEvents(3).textBytes(4).thinking(false).toolUse(true).errorStatus(503)
+                .retryAfter("5").inBandError(true).resetAfterEvents(6).resetBeforeHeaders(true).failFirst(7)
+                .fixedBody("{}").openAiToolCalls(8).openAiLateToolIds(true).webSearch(true).build();
+
+        RecordComponents.assertEachDiffers(every, MockBehaviour.defaults());
+        assertThat(every.toBuilder().build()).isEqualTo(every);
+        assertThat(every.toBuilder().status(202).build().status()).isEqualTo(202);
+        assertThat(every.status()).isEqualTo(201);
+    }
+
+    @Test
+    void buildRefusesWhatTheRecordRefuses() {
+        MockBehaviour.Builder builder = MockBehaviour.builder();
+
+        assertThatThrownBy(() -> builder.status(99).build()).isInstanceOf(IllegalArgumentException.class);
+        builder.status(200);
+        assertThatThrownBy(() -> builder.textEvents(-1).build()).isInstanceOf(IllegalArgumentException.class);
+        builder.textEvents(8);
+        assertThatThrownBy(() -> builder.failFirst(-1).build()).isInstanceOf(IllegalArgumentException.class);
+        builder.failFirst(0);
+        assertThatThrownBy(() -> builder.openAiToolCalls(-1).build()).isInstanceOf(IllegalArgumentException.class);
+        builder.openAiToolCalls(0);
+        assertThatThrownBy(() -> builder.timeToFirstByte(null).build()).isInstanceOf(NullPointerException.class);
+        builder.timeToFirstByte(Duration.ZERO);
+        assertThat(builder.build()).isEqualTo(MockBehaviour.defaults());
     }
 
     @Test
     void withoutFailuresKeepsContentAndDelays() {
-        MockBehaviour failing = MockBehaviour.defaults().withErrorStatus(503).withInBandError(true)
-                .withResetAfterEvents(2).withResetBeforeHeaders(true).withFailFirst(2).withTextEvents(3)
-                .withPace(Duration.ofMillis(5));
+        MockBehaviour failing = MockBehaviour.builder().errorStatus(503).inBandError(true)
+                .resetAfterEvents(2).resetBeforeHeaders(true).failFirst(2).textEvents(3)
+                .pace(Duration.ofMillis(5)).build();
 
         MockBehaviour healed = failing.withoutFailures();
 
@@ -39,14 +85,14 @@ class MockBehaviourTest {
 
     @Test
     void textIsSplitIntoNearEqualDeltasOfAtLeastOneByte() {
-        MockContent content = MockContent.of(MockBehaviour.defaults().withTextEvents(4).withTextBytes(10));
-        MockContent tiny = MockContent.of(MockBehaviour.defaults().withTextEvents(3).withTextBytes(0));
+        MockContent content = MockContent.of(MockBehaviour.builder().textEvents(4).textBytes(10).build());
+        MockContent tiny = MockContent.of(MockBehaviour.builder().textEvents(3).textBytes(0).build());
 
         assertThat(content.textDeltas()).extracting(String::length).containsExactly(3, 3, 2, 2);
         assertThat(tiny.textDeltas()).extracting(String::length).containsExactly(1, 1, 1);
         assertThat(String.join("", content.toolInputFragments())).isEqualTo(MockContent.TOOL_INPUT);
         assertThat(MockContent.of(MockBehaviour.defaults()).textDeltas()).hasSize(8);
-        assertThat(List.of(content.stopReason(), MockContent.of(MockBehaviour.defaults().withToolUse(true))
+        assertThat(List.of(content.stopReason(), MockContent.of(MockBehaviour.builder().toolUse(true).build())
                 .stopReason())).containsExactly("end_turn", "tool_use");
     }
 }

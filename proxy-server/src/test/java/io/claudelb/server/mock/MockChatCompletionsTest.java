@@ -20,7 +20,7 @@ class MockChatCompletionsTest {
 
     @BeforeEach
     void start() {
-        mock = MockUpstream.start(MockOptions.defaults().withName("oai").withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().name("oai").ioThreads(1).build());
     }
 
     @AfterEach
@@ -98,7 +98,7 @@ class MockChatCompletionsTest {
                 text.append(chunk.text("choices.0.delta.content"));
             }
         }
-        MockContent content = MockContent.of(MockBehaviour.defaults().withTextEvents(3));
+        MockContent content = MockContent.of(MockBehaviour.builder().textEvents(3).build());
         assertThat(reasoning.toString()).isEqualTo(content.thinkingText());
         assertThat(text.toString()).isEqualTo(content.text());
         assertThat(chunks.get(6).text("choices.0.finish_reason")).isEqualTo("stop");

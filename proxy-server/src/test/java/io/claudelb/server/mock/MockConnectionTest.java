@@ -27,7 +27,7 @@ class MockConnectionTest {
 
     @BeforeEach
     void start() {
-        mock = MockUpstream.start(MockOptions.defaults().withIoThreads(2));
+        mock = MockUpstream.start(MockOptions.builder().ioThreads(2).build());
     }
 
     @AfterEach
@@ -98,7 +98,7 @@ class MockConnectionTest {
 
     @Test
     void recordingCanBeTurnedOff() {
-        try (MockUpstream quiet = MockUpstream.start(MockOptions.defaults().withRecordLimit(0).withIoThreads(1));
+        try (MockUpstream quiet = MockUpstream.start(MockOptions.builder().recordLimit(0).ioThreads(1).build());
                 RawHttpClient connection = RawHttpClient.connect(quiet.port())) {
             connection.send(RawHttpClient.post("/v1/messages", body(false)));
             assertThat(connection.read().status).isEqualTo(200);
@@ -130,7 +130,7 @@ class MockConnectionTest {
         try (RawHttpClient connection = RawHttpClient.connect(mock.port())) {
             connection.send(RawHttpClient.post("/v1/messages", body(false)));
             assertThat(connection.read().status).isEqualTo(200);
-            mock.setBehaviour(MockBehaviour.defaults().withErrorStatus(500));
+            mock.setBehaviour(MockBehaviour.builder().errorStatus(500).build());
             connection.send(RawHttpClient.post("/v1/messages", body(false)));
             assertThat(connection.read().status).isEqualTo(500);
         }
@@ -161,7 +161,7 @@ class MockConnectionTest {
 
     @Test
     void closeStopsListeningAndBaseUrlNamesThePort() {
-        MockUpstream other = MockUpstream.start(MockOptions.defaults().withName("second").withIoThreads(1));
+        MockUpstream other = MockUpstream.start(MockOptions.builder().name("second").ioThreads(1).build());
         int port = other.port();
         assertThat(other.baseUrl()).isEqualTo("http://127.0.0.1:" + port);
         assertThat(other.name()).isEqualTo("second");
@@ -173,7 +173,7 @@ class MockConnectionTest {
 
     @Test
     void bindFailureIsReportedWithTheAddress() {
-        MockOptions taken = MockOptions.defaults().withPort(mock.port()).withIoThreads(1);
+        MockOptions taken = MockOptions.builder().port(mock.port()).ioThreads(1).build();
 
         assertThatThrownBy(() -> MockUpstream.start(taken))
                 .isInstanceOf(IllegalStateException.class)

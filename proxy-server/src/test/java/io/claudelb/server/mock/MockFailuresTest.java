@@ -28,7 +28,7 @@ class MockFailuresTest {
 
     @BeforeEach
     void start() {
-        mock = MockUpstream.start(MockOptions.defaults().withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().ioThreads(1).build());
     }
 
     @AfterEach
@@ -49,7 +49,7 @@ class MockFailuresTest {
         "429,rate_limit_error", "500,api_error", "502,api_error", "503,overloaded_error", "504,timeout_error",
         "529,overloaded_error"})
     void errorStatusHasTheAnthropicErrorTypeForTheStatus(int status, String type) {
-        mock.setBehaviour(MockBehaviour.defaults().withErrorStatus(status));
+        mock.setBehaviour(MockBehaviour.builder().errorStatus(status).build());
 
         RawHttpClient.Response response = call(body(true));
 
@@ -64,7 +64,7 @@ class MockFailuresTest {
 
     @Test
     void retryAfterGoesWithErrorsOnly() {
-        mock.setBehaviour(MockBehaviour.defaults().withErrorStatus(429).withRetryAfter("7"));
+        mock.setBehaviour(MockBehaviour.builder().errorStatus(429).retryAfter("7").build());
 
         RawHttpClient.Response limited = call(body(false));
         RawHttpClient.Response overridden = call(body(false), "x-mock-status: 529", "x-mock-retry-after: 3");
@@ -133,7 +133,7 @@ class MockFailuresTest {
 
     @Test
     void javaHttpClientSeesAMidStreamResetAsAnIoException() throws Exception {
-        mock.setBehaviour(MockBehaviour.defaults().withResetAfterEvents(3));
+        mock.setBehaviour(MockBehaviour.builder().resetAfterEvents(3).build());
         HttpClient client = HttpClient.newHttpClient();
         HttpRequest request = HttpRequest.newBuilder(URI.create(mock.baseUrl() + "/v1/messages"))
                 .POST(HttpRequest.BodyPublishers.ofString(body(true))).build();
@@ -154,7 +154,7 @@ class MockFailuresTest {
                     .hasMessageContaining("reset");
         }
         HttpClient client = HttpClient.newHttpClient();
-        mock.setBehaviour(MockBehaviour.defaults().withResetBeforeHeaders(true));
+        mock.setBehaviour(MockBehaviour.builder().resetBeforeHeaders(true).build());
         HttpRequest request = HttpRequest.newBuilder(URI.create(mock.baseUrl() + "/v1/messages"))
                 .POST(HttpRequest.BodyPublishers.ofString(body(false))).build();
         assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()))
@@ -163,7 +163,7 @@ class MockFailuresTest {
 
     @Test
     void failFirstFailsThatManyRequestsThenSucceedsAndRestartsOnSetBehaviour() {
-        MockBehaviour flaky = MockBehaviour.defaults().withErrorStatus(503).withFailFirst(2);
+        MockBehaviour flaky = MockBehaviour.builder().errorStatus(503).failFirst(2).build();
         mock.setBehaviour(flaky);
 
         List<Integer> statuses = new ArrayList<>();
@@ -172,7 +172,7 @@ class MockFailuresTest {
         }
         mock.setBehaviour(flaky);
         statuses.add(call(body(false)).status);
-        mock.setBehaviour(MockBehaviour.defaults().withFailFirst(1));
+        mock.setBehaviour(MockBehaviour.builder().failFirst(1).build());
         statuses.add(call(body(false)).status);
         statuses.add(call(body(false)).status);
 
@@ -181,7 +181,7 @@ class MockFailuresTest {
 
     @Test
     void failureHeaderFailsItsRequestWhateverFailFirstSays() {
-        mock.setBehaviour(MockBehaviour.defaults().withErrorStatus(500).withFailFirst(1));
+        mock.setBehaviour(MockBehaviour.builder().errorStatus(500).failFirst(1).build());
         call(body(false));
 
         assertThat(call(body(false)).status).isEqualTo(200);

@@ -21,7 +21,7 @@ class MockMessagesTest {
 
     @BeforeEach
     void start() {
-        mock = MockUpstream.start(MockOptions.defaults().withName("ws-test").withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().name("ws-test").ioThreads(1).build());
     }
 
     @AfterEach
@@ -253,7 +253,7 @@ class MockMessagesTest {
     @Test
     void fixedBodyIsAnsweredAsIs() {
         String fixed = "{\"error\":{\"type\":\"error\",\"message\":\"Insufficient credits\"}}";
-        mock.setBehaviour(MockBehaviour.defaults().withStatus(402).withFixedBody(fixed));
+        mock.setBehaviour(MockBehaviour.builder().status(402).fixedBody(fixed).build());
 
         RawHttpClient.Response response = call("/v1/messages", body(true));
 

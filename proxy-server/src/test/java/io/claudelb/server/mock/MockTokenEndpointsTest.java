@@ -23,9 +23,9 @@ class MockTokenEndpointsTest {
 
     @BeforeEach
     void start() {
-        mock = MockUpstream.start(MockOptions.defaults().withIoThreads(1).withAuth(MockAuth.defaults()
-                .withRequireBearer(true).withClient("cid", "csecret").withTokenLifetime(Duration.ofSeconds(60))
-                .withRefreshToken("rt-start").withClock(clock)));
+        mock = MockUpstream.start(MockOptions.builder().ioThreads(1).auth(MockAuth.builder()
+                .requireBearer(true).client("cid", "csecret").tokenLifetime(Duration.ofSeconds(60))
+                .refreshToken("rt-start").clock(clock).build()).build());
     }
 
     @AfterEach
@@ -115,7 +115,7 @@ class MockTokenEndpointsTest {
 
     @Test
     void withoutTheRequirementModelRequestsNeedNoToken() throws Exception {
-        try (MockUpstream open = MockUpstream.start(MockOptions.defaults().withIoThreads(1))) {
+        try (MockUpstream open = MockUpstream.start(MockOptions.builder().ioThreads(1).build())) {
             HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(open.baseUrl() + "/v1/messages"))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());

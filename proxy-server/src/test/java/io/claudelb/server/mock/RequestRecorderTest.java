@@ -34,7 +34,7 @@ class RequestRecorderTest {
     void aLimitOfZeroMeansNoRecorderAtAll() {
         assertThat(new MockUpstreamState("m", MockBehaviour.defaults(), 0).recorder()).isNull();
         assertThat(new MockUpstreamState("m", MockBehaviour.defaults(), 5).recorder()).isNotNull();
-        assertThatThrownBy(() -> MockOptions.defaults().withRecordLimit(-1))
+        assertThatThrownBy(() -> MockOptions.builder().recordLimit(-1).build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -24,8 +24,8 @@ class ToolResultTurnTest {
 
     @BeforeAll
     static void start() {
-        mock = MockUpstream.start(MockOptions.defaults().withName("tools")
-                .withBehaviour(MockBehaviour.defaults().withToolUse(true)).withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().name("tools")
+                .behaviour(MockBehaviour.builder().toolUse(true).build()).ioThreads(1).build());
     }
 
     @AfterAll

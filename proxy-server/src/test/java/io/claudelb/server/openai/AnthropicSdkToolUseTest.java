@@ -54,7 +54,7 @@ class AnthropicSdkToolUseTest {
 
     @BeforeEach
     void start() throws InterruptedException {
-        mock = MockUpstream.start(MockOptions.defaults().withName("openai-mock").withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().name("openai-mock").ioThreads(1).build());
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .openai("openai", mock.baseUrl() + "/v1", OpenAiSettings.DEFAULTS)
                 .route(new RouteConfig("*", List.of(new TargetConfig("openai", UPSTREAM_MODEL, 0, 0)), null))
@@ -77,7 +77,7 @@ class AnthropicSdkToolUseTest {
     @ParameterizedTest(name = "tool id and name late: {0}")
     @ValueSource(booleans = {false, true})
     void twoTurnToolUseConversation(boolean lateToolIds) throws JsonProcessingException {
-        mock.setBehaviour(MockBehaviour.defaults().withToolUse(true).withOpenAiLateToolIds(lateToolIds));
+        mock.setBehaviour(MockBehaviour.builder().toolUse(true).openAiLateToolIds(lateToolIds).build());
         String sentArguments = new MockCalls(mock).toolArguments(0);
 
         MessageCreateParams turn1 = MessageCreateParams.builder()
@@ -110,7 +110,7 @@ class AnthropicSdkToolUseTest {
         assertThat(ObjectMappers.jsonMapper().writeValueAsString(toolUse._input())).isEqualTo(sentArguments);
         assertThat(first.usage().cacheReadInputTokens()).contains(8L);
 
-        mock.setBehaviour(MockBehaviour.defaults().withThinking(false));
+        mock.setBehaviour(MockBehaviour.builder().thinking(false).build());
         mock.clearRequests();
         MessageCreateParams turn2 = turn1.toBuilder()
                 .addMessage(first)

@@ -59,7 +59,7 @@ class OpenAiUpstreamTest {
 
     /** One OpenAI upstream {@code a} serving every model as {@link #UPSTREAM_MODEL}. */
     private void oneUpstream(MockBehaviour behaviour) throws InterruptedException {
-        a = MockUpstream.start(MockOptions.defaults().withName("a").withIoThreads(1).withBehaviour(behaviour));
+        a = MockUpstream.start(MockOptions.builder().name("a").ioThreads(1).behaviour(behaviour).build());
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .openai("a", a.baseUrl() + "/v1", OpenAiSettings.DEFAULTS)
                 .route(new RouteConfig("*", List.of(new TargetConfig("a", UPSTREAM_MODEL, 0, 0)), null))
@@ -68,8 +68,8 @@ class OpenAiUpstreamTest {
 
     /** OpenAI upstreams {@code a} (tried first) and {@code b}. */
     private void twoUpstreams(MockBehaviour first, MockBehaviour second) throws InterruptedException {
-        a = MockUpstream.start(MockOptions.defaults().withName("a").withIoThreads(1).withBehaviour(first));
-        b = MockUpstream.start(MockOptions.defaults().withName("b").withIoThreads(1).withBehaviour(second));
+        a = MockUpstream.start(MockOptions.builder().name("a").ioThreads(1).behaviour(first).build());
+        b = MockUpstream.start(MockOptions.builder().name("b").ioThreads(1).behaviour(second).build());
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .openai("a", a.baseUrl() + "/v1", OpenAiSettings.DEFAULTS)
                 .openai("b", b.baseUrl() + "/v1", OpenAiSettings.DEFAULTS)
@@ -145,7 +145,7 @@ class OpenAiUpstreamTest {
 
     @Test
     void streamIsTranslatedEventByEventWithReasoningAsThinking() throws Exception {
-        oneUpstream(MockBehaviour.defaults().withTextEvents(5));
+        oneUpstream(MockBehaviour.builder().textEvents(5).build());
         MockCalls upstream = new MockCalls(a);
         String reasoning = upstream.reasoning();
         String text = upstream.text();
@@ -179,8 +179,8 @@ class OpenAiUpstreamTest {
     @ParameterizedTest(name = "tool id and name late: {0}")
     @ValueSource(booleans = {false, true})
     void streamedToolCallsBecomeToolUseBlocks(boolean lateToolIds) throws Exception {
-        oneUpstream(MockBehaviour.defaults().withThinking(false).withTextEvents(2).withOpenAiToolCalls(2)
-                .withOpenAiLateToolIds(lateToolIds));
+        oneUpstream(MockBehaviour.builder().thinking(false).textEvents(2).openAiToolCalls(2)
+                .openAiLateToolIds(lateToolIds).build());
         MockCalls upstream = new MockCalls(a);
 
         Sse events = Sse.strict(post(request(true)).body());
@@ -202,8 +202,8 @@ class OpenAiUpstreamTest {
      */
     @Test
     void aPassthroughUpstreamsRefusalReachesTheClientAs401() throws Exception {
-        a = MockUpstream.start(MockOptions.defaults().withName("a").withIoThreads(1)
-                .withBehaviour(MockBehaviour.defaults().withErrorStatus(401)));
+        a = MockUpstream.start(MockOptions.builder().name("a").ioThreads(1)
+                .behaviour(MockBehaviour.builder().errorStatus(401).build()).build());
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .upstream("a", UpstreamKind.OPENAI, a.baseUrl() + "/v1",
                         new UpstreamAuth(AuthType.PASSTHROUGH, null, null, null, null, null))
@@ -227,7 +227,7 @@ class OpenAiUpstreamTest {
         "500, api_error, mock: injected error 500",
         "503, overloaded_error, Overloaded"})
     void errorStatusesAreTranslated(int status, String type, String message) throws Exception {
-        oneUpstream(MockBehaviour.defaults().withErrorStatus(status).withRetryAfter("7"));
+        oneUpstream(MockBehaviour.builder().errorStatus(status).retryAfter("7").build());
 
         HttpResponse<String> response = post(request(true));
 
@@ -247,10 +247,10 @@ class OpenAiUpstreamTest {
     @ValueSource(strings = {"status 500", "status 429", "in-stream error chunk", "reset before headers"})
     void failsOverFromAFailingOpenAiUpstream(String failure) throws Exception {
         MockBehaviour failing = switch (failure) {
-            case "status 500" -> MockBehaviour.defaults().withErrorStatus(500);
-            case "status 429" -> MockBehaviour.defaults().withErrorStatus(429).withRetryAfter("30");
-            case "in-stream error chunk" -> MockBehaviour.defaults().withInBandError(true);
-            default -> MockBehaviour.defaults().withResetBeforeHeaders(true);
+            case "status 500" -> MockBehaviour.builder().errorStatus(500).build();
+            case "status 429" -> MockBehaviour.builder().errorStatus(429).retryAfter("30").build();
+            case "in-stream error chunk" -> MockBehaviour.builder().inBandError(true).build();
+            default -> MockBehaviour.builder().resetBeforeHeaders(true).build();
         };
         twoUpstreams(failing, MockBehaviour.defaults());
 
@@ -268,7 +268,7 @@ class OpenAiUpstreamTest {
     @Test
     void upstreamResetMidStreamEndsWithOneErrorEvent() throws Exception {
         // Role chunk, two reasoning chunks, then three text chunks reach the client before the reset.
-        oneUpstream(MockBehaviour.defaults().withResetAfterEvents(6));
+        oneUpstream(MockBehaviour.builder().resetAfterEvents(6).build());
 
         HttpResponse<String> response = post(request(true));
 
@@ -297,7 +297,7 @@ class OpenAiUpstreamTest {
 
     @Test
     void aTargetWithoutAModelSendsTheClientsModel() throws Exception {
-        a = MockUpstream.start(MockOptions.defaults().withName("a").withIoThreads(1));
+        a = MockUpstream.start(MockOptions.builder().name("a").ioThreads(1).build());
         proxy = ProxyServer.start(TestConfigs.proxy().openai("a", a.baseUrl() + "/v1", OpenAiSettings.DEFAULTS)
                 .build(), NanoClock.SYSTEM, "test");
 
@@ -312,7 +312,7 @@ class OpenAiUpstreamTest {
 
     @Test
     void anAnswerThatIsNotAChatCompletionIsABadGatewayNotRelayed() throws Exception {
-        oneUpstream(MockBehaviour.defaults().withFixedBody("{\"unexpected\":\"shape\"}"));
+        oneUpstream(MockBehaviour.builder().fixedBody("{\"unexpected\":\"shape\"}").build());
 
         HttpResponse<String> response = post(request(false));
 

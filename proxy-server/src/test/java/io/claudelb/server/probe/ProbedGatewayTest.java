@@ -51,7 +51,7 @@ class ProbedGatewayTest {
 
     @Test
     void anUpstreamWhoseProbeFailsGetsNoRequest() throws Exception {
-        live = MockUpstream.start(MockOptions.defaults().withName("live").withIoThreads(1));
+        live = MockUpstream.start(MockOptions.builder().name("live").ioThreads(1).build());
         int closed;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();

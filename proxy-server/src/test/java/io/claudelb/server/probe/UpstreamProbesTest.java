@@ -49,7 +49,7 @@ class UpstreamProbesTest {
     void start() throws Exception {
         group = transport.newGroup(1, "probe-test");
         loop = group.next();
-        live = MockUpstream.start(MockOptions.defaults().withName("live").withIoThreads(1));
+        live = MockUpstream.start(MockOptions.builder().name("live").ioThreads(1).build());
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             deadPort = s.getLocalPort();
         }
@@ -103,7 +103,7 @@ class UpstreamProbesTest {
         assertThat(health.upstream("dead").breaker().consecutiveFailures()).isZero();
 
         // Something listens there again; nothing is probed before the interval has passed.
-        revived = MockUpstream.start(MockOptions.defaults().withName("dead").withPort(deadPort).withIoThreads(1));
+        revived = MockUpstream.start(MockOptions.builder().name("dead").port(deadPort).ioThreads(1).build());
         clock.advance(INTERVAL.minusSeconds(1));
         tick();
         Await.holdsFor("no probe before the interval", () -> unreachable("dead"), Duration.ofMillis(200));

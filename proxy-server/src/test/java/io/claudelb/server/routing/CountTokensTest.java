@@ -40,9 +40,9 @@ class CountTokensTest {
 
     @BeforeAll
     static void start() throws Exception {
-        primary = MockUpstream.start(MockOptions.defaults().withName("primary").withIoThreads(1));
-        secondary = MockUpstream.start(MockOptions.defaults().withName("secondary").withIoThreads(1));
-        workspace = MockUpstream.start(MockOptions.defaults().withName("ws").withIoThreads(1));
+        primary = MockUpstream.start(MockOptions.builder().name("primary").ioThreads(1).build());
+        secondary = MockUpstream.start(MockOptions.builder().name("secondary").ioThreads(1).build());
+        workspace = MockUpstream.start(MockOptions.builder().name("ws").ioThreads(1).build());
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .client("alice", "lb-alice")
                 .upstream(Upstreams.of("primary", UpstreamKind.ANTHROPIC, primary.baseUrl(),
@@ -100,7 +100,7 @@ class CountTokensTest {
 
     @Test
     void aFailingCounterFailsOverToTheNextOne() {
-        primary.setBehaviour(MockBehaviour.defaults().withErrorStatus(529));
+        primary.setBehaviour(MockBehaviour.builder().errorStatus(529).build());
         Http.Reply r = count("claude-haiku-4-5");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("x-claude-lb-upstream")).isEqualTo("secondary");

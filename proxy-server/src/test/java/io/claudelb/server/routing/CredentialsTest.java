@@ -33,8 +33,8 @@ class CredentialsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        keyed = MockUpstream.start(MockOptions.defaults().withName("keyed").withIoThreads(1));
-        own = MockUpstream.start(MockOptions.defaults().withName("own").withIoThreads(1));
+        keyed = MockUpstream.start(MockOptions.builder().name("keyed").ioThreads(1).build());
+        own = MockUpstream.start(MockOptions.builder().name("own").ioThreads(1).build());
         open = ProxyServer.start(config(false), NanoClock.SYSTEM, "test");
         withKeys = ProxyServer.start(config(true), NanoClock.SYSTEM, "test");
     }

@@ -25,8 +25,8 @@ class ForcedUpstreamTest {
 
     @BeforeAll
     static void start() throws Exception {
-        first = MockUpstream.start(MockOptions.defaults().withName("first").withIoThreads(1));
-        second = MockUpstream.start(MockOptions.defaults().withName("second").withIoThreads(1));
+        first = MockUpstream.start(MockOptions.builder().name("first").ioThreads(1).build());
+        second = MockUpstream.start(MockOptions.builder().name("second").ioThreads(1).build());
         proxy = ProxyServer.start(TestConfigs.proxy()
                 .upstream(Upstreams.of("first", UpstreamKind.ANTHROPIC, first.baseUrl(), UpstreamAuth.none()))
                 .upstream(Upstreams.of("second", UpstreamKind.ANTHROPIC, second.baseUrl(), UpstreamAuth.none()))

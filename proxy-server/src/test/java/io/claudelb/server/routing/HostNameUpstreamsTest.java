@@ -29,7 +29,7 @@ class HostNameUpstreamsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        mock = MockUpstream.start(MockOptions.defaults().withName("by-name").withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().name("by-name").ioThreads(1).build());
         corporate = new TestConnectProxy(null, null);
         OutboundProxy byName = new OutboundProxy("localhost",
                 Integer.parseInt(corporate.url().substring(corporate.url().lastIndexOf(':') + 1)), null, null);

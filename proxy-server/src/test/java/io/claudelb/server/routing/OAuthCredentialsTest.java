@@ -44,13 +44,14 @@ class OAuthCredentialsTest {
 
     @BeforeEach
     void start() throws Exception {
-        MockAuth strict = MockAuth.defaults().withRequireBearer(true).withTokenLifetime(Duration.ofSeconds(100))
-                .withClock(clock);
-        workspace = MockUpstream.start(MockOptions.defaults().withName("ws").withIoThreads(1)
-                .withAuth(strict.withClient("sp-id", "sp-secret").withTokenDelay(Duration.ofMillis(300))));
-        relay = MockUpstream.start(MockOptions.defaults().withName("relay").withIoThreads(1)
-                .withAuth(strict.withClient("relay-client", null).withRefreshToken("rt-initial")));
-        backup = MockUpstream.start(MockOptions.defaults().withName("backup").withIoThreads(1));
+        MockAuth strict = MockAuth.builder().requireBearer(true).tokenLifetime(Duration.ofSeconds(100))
+                .clock(clock).build();
+        workspace = MockUpstream.start(MockOptions.builder().name("ws").ioThreads(1)
+                .auth(strict.toBuilder().client("sp-id", "sp-secret").tokenDelay(Duration.ofMillis(300)).build())
+                .build());
+        relay = MockUpstream.start(MockOptions.builder().name("relay").ioThreads(1)
+                .auth(strict.toBuilder().client("relay-client", null).refreshToken("rt-initial").build()).build());
+        backup = MockUpstream.start(MockOptions.builder().name("backup").ioThreads(1).build());
         proxy = ProxyServer.start(config(1), clock, "test");
     }
 

@@ -39,9 +39,9 @@ class OutboundProxyAndBetasTest {
 
     @BeforeAll
     static void start() throws Exception {
-        mock = MockUpstream.start(MockOptions.defaults().withName("behind-proxy").withIoThreads(1));
-        oauthMock = MockUpstream.start(MockOptions.defaults().withName("oauth-behind-proxy").withIoThreads(1)
-                .withAuth(MockAuth.defaults().withRequireBearer(true).withClient("id", "secret")));
+        mock = MockUpstream.start(MockOptions.builder().name("behind-proxy").ioThreads(1).build());
+        oauthMock = MockUpstream.start(MockOptions.builder().name("oauth-behind-proxy").ioThreads(1)
+                .auth(MockAuth.builder().requireBearer(true).client("id", "secret").build()).build());
         corporate = new TestConnectProxy("proxy-user", "proxy-pass");
         OutboundProxy viaCorporate = new OutboundProxy("127.0.0.1",
                 Integer.parseInt(corporate.url().substring(corporate.url().lastIndexOf(':') + 1)), "proxy-user",

@@ -35,9 +35,9 @@ class RoutingRulesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        anthropic = MockUpstream.start(MockOptions.defaults().withName("anthropic").withIoThreads(1));
-        relay = MockUpstream.start(MockOptions.defaults().withName("relay").withIoThreads(1));
-        workspace = MockUpstream.start(MockOptions.defaults().withName("ws").withIoThreads(1));
+        anthropic = MockUpstream.start(MockOptions.builder().name("anthropic").ioThreads(1).build());
+        relay = MockUpstream.start(MockOptions.builder().name("relay").ioThreads(1).build());
+        workspace = MockUpstream.start(MockOptions.builder().name("ws").ioThreads(1).build());
         GatewayConfig base = TestConfigs.proxy()
                 .upstream(Upstreams.of("anthropic", UpstreamKind.ANTHROPIC, anthropic.baseUrl(),
                         UpstreamAuth.apiKey("sk-ant")))

@@ -38,7 +38,7 @@ class SeedBExamplesTest {
     }
 
     private MockUpstream mock(String name) {
-        MockUpstream m = MockUpstream.start(MockOptions.defaults().withName(name).withIoThreads(1));
+        MockUpstream m = MockUpstream.start(MockOptions.builder().name(name).ioThreads(1).build());
         mocks.add(m);
         return m;
     }
@@ -115,7 +115,7 @@ class SeedBExamplesTest {
         assertThat(official.requests().get(0).header("x-api-key")).isEqualTo("sk-ant-your-actual-key-here");
 
         // The first provider failing: the second one (auth_token = Bearer) gets the request, with its big model.
-        official.setBehaviour(MockBehaviour.defaults().withErrorStatus(529));
+        official.setBehaviour(MockBehaviour.builder().errorStatus(529).build());
         Http.Reply r = Http.post(proxy, "/v1/messages", Http.messages("claude-sonnet-4-5"));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("x-claude-lb-upstream")).isEqualTo("custom_claude_provider");

@@ -37,11 +37,11 @@ class TeamConfigTest {
 
     @BeforeEach
     void start() throws Exception {
-        east = MockUpstream.start(MockOptions.defaults().withName("ws-east").withIoThreads(1));
-        west = MockUpstream.start(MockOptions.defaults().withName("ws-west").withIoThreads(1)
-                .withAuth(MockAuth.defaults().withRequireBearer(true).withClient("sp-west", "sp-west-secret")));
-        anthropic = MockUpstream.start(MockOptions.defaults().withName("anthropic").withIoThreads(1));
-        relay = MockUpstream.start(MockOptions.defaults().withName("relay").withIoThreads(1));
+        east = MockUpstream.start(MockOptions.builder().name("ws-east").ioThreads(1).build());
+        west = MockUpstream.start(MockOptions.builder().name("ws-west").ioThreads(1)
+                .auth(MockAuth.builder().requireBearer(true).client("sp-west", "sp-west-secret").build()).build());
+        anthropic = MockUpstream.start(MockOptions.builder().name("anthropic").ioThreads(1).build());
+        relay = MockUpstream.start(MockOptions.builder().name("relay").ioThreads(1).build());
         corporate = new TestConnectProxy("corp-user", "corp-pass");
         Map<String, String> env = new HashMap<>();
         env.put("ALICE_KEY", "lb-alice-key");
@@ -103,7 +103,7 @@ class TeamConfigTest {
         assertThat(west.tokens().issuedCount()).isEqualTo(1);
 
         // East failing: opus keeps working on west.
-        east.setBehaviour(MockBehaviour.defaults().withErrorStatus(529));
+        east.setBehaviour(MockBehaviour.builder().errorStatus(529).build());
         for (int i = 0; i < 3; i++) {
             Http.Reply r = send("claude-opus-4-5", "failover-" + i);
             assertThat(r.status()).isEqualTo(200);
@@ -121,7 +121,7 @@ class TeamConfigTest {
         assertThat(sent.header("authorization")).isNull();
         assertThat(Json.field(sent.bodyText(), "model")).isEqualTo("claude-sonnet-4-5");
 
-        anthropic.setBehaviour(MockBehaviour.defaults().withErrorStatus(529));
+        anthropic.setBehaviour(MockBehaviour.builder().errorStatus(529).build());
         Http.Reply fallback = send("claude-sonnet-4-5", "sonnet-2");
         assertThat(fallback.status()).isEqualTo(200);
         assertThat(fallback.header("x-claude-lb-upstream")).isEqualTo("relay");

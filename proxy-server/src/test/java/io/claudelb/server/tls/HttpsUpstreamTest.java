@@ -74,7 +74,7 @@ class HttpsUpstreamTest {
     }
 
     private MockUpstream mock(String name, SslContext tls) {
-        MockUpstream mock = MockUpstream.start(MockOptions.defaults().withName(name).withIoThreads(1).withTls(tls));
+        MockUpstream mock = MockUpstream.start(MockOptions.builder().name(name).ioThreads(1).tls(tls).build());
         mocks.add(mock);
         return mock;
     }

@@ -45,7 +45,7 @@ abstract class DatabaseOutageContract {
     @BeforeEach
     void start() {
         db = TestDatabase.fresh(kind(), dir);
-        mock = MockUpstream.start(MockOptions.defaults().withName("up").withIoThreads(1));
+        mock = MockUpstream.start(MockOptions.builder().name("up").ioThreads(1).build());
     }
 
     @AfterEach

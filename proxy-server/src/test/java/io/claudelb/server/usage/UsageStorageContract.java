@@ -74,7 +74,7 @@ abstract class UsageStorageContract {
     }
 
     private MockUpstream mock(String name) {
-        MockUpstream m = MockUpstream.start(MockOptions.defaults().withName(name).withIoThreads(1));
+        MockUpstream m = MockUpstream.start(MockOptions.builder().name(name).ioThreads(1).build());
         mocks.add(m);
         return m;
     }
@@ -165,7 +165,7 @@ abstract class UsageStorageContract {
     void aFailoverIsCountedAndTheAnsweringUpstreamIsRecorded() throws Exception {
         MockUpstream a = mock("a");
         MockUpstream b = mock("b");
-        a.setBehaviour(MockBehaviour.defaults().withErrorStatus(503));
+        a.setBehaviour(MockBehaviour.builder().errorStatus(503).build());
         ProxyServer proxy = proxy(TestConfigs.proxy().anthropic("a", a.baseUrl()).anthropic("b", b.baseUrl())
                 .route(new RouteConfig("*", List.of(new TargetConfig("a", "claude-opus-4-7", 0, 1),
                         new TargetConfig("b", "databricks-claude-opus-4-7", 1, 1)),
