@@ -44,7 +44,7 @@ final class LogDestinations {
         file.setAppend(true);
         file.setEncoder(encoder);
         SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
-        policy.setContext(context);
+        policy.setContext(new OneCleanupAtATime(context));
         policy.setParent(file);
         policy.setFileNamePattern(rolledName(settings.file()));
         policy.setMaxFileSize(new FileSize(settings.maxFileBytes()));

@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -157,12 +158,15 @@ class LoggingSetupTest {
         }
     }
 
+    /** Enough lines for many rollovers in a burst, each starting a history clean-up. */
+    private static final int LINES = 400;
+
     @Test
     void aFileRollsOverAtItsMaximumSize() throws IOException {
         Path file = dir.resolve("claude-lb.log");
         LogOutput out = LoggingSetup.install(context, settings(LogFormat.JSON, file, 2048));
         AccessLog access = new AccessLog(true, context.getLogger(AccessLog.LOGGER));
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < LINES; i++) {
             access.exchangeEnded(relayedEvent());
         }
         out.close();
@@ -179,7 +183,26 @@ class LoggingSetupTest {
             assertThat(Files.size(p)).isLessThan(2048 + 2048);
             lines += Files.readAllLines(p).size();
         }
-        assertThat(lines).as("no line lost across the files").isEqualTo(60);
+        assertThat(lines).as("no line lost across the files").isEqualTo(LINES);
+    }
+
+    @Test
+    void theCleanUpAfterARolloverDeletesFilesPastMaxHistoryOnItsOwnThread() throws IOException {
+        Path file = dir.resolve("claude-lb.log");
+        LocalDate today = LocalDate.now();
+        Path stale = Files.writeString(dir.resolve("claude-lb." + today.minusDays(20) + ".0.log"), "old\n");
+        Path recent = Files.writeString(dir.resolve("claude-lb." + today.minusDays(2) + ".0.log"), "recent\n");
+        LogOutput out = LoggingSetup.install(context, settings(LogFormat.JSON, file, 2048));
+        AccessLog access = new AccessLog(true, context.getLogger(AccessLog.LOGGER));
+        for (int i = 0; i < 20; i++) {
+            access.exchangeEnded(relayedEvent());
+        }
+        out.close(); // waits for the clean-up the rollovers started
+
+        assertThat(stale).as("past max_history (14 days)").doesNotExist();
+        assertThat(recent).exists();
+        assertThat(Thread.getAllStackTraces().keySet()).as("clean-ups run one at a time on their own thread")
+                .anyMatch(t -> t.getName().equals("claude-lb-log-cleanup"));
     }
 
     @Test
