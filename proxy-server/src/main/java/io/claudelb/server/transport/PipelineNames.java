@@ -31,8 +31,8 @@ public final class PipelineNames {
     public static final String CLIENT_TIMEOUTS = "client-timeouts";
     public static final String HTTP_CODEC = "http-codec";
     public static final String KEEP_ALIVE = "keep-alive";
-    public static final String BODY_AGGREGATOR = "body-aggregator";
     public static final String PIPELINING = "pipelining";
+    public static final String BODY_AGGREGATOR = "body-aggregator";
     public static final String REQUEST_GUARD = "request-guard";
     public static final String EXCHANGE = "exchange";
     public static final String TAIL = "tail";
