@@ -34,9 +34,13 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +56,8 @@ public final class ProxyServer implements AutoCloseable {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
     /** How long streams cut at the end of the shutdown grace get to flush their closing error event. */
     private static final long CUT_FLUSH_MILLIS = 1_000;
+    /** How long an event loop stays open at the end without being handed a task (loop-to-loop hand-offs). */
+    private static final long HAND_OFF_QUIET_MILLIS = 50;
     /** How long start-up waits for the usage database before serving without it. */
     private static final Duration USAGE_READY_WAIT = Duration.ofSeconds(10);
     /** How long shutdown keeps writing queued usage records to a slow or absent database. */
@@ -257,11 +263,28 @@ public final class ProxyServer implements AutoCloseable {
         }
         pools.closeAll();
         connector.close();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        // The last exchanges still hand their facts from loop to loop (a coalesced call's to each follower's loop,
+        // a follower's detach back to the call's). Every loop first runs what it was given so far, then stays
+        // open while such hand-offs keep coming: a loop gone first refuses them, and a follower cut by the
+        // shutdown would never tell its observers (no access line, no usage record).
+        runQueuedLoopTasks();
+        group.shutdownGracefully(HAND_OFF_QUIET_MILLIS, 2_000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
         // Every exchange has ended and told its observers: what is queued now is everything to write.
         usage.close(USAGE_FLUSH_GRACE);
         gateway.controlPlane().close();
         log.info("claude-lb stopped");
+    }
+
+    /** Waits, at most {@link #CUT_FLUSH_MILLIS}, until each event loop has run every task queued on it so far. */
+    private void runQueuedLoopTasks() {
+        List<Future<?>> turns = new ArrayList<>();
+        for (EventExecutor loop : group) {
+            turns.add(loop.submit(() -> { }));
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CUT_FLUSH_MILLIS);
+        for (Future<?> turn : turns) {
+            turn.awaitUninterruptibly(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
     }
 
     /**

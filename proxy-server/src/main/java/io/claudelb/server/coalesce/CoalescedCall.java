@@ -54,6 +54,8 @@ final class CoalescedCall implements ResponseSink, ExchangeObserver {
     /** The facts of this call's kept answer, when it ended well and replays are on; null otherwise. */
     private CallFacts keptFacts;
     private volatile boolean joinable = true;
+    /** The shutdown grace ended the call: its ending (an error event, a cut, a 503) is the shutdown's, not a fault. */
+    private volatile boolean cutByShutdown;
 
     /**
      * @param stream the leader asked for a stream (a streaming caller never waits behind a JSON call)
@@ -304,9 +306,18 @@ final class CoalescedCall implements ResponseSink, ExchangeObserver {
         upstream.cancel();
     }
 
-    /** The leader's shutdown: the call ends for everyone (a stream with an error event). */
+    /**
+     * The leader's shutdown: the call ends for everyone (a stream with an error event). Marked first, so each caller
+     * that the ending reaches records its request as cut by the shutdown.
+     */
     void shutDownUpstream() {
+        cutByShutdown = true;
         upstream.shutDown();
+    }
+
+    /** Whether the call's ending came from the shutdown (any thread; set before that ending is delivered). */
+    boolean cutByShutdown() {
+        return cutByShutdown;
     }
 
     private void close() {

@@ -201,12 +201,12 @@ final class Subscriber implements RunningExchange {
                     answerOver(Outcome.COMPLETED);
                 } else {
                     sink.fail(last);
-                    answerOver(Outcome.FAILED_MID_STREAM);
+                    answerOver(callBroken());
                 }
             }
             case ABORT -> {
                 sink.abort();
-                answerOver(Outcome.FAILED_MID_STREAM);
+                answerOver(callBroken());
             }
             case WHOLE -> {
                 count(p.size());
@@ -214,7 +214,8 @@ final class Subscriber implements RunningExchange {
                 HttpResponse head = ownHead(p.head);
                 sink.whole(new DefaultFullHttpResponse(head.protocolVersion(), head.status(), p.bytes, head.headers(),
                         DefaultHttpHeadersFactory.trailersFactory().newHeaders()));
-                answerOver(Outcome.COMPLETED);
+                // A whole answer at the shutdown is the 503 of a call that had answered nothing yet.
+                answerOver(callCutByShutdown() ? Outcome.CUT_BY_SHUTDOWN : Outcome.COMPLETED);
             }
             default -> throw new IllegalStateException(p.kind.toString());
         }
@@ -262,7 +263,7 @@ final class Subscriber implements RunningExchange {
         count(answer.content().readableBytes());
         record.answered(answer.status().code(), clock.nanoTime() - record.startNanos());
         sink.whole(answer);
-        answerOver(result.isComplete() ? Outcome.COMPLETED : Outcome.FAILED_MID_STREAM);
+        answerOver(result.isComplete() ? Outcome.COMPLETED : callBroken());
     }
 
     // ---- this caller's own endings --------------------------------------------------------------------------
@@ -320,6 +321,16 @@ final class Subscriber implements RunningExchange {
         }
         record.outcome(outcome);
         finish();
+    }
+
+    /** How a caller's answer ended that the call's own broken ending ended: cut by the shutdown, or mid-stream. */
+    private Outcome callBroken() {
+        return callCutByShutdown() ? Outcome.CUT_BY_SHUTDOWN : Outcome.FAILED_MID_STREAM;
+    }
+
+    private boolean callCutByShutdown() {
+        CoalescedCall c = call;
+        return c != null && c.cutByShutdown();
     }
 
     private void answerOver(Outcome outcome) {

@@ -1,11 +1,17 @@
 package io.claudelb.server.inbound;
 
 import io.claudelb.server.http.LocalResponses;
+import io.claudelb.server.observe.ExchangeRecord;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,6 +19,14 @@ import java.util.function.LongSupplier;
  * 32 MB), so the request body is aggregated to be inspected and kept for a failover resend. Above
  * {@code max_request_bytes} the client gets an Anthropic-shaped 413 {@code request_too_large} and the connection
  * closes (the rest of the oversized body is not worth reading).
+ *
+ * <p>{@code Expect: 100-continue} (curl sends it by itself for bodies over 1 MiB) changes nothing in that answer:
+ * Netty would answer an announced oversized body with its own bare 413, so here such a request takes the path of
+ * the same body without {@code Expect} (its {@code content-length} is over the cap: {@link #handleOversizedMessage}),
+ * one code path for both. A body within the cap gets Netty's {@code 100 Continue}, and {@code Expect} is not passed
+ * on. Any other expectation gets an Anthropic-shaped 417 instead of Netty's bare one; as in Netty, the body is then
+ * not read and the connection closes. Each of these answers is written only when the request's turn has come: the
+ * pipelining gate sits before this handler.
  *
  * <p>Netty fixes an aggregator's limit when it is made, so one {@link #following} the config checks the current
  * {@code max_request_bytes} as each request begins and, when a reload changed it, hands the request to a fresh
@@ -56,15 +70,39 @@ public final class BodyAggregator extends HttpObjectAggregator {
     }
 
     @Override
-    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-        String method = LocalAnswers.UNKNOWN;
-        String path = LocalAnswers.UNKNOWN;
-        if (oversized instanceof HttpRequest request) {
-            method = request.method().name();
-            path = RequestGuard.path(request.uri());
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        if (expectsOtherThanContinue(start)) {
+            // Netty writes this, then skips the body and closes (closeOnExpectationFailed).
+            return answers.answered(record(start), LocalResponses.error(pipeline.channel().alloc(), 417,
+                    "The only expectation claude-lb meets is Expect: 100-continue."));
         }
-        answers.write(ctx, answers.record(method, path, null), LocalResponses.error(ctx.alloc(), 413,
+        if (HttpUtil.is100ContinueExpected(start) && HttpUtil.getContentLength(start, -1L) > maxContentLength) {
+            // No interim answer: the content-length check that follows sends it to handleOversizedMessage.
+            start.headers().remove(HttpHeaderNames.EXPECT);
+            return null;
+        }
+        return super.newContinueResponse(start, maxContentLength, pipeline);
+    }
+
+    /** An {@code Expect} header Netty's {@code HttpUtil} calls unsupported (its check is not public). */
+    private static boolean expectsOtherThanContinue(HttpMessage start) {
+        String expect = start.headers().get(HttpHeaderNames.EXPECT);
+        return expect != null && start instanceof HttpRequest
+                && start.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0
+                && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect);
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        answers.write(ctx, record(oversized), LocalResponses.error(ctx.alloc(), 413,
                 "request_too_large", "Request exceeds the maximum allowed size of " + maxBytes + " bytes."))
                 .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private ExchangeRecord record(HttpMessage message) {
+        if (message instanceof HttpRequest request) {
+            return answers.record(request.method().name(), RequestGuard.path(request.uri()), null);
+        }
+        return answers.record(LocalAnswers.UNKNOWN, LocalAnswers.UNKNOWN, null);
     }
 }

@@ -55,9 +55,9 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
                 .setMaxHeaderSize(64 * 1024)
                 .setValidateHeaders(true)));
         p.addLast(PipelineNames.KEEP_ALIVE, new HttpServerKeepAliveHandler());
+        p.addLast(PipelineNames.PIPELINING, new PipeliningGate());
         p.addLast(PipelineNames.BODY_AGGREGATOR, BodyAggregator.following(() -> settings.get().maxRequestBytes(),
                 answers));
-        p.addLast(PipelineNames.PIPELINING, new PipeliningGate());
         p.addLast(PipelineNames.REQUEST_GUARD, guard);
         p.addLast(PipelineNames.EXCHANGE, new ExchangeHandler(gateway, coalescing, active, answers));
         p.addLast(PipelineNames.TAIL, TailHandler.INSTANCE);

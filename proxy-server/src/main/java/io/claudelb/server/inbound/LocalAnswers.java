@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * The one way the inbound pipeline writes an answer claude-lb produced itself (a refusal, a local endpoint, a 408
- * from {@link ClientTimeouts}, a 413 from {@link BodyAggregator}): the answer gets its request's id, and the
+ * from {@link ClientTimeouts}, a 413 or 417 from {@link BodyAggregator}): the answer gets its request's id, and the
  * observers get the request's {@link io.claudelb.server.observe.ExchangeEvent}, so every local answer has its
  * access line, written by the same observer as a relayed one. Shared by the handlers of every connection.
  */
@@ -58,11 +58,29 @@ public final class LocalAnswers {
      * taking ownership (on a closed channel the failed write releases it), and reports the request as ended.
      */
     ChannelFuture write(ChannelOutboundInvoker out, ExchangeRecord record, FullHttpResponse response) {
+        stamp(record, response);
+        ChannelFuture written = out.writeAndFlush(response);
+        report(record);
+        return written;
+    }
+
+    /**
+     * Stamps {@code response} and reports the request as ended, for an answer that Netty writes at once on return
+     * (the aggregator's answer to an expectation it cannot meet): the same id and access line as {@link #write}.
+     */
+    FullHttpResponse answered(ExchangeRecord record, FullHttpResponse response) {
+        stamp(record, response);
+        report(record);
+        return response;
+    }
+
+    private void stamp(ExchangeRecord record, FullHttpResponse response) {
         response.headers().set(LocalResponses.REQUEST_ID, record.requestId());
         record.answeredLocally(response.status().code(), clock.nanoTime() - record.startNanos());
         record.bytes(response.content().readableBytes());
-        ChannelFuture written = out.writeAndFlush(response);
+    }
+
+    private void report(ExchangeRecord record) {
         observers.get().exchangeEnded(record.toEvent(clock.nanoTime()));
-        return written;
     }
 }

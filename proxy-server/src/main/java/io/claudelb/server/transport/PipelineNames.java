@@ -11,8 +11,10 @@ package io.claudelb.server.transport;
  *       whose bytes do not all arrive within {@code header_read_timeout} gets 408</li>
  *   <li>{@link #HTTP_CODEC}: HttpServerCodec with header validation</li>
  *   <li>{@link #KEEP_ALIVE}: HttpServerKeepAliveHandler</li>
- *   <li>{@link #BODY_AGGREGATOR}: bounded request aggregation, 413 {@code request_too_large} above the cap</li>
- *   <li>{@link #PIPELINING}: holds a pipelined request until the answer before it is complete</li>
+ *   <li>{@link #PIPELINING}: holds a pipelined request (head and body parts) until the answer before it is
+ *       complete, so every later handler's answer, the aggregator's included, comes in request order</li>
+ *   <li>{@link #BODY_AGGREGATOR}: bounded request aggregation, 413 {@code request_too_large} above the cap (also
+ *       when announced with {@code Expect: 100-continue}), {@code 100 Continue} within it</li>
  *   <li>{@link #REQUEST_GUARD}: method, path and client key; answers local endpoints itself</li>
  *   <li>{@link #EXCHANGE}: one request at a time per connection: routed ({@code routing.RequestRouting}), relayed
  *       by an {@code exchange.AttemptLoop} into the connection's {@code inbound.ClientSink}</li>
@@ -29,8 +31,8 @@ public final class PipelineNames {
     public static final String CLIENT_TIMEOUTS = "client-timeouts";
     public static final String HTTP_CODEC = "http-codec";
     public static final String KEEP_ALIVE = "keep-alive";
-    public static final String BODY_AGGREGATOR = "body-aggregator";
     public static final String PIPELINING = "pipelining";
+    public static final String BODY_AGGREGATOR = "body-aggregator";
     public static final String REQUEST_GUARD = "request-guard";
     public static final String EXCHANGE = "exchange";
     public static final String TAIL = "tail";

@@ -7,8 +7,12 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -107,6 +111,67 @@ class PipeliningGateTest {
         answer(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
         ch.writeInbound(request("/next"));
         assertThat(nextPassedUri()).isEqualTo("/next");
+    }
+
+    @Test
+    void theBodyOfAHeldRequestIsHeldWithItAndPassedOnWithItInOrder() {
+        HttpContent firstBody = body("{\"a\":");
+        HttpContent secondBody = body("{\"b\":");
+        ch.writeInbound(head("/1"), firstBody, LastHttpContent.EMPTY_LAST_CONTENT, head("/2"), secondBody);
+        assertThat(ch.<HttpRequest>readInbound().uri()).isEqualTo("/1");
+        assertThat(ch.<HttpContent>readInbound()).isSameAs(firstBody);
+        assertThat(ch.<HttpContent>readInbound()).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
+        assertThat(ch.<Object>readInbound()).as("the second head and its body wait").isNull();
+        assertThat(ch.config().isAutoRead()).isFalse();
+
+        answer(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+        assertThat(ch.<HttpRequest>readInbound().uri()).isEqualTo("/2");
+        assertThat(ch.<HttpContent>readInbound()).isSameAs(secondBody);
+        assertThat(ch.config().isAutoRead()).as("nothing left held").isTrue();
+
+        HttpContent rest = new DefaultLastHttpContent(Unpooled.copiedBuffer("1}", StandardCharsets.UTF_8));
+        ch.writeInbound(rest);
+        assertThat(ch.<HttpContent>readInbound()).as("the rest of the body whose turn it is").isSameAs(rest);
+        firstBody.release();
+        secondBody.release();
+        rest.release();
+    }
+
+    @Test
+    void aReleasedRequestTakesOnlyItsOwnBodyAndTheNextOneWaitsForItsAnswer() {
+        ch.writeInbound(request("/1"), head("/2"), LastHttpContent.EMPTY_LAST_CONTENT, head("/3"),
+                LastHttpContent.EMPTY_LAST_CONTENT);
+        assertThat(nextPassedUri()).isEqualTo("/1");
+        assertThat(gate.heldRequests()).isEqualTo(2);
+
+        answer(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+        assertThat(ch.<HttpRequest>readInbound().uri()).isEqualTo("/2");
+        assertThat(ch.<HttpContent>readInbound()).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
+        assertThat(ch.<Object>readInbound()).isNull();
+        assertThat(gate.heldRequests()).isEqualTo(1);
+        assertThat(ch.config().isAutoRead()).isFalse();
+
+        answer(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+        assertThat(ch.<HttpRequest>readInbound().uri()).isEqualTo("/3");
+        assertThat(ch.<HttpContent>readInbound()).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
+        assertThat(ch.config().isAutoRead()).isTrue();
+    }
+
+    @Test
+    void aHeldBodyIsReleasedWhenTheConnectionCloses() {
+        HttpContent held = body("{}");
+        ch.writeInbound(request("/1"), head("/held"), held);
+        assertThat(nextPassedUri()).isEqualTo("/1");
+        ch.close();
+        assertThat(held.refCnt()).isZero();
+    }
+
+    private static HttpRequest head(String uri) {
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri);
+    }
+
+    private static HttpContent body(String text) {
+        return new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
     }
 
     @Test

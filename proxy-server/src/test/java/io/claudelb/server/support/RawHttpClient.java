@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -217,6 +218,20 @@ public final class RawHttpClient implements AutoCloseable {
     /** Next byte from the socket, or -1 at its end; a reset throws. */
     public int readByte() throws IOException {
         return in.read();
+    }
+
+    /**
+     * Whether the connection has ended: the peer closed it, or reset it because it closed with bytes of ours still
+     * unread (an answer sent before the rest of a body was read); false if another byte arrives instead.
+     */
+    public boolean ended() {
+        try {
+            return in.read() < 0;
+        } catch (SocketException e) {
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
