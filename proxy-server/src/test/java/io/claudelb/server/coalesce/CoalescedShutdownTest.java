@@ -30,11 +30,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CoalescedShutdownTest {
     /** 40 text deltas 50 ms apart: still running when a 300 ms grace ends. */
-    private static final MockBehaviour LONG = MockBehaviour.defaults().withTextEvents(40)
-            .withPace(Duration.ofMillis(50));
+    private static final MockBehaviour LONG = MockBehaviour.builder().textEvents(40)
+            .pace(Duration.ofMillis(50)).build();
 
     @RegisterExtension
-    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withBehaviour(LONG),
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.builder().behaviour(LONG).build(),
             url -> TestConfigs.proxy().ioThreads(2).anthropic("up", url).dedup(DedupSettings.DEFAULTS));
 
     private final List<ExchangeEvent> ended = new CopyOnWriteArrayList<>();

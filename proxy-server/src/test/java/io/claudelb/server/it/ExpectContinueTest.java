@@ -26,7 +26,7 @@ class ExpectContinueTest {
     private static final int MAX_REQUEST_BYTES = 4 * 1024;
 
     @RegisterExtension
-    final MockAndProxy servers = MockAndProxy.of(MockOptions.defaults().withIoThreads(1),
+    final MockAndProxy servers = MockAndProxy.of(MockOptions.builder().ioThreads(1).build(),
             mockUrl -> TestConfigs.proxy().maxRequestBytes(MAX_REQUEST_BYTES).anthropic("up", mockUrl)
                     .route(new RouteConfig("claude-*", List.of(new TargetConfig("up", null, 0, 0)), null)));
 
