@@ -7,10 +7,11 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.time.Instant;
 
 /**
- * The container credentials endpoint of ECS and EKS pod identity,
- * {@code GET} {@link MockCloud#CONTAINER_CREDENTIALS_PATH}: new temporary AWS credentials each call, as {@code {"AccessKeyId","SecretAccessKey","Token","Expiration"}}
- * (ISO-8601), which the mock's Bedrock routes then accept; so the AWS SDK's container provider, pointed at the mock by
- * {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}, gets credentials that really sign. With
+ * The container credentials endpoint of ECS and EKS pod identity, {@code GET}
+ * {@link MockCloud#CONTAINER_CREDENTIALS_PATH}: new temporary AWS credentials each call, as
+ * {@code {"AccessKeyId","SecretAccessKey","Token","Expiration"}} (ISO-8601), which the mock's Bedrock routes then
+ * accept; so the AWS SDK's container provider, pointed at the mock by {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}, gets
+ * credentials that really sign. With
  * {@link MockCloud#requireContainerAuthorization} set, the {@code Authorization} header must carry that token (401).
  */
 final class ContainerCredentialsRoute implements MockRoute {
