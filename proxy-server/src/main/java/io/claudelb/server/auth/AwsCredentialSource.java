@@ -31,6 +31,12 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  *       temporary keys) are resolved again {@link #REFRESH_BEFORE_EXPIRY} before it; requests keep using the
  *       current ones meanwhile. In their last {@link #USABLE_MARGIN} they are no longer sent: a request then waits
  *       for the refresh.</li>
+ *   <li>The next resolution is never scheduled sooner than {@link #MIN_REFRESH_INTERVAL} after the last one, even
+ *       when the credentials it got are already due: the SDK's providers hand back what they cached until their own
+ *       renewal, which they put at a random moment between 15 and 2 minutes before expiry (prefetch jitter), and a
+ *       metadata endpoint may serve credentials already inside {@link #REFRESH_BEFORE_EXPIRY}. Without the floor each
+ *       such answer scheduled the next resolution at once: a loop on the credential thread, millions of calls,
+ *       until the provider renewed.</li>
  *   <li>Credentials without an expiry from the default chain (environment, profile keys) are read again every
  *       {@link #REREAD_EVERY}, so a rotated profile file is picked up.</li>
  *   <li>A failed resolution keeps what is current while it is usable and retries after {@link #RETRY_AFTER_FAILURE}.
@@ -45,6 +51,7 @@ public final class AwsCredentialSource implements AutoCloseable {
     static final Duration USABLE_MARGIN = Duration.ofMinutes(1);
     static final Duration REREAD_EVERY = Duration.ofMinutes(10);
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
+    static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(10);
 
     private final String upstreamName;
     private final Supplier<AwsCredentialsProvider> providerFactory;
@@ -179,13 +186,14 @@ public final class AwsCredentialSource implements AutoCloseable {
 
     /**
      * When to resolve again after {@code c} was resolved at {@code nowMillis}: {@link #REFRESH_BEFORE_EXPIRY} before
-     * its expiry (at once if that is past), {@link #REREAD_EVERY} for default-chain keys without expiry, never (-1)
-     * for static keys.
+     * its expiry, but not sooner than {@link #MIN_REFRESH_INTERVAL} (credentials already due are what the provider
+     * still caches: asking again at once gets the same), {@link #REREAD_EVERY} for default-chain keys without expiry,
+     * never (-1) for static keys.
      */
     long nextDelayMillis(AwsCredentialsIdentity c, long nowMillis) {
         if (c.expirationTime().isPresent()) {
             long at = c.expirationTime().get().toEpochMilli() - REFRESH_BEFORE_EXPIRY.toMillis();
-            return Math.max(0, at - nowMillis);
+            return Math.max(MIN_REFRESH_INTERVAL.toMillis(), at - nowMillis);
         }
         return fixed ? -1 : REREAD_EVERY.toMillis();
     }

@@ -5,12 +5,14 @@ import io.netty.buffer.ByteBufInputStream;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import javax.crypto.Mac;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
@@ -43,6 +45,19 @@ public final class AwsRequestSigner {
         this.region = Objects.requireNonNull(region, "region");
         this.service = Objects.requireNonNull(service, "service");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Loads the JCE once, on the calling thread: the JVM's first {@link Mac} reads the crypto policy directory
+     * ({@code javax.crypto.JceSecurity}'s class initialiser lists and opens files), which must not happen on an event
+     * loop when the first request is signed there. Called where the signers are made, at start, off the loops.
+     */
+    public static void loadCrypto() {
+        try {
+            Mac.getInstance("HmacSHA256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no HmacSHA256, which SigV4 needs", e);
+        }
     }
 
     /**

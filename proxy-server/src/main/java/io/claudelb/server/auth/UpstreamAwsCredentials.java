@@ -43,6 +43,8 @@ public final class UpstreamAwsCredentials implements AutoCloseable {
         this.executor = executor;
         this.wallMillis = wallMillis;
         this.signingClock = signingClock;
+        // Signers are made on an event loop, at an upstream's first request: the JCE must be loaded before.
+        AwsRequestSigner.loadCrypto();
     }
 
     /** Whether requests to this upstream are SigV4-signed. */

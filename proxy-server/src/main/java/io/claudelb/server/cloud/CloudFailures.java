@@ -18,8 +18,10 @@ import io.claudelb.core.health.FailureKind;
  *       {@code throttlingException} 429, {@code serviceUnavailableException} 503, {@code internalServerException}
  *       and {@code modelStreamErrorException} 500, {@code modelTimeoutException} 408 (all fail over),
  *       {@code validationException} 400 (the client's: answer it with {@link BedrockStreamException#status()} and an
- *       Anthropic error of {@link BedrockStreamException#errorType()}). After the first byte it is already in the
- *       stream as one {@code event: error}.</li>
+ *       Anthropic error of {@link BedrockStreamException#errorType()}). When a failure leaves no other upstream to
+ *       try and this was the only attempt, the client is answered the same way, as with an upstream's own error
+ *       answer (a 429 for throttling, not claude-lb's all-failed 503), except for claude-lb's refused credential
+ *       (403). After the first byte it is already in the stream as one {@code event: error}.</li>
  *   <li>Vertex HTTP error: its own status (429 {@code RESOURCE_EXHAUSTED} is a regional quota: cooldown).</li>
  * </ul>
  */

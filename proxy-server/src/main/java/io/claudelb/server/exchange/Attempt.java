@@ -321,8 +321,15 @@ final class Attempt implements BackendReceiver.Listener, StreamRelay.Owner {
         }
     }
 
-    /** Sends the held error answer to the client as the exchange's answer, and ends the attempt. */
+    /**
+     * Sends the held error answer to the client as the exchange's answer, and ends the attempt: the upstream's error
+     * body, or the stream exception that failed the peek window (nothing of that stream is held).
+     */
     void forwardHeldError() {
+        if (held == null && translation.streamException() != null) {
+            answerStreamException(translation.streamException());
+            return;
+        }
         loop.timer().disarm();
         ByteBuf body = translation.errorBody(head.status().code(), held.take());
         held = null;
@@ -380,6 +387,8 @@ final class Attempt implements BackendReceiver.Listener, StreamRelay.Owner {
      * An error event before the stream's first real event. A stream exception the translation saw (a Bedrock
      * exception frame) says what it was: a failure to fail over with, or the client's own error (a validation
      * exception), answered locally with the status and type it stands for. Otherwise the event's type decides.
+     * A failure holds its answer like an error body does: when no other upstream is left after this, the only
+     * attempt's exception is the reply ({@link #forwardHeldError}), as a throttled upstream's own 429 would be.
      */
     private void peekFailed() {
         BedrockStreamException exception = translation.streamException();
@@ -389,9 +398,14 @@ final class Attempt implements BackendReceiver.Listener, StreamRelay.Owner {
         }
         FailureKind kind = loop.classifier().streamException(exception);
         if (kind != null) {
-            loop.failed(this, kind, 0, false, false);
+            loop.failed(this, kind, 0, false, true);
             return;
         }
+        answerStreamException(exception);
+    }
+
+    /** claude-lb's answer for a stream exception: the status and Anthropic type it stands for, Bedrock's message. */
+    private void answerStreamException(BedrockStreamException exception) {
         verdictReached();
         retire(false);
         loop.answerLocally(exception.status(), exception.errorType(), exception.message().isEmpty()

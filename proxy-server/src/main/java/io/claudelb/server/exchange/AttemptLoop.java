@@ -104,7 +104,8 @@ public final class AttemptLoop implements RunningExchange {
      *
      * @param retryAfterNanos the cooldown the upstream asked for, or 0
      * @param reusable        the attempt's connection may be pooled (its response was read completely)
-     * @param holdsAnswer     the attempt holds the upstream's whole failure answer, which may be forwarded
+     * @param holdsAnswer     the attempt holds the upstream's whole failure answer (an error body, or the exception
+     *                        frame that failed a stream before its first byte), which may be forwarded
      */
     void failed(Attempt attempt, FailureKind kind, long retryAfterNanos, boolean reusable, boolean holdsAnswer) {
         if (attempt != current || done) {

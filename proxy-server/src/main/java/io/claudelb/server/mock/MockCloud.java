@@ -2,6 +2,7 @@ package io.claudelb.server.mock;
 
 import java.security.PublicKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The cloud side of one {@link MockUpstream}, set by tests at runtime: the AWS credentials its Bedrock routes accept
- * (each request's SigV4 signature is recomputed from the mock's copy, {@link SigV4Verifier}), the Google service
+ * (each request's SigV4 signature is recomputed from the mock's copy, {@link SigV4Verifier}) and the temporary ones
+ * its container credentials endpoint hands out ({@link #CONTAINER_CREDENTIALS_PATH}), the Google service
  * accounts its token endpoint accepts and the access tokens it issued (the Vertex routes require one once a service
  * account is registered), and the serving endpoints its Databricks workspace lists. Thread-safe, lock-free.
  */
@@ -19,9 +21,24 @@ public final class MockCloud {
     record AwsKey(String secretAccessKey, String sessionToken) {
     }
 
+    /** Temporary AWS credentials the container credentials endpoint issued. */
+    record IssuedAwsKey(String accessKeyId, String secretAccessKey, String sessionToken, Instant expiration) {
+    }
+
+    /**
+     * The path of the mock's container credentials endpoint (what ECS and EKS pod identity serve at
+     * {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}): {@code GET} answers
+     * {@code {"AccessKeyId","SecretAccessKey","Token","Expiration"}} with new numbered temporary keys, which the
+     * Bedrock routes then accept.
+     */
+    public static final String CONTAINER_CREDENTIALS_PATH = "/aws/container-credentials";
+
     private final Map<String, AwsKey> awsKeys = new ConcurrentHashMap<>();
     private final AtomicInteger signaturesVerified = new AtomicInteger();
     private final AtomicInteger signaturesRejected = new AtomicInteger();
+    private final AtomicInteger awsCredentialsIssued = new AtomicInteger();
+    private volatile Duration awsCredentialLifetime = Duration.ofHours(6);
+    private volatile String containerAuthorization;
     private final Map<String, PublicKey> serviceAccounts = new ConcurrentHashMap<>();
     private final Map<String, Long> googleTokens = new ConcurrentHashMap<>();
     private final AtomicInteger googleTokensIssued = new AtomicInteger();
@@ -39,6 +56,42 @@ public final class MockCloud {
     /** Bedrock requests must be signed with this key pair (and, when not null, carry this session token). */
     public void acceptAwsKey(String accessKeyId, String secretAccessKey, String sessionToken) {
         awsKeys.put(accessKeyId, new AwsKey(secretAccessKey, sessionToken));
+    }
+
+    /** Bedrock requests signed with this access key are refused from now on (as AWS refuses an expired key). */
+    public void revokeAwsKey(String accessKeyId) {
+        awsKeys.remove(accessKeyId);
+    }
+
+    /** Lifetime of the temporary credentials the container credentials endpoint issues from now on. */
+    public void setAwsCredentialLifetime(Duration lifetime) {
+        awsCredentialLifetime = lifetime;
+    }
+
+    /**
+     * The container credentials endpoint wants this {@code Authorization} value (what
+     * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN} holds for the SDK), or any when null.
+     */
+    public void requireContainerAuthorization(String token) {
+        containerAuthorization = token;
+    }
+
+    String containerAuthorization() {
+        return containerAuthorization;
+    }
+
+    /** New temporary credentials ({@code ASIAMOCK1}, {@code ASIAMOCK2}...), accepted by the Bedrock routes. */
+    IssuedAwsKey issueAwsCredentials(Instant now) {
+        int n = awsCredentialsIssued.incrementAndGet();
+        IssuedAwsKey key = new IssuedAwsKey("ASIAMOCK" + n, "mock/secret/" + n, "mock-session-" + n,
+                now.plus(awsCredentialLifetime));
+        acceptAwsKey(key.accessKeyId(), key.secretAccessKey(), key.sessionToken());
+        return key;
+    }
+
+    /** Temporary AWS credentials the container credentials endpoint issued so far. */
+    public int awsCredentialsIssued() {
+        return awsCredentialsIssued.get();
     }
 
     /** Whether Bedrock requests must be SigV4-signed (an AWS key was registered). */

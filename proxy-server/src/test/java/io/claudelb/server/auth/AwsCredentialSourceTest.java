@@ -7,7 +7,7 @@ import io.claudelb.core.config.BedrockSettings;
 import io.claudelb.core.config.UpstreamAuth;
 import io.claudelb.core.config.UpstreamConfig;
 import io.claudelb.core.config.UpstreamKind;
-import io.claudelb.server.support.Await;
+import io.claudelb.server.support.ManualScheduler;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
@@ -91,13 +91,55 @@ class AwsCredentialSourceTest {
     void theBackgroundRefreshReplacesCredentialsBeforeTheyExpire() {
         AwsCredentialsProvider shortLived = () -> {
             int n = calls.incrementAndGet();
-            // Expire 5 min + 50 ms after resolution: the next resolution is due in 50 ms.
+            // Expire 6 min after resolution: the next resolution is due in 1 min.
             return AwsSessionCredentials.builder().accessKeyId("ASIA" + n).secretAccessKey("s").sessionToken("t")
-                    .expirationTime(Instant.ofEpochMilli(now.get() + Duration.ofMinutes(5).toMillis() + 50)).build();
+                    .expirationTime(Instant.ofEpochMilli(now.get() + Duration.ofMinutes(6).toMillis())).build();
         };
-        AwsCredentialSource source = source(shortLived).start();
-        Await.until("a refresh ahead of expiry", () -> source.resolutions() >= 2, Duration.ofSeconds(10));
+        ManualScheduler scheduler = new ManualScheduler(now);
+        long startedAt = now.get();
+        AwsCredentialSource source = new AwsCredentialSource("bedrock", () -> shortLived, false, scheduler,
+                now::get).start();
+        assertThat(scheduler.runNext()).isTrue();
+        assertThat(source.resolutions()).isEqualTo(2);
         assertThat(source.current().accessKeyId()).isNotEqualTo("ASIA1");
+        assertThat(now.get() - startedAt).isEqualTo(Duration.ofMinutes(1).toMillis());
+        source.close();
+        assertThat(scheduler.pending()).isZero();
+    }
+
+    /**
+     * The SDK's providers keep handing back their cached credentials until their own jittered renewal, which may
+     * come after claude-lb's refresh is due (up to 2 minutes before expiry): each answer is then already due. The
+     * next resolution must still wait {@link AwsCredentialSource#MIN_REFRESH_INTERVAL}, not run at once (a loop
+     * that once made 22 million calls).
+     */
+    @Test
+    void credentialsThatAreAlreadyDueAreAskedForAgainOnlyAfterTheMinimumInterval() {
+        AwsSessionCredentials cached = AwsSessionCredentials.builder().accessKeyId("ASIA1").secretAccessKey("s")
+                .sessionToken("t").expirationTime(Instant.ofEpochMilli(now.get() + Duration.ofMinutes(3).toMillis()))
+                .build();
+        AwsCredentialsProvider renewsOnTheFifthCall = () -> calls.incrementAndGet() < 5 ? cached
+                : AwsSessionCredentials.builder().accessKeyId("ASIA2").secretAccessKey("s2").sessionToken("t2")
+                .expirationTime(Instant.ofEpochMilli(now.get() + HOUR)).build();
+        ManualScheduler scheduler = new ManualScheduler(now);
+        long startedAt = now.get();
+        AwsCredentialSource source = new AwsCredentialSource("bedrock", () -> renewsOnTheFifthCall, false,
+                scheduler, now::get).start();
+
+        for (int refresh = 1; refresh <= 3; refresh++) {
+            assertThat(scheduler.runNext()).isTrue();
+            assertThat(now.get() - startedAt).as("virtual time at refresh %d", refresh)
+                    .isEqualTo(refresh * AwsCredentialSource.MIN_REFRESH_INTERVAL.toMillis());
+        }
+        assertThat(source.resolutions()).isEqualTo(4);
+        assertThat(source.current()).isSameAs(cached);
+
+        assertThat(scheduler.runNext()).isTrue();
+        assertThat(source.current().accessKeyId()).isEqualTo("ASIA2");
+        long renewedAt = now.get();
+        assertThat(scheduler.runNext()).isTrue();
+        assertThat(now.get() - renewedAt).as("back to 5 min before the new expiry")
+                .isEqualTo(HOUR - Duration.ofMinutes(5).toMillis());
         source.close();
     }
 
