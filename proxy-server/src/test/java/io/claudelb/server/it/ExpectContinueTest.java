@@ -2,18 +2,13 @@ package io.claudelb.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudelb.core.config.RouteConfig;
-import io.claudelb.core.config.TargetConfig;
-import io.claudelb.server.mock.MockOptions;
 import io.claudelb.server.support.Json;
 import io.claudelb.server.support.MockAndProxy;
 import io.claudelb.server.support.RawHttpClient;
 import io.claudelb.server.support.RawHttpClient.Response;
 import io.claudelb.server.support.Requests;
-import io.claudelb.server.support.TestConfigs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,9 +21,7 @@ class ExpectContinueTest {
     private static final int MAX_REQUEST_BYTES = 4 * 1024;
 
     @RegisterExtension
-    final MockAndProxy servers = MockAndProxy.of(MockOptions.builder().ioThreads(1).build(),
-            mockUrl -> TestConfigs.proxy().maxRequestBytes(MAX_REQUEST_BYTES).anthropic("up", mockUrl)
-                    .route(new RouteConfig("claude-*", List.of(new TargetConfig("up", null, 0, 0)), null)));
+    final MockAndProxy servers = MockAndProxy.withBodyCap(MAX_REQUEST_BYTES);
 
     @Test
     void aBodyWithinTheCapGets100ContinueThenTheAnswer() {

@@ -1,10 +1,13 @@
 package io.claudelb.server.support;
 
+import io.claudelb.core.config.RouteConfig;
+import io.claudelb.core.config.TargetConfig;
 import io.claudelb.core.time.NanoClock;
 import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockOptions;
 import io.claudelb.server.mock.MockUpstream;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -30,6 +33,16 @@ public final class MockAndProxy implements BeforeEachCallback, AfterEachCallback
     /** A mock started with {@code mockOptions}, the proxy's only upstream: an {@code anthropic} one named "up". */
     public static MockAndProxy anthropic(MockOptions mockOptions) {
         return of(mockOptions, mockUrl -> TestConfigs.proxy().anthropic("up", mockUrl));
+    }
+
+    /**
+     * One single-threaded mock behind a proxy that accepts bodies up to {@code maxRequestBytes} and routes every
+     * {@code claude-*} model to it: the set-up of the tests of requests the proxy answers itself.
+     */
+    public static MockAndProxy withBodyCap(int maxRequestBytes) {
+        return of(MockOptions.builder().ioThreads(1).build(),
+                mockUrl -> TestConfigs.proxy().maxRequestBytes(maxRequestBytes).anthropic("up", mockUrl)
+                        .route(new RouteConfig("claude-*", List.of(new TargetConfig("up", null, 0, 0)), null)));
     }
 
     /** A mock started with {@code mockOptions}; {@code proxyConfig} is given its base URL and describes the proxy. */
