@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The cloud side of one {@link MockUpstream}, set by tests at runtime: the AWS credentials its Bedrock routes accept
  * (each request's SigV4 signature is recomputed from the mock's copy, {@link SigV4Verifier}) and the temporary ones
- * its container credentials endpoint hands out ({@link #CONTAINER_CREDENTIALS_PATH}), the Google service
+ * its container credentials endpoint ({@link #CONTAINER_CREDENTIALS_PATH}) and its STS {@code AssumeRole}
+ * ({@link #STS_PATH}) hand out, the roles assumed, the Google service
  * accounts its token endpoint accepts and the access tokens it issued (the Vertex routes require one once a service
  * account is registered), and the serving endpoints its Databricks workspace lists. Thread-safe, lock-free.
  */
@@ -33,10 +34,24 @@ public final class MockCloud {
      */
     public static final String CONTAINER_CREDENTIALS_PATH = "/aws/container-credentials";
 
+    /** One {@code AssumeRole} the mock's STS answered: which access key signed it and what it asked for. */
+    public record AssumeRoleCall(String signedWith, String roleArn, String roleSessionName, String externalId) {
+    }
+
+    /**
+     * The path of the mock's STS endpoint, its root as at {@code sts.<region>.amazonaws.com} (the SDK's STS client
+     * points at the mock with {@code aws.endpointUrlSts}, the service-specific endpoint override): {@code POST} of the
+     * query-protocol form {@code Action=AssumeRole}, SigV4-signed (service {@code sts}) with a key the mock accepts,
+     * answers {@code AssumeRoleResponse} with new numbered temporary keys, which the Bedrock routes then accept.
+     */
+    public static final String STS_PATH = "/";
+
     private final Map<String, AwsKey> awsKeys = new ConcurrentHashMap<>();
     private final AtomicInteger signaturesVerified = new AtomicInteger();
     private final AtomicInteger signaturesRejected = new AtomicInteger();
     private final AtomicInteger awsCredentialsIssued = new AtomicInteger();
+    private final List<AssumeRoleCall> assumeRoleCalls = new CopyOnWriteArrayList<>();
+    private final AtomicInteger assumeRoleRefusals = new AtomicInteger();
     private volatile Duration awsCredentialLifetime = Duration.ofHours(6);
     private volatile String containerAuthorization;
     private final Map<String, PublicKey> serviceAccounts = new ConcurrentHashMap<>();
@@ -63,7 +78,7 @@ public final class MockCloud {
         awsKeys.remove(accessKeyId);
     }
 
-    /** Lifetime of the temporary credentials the container credentials endpoint issues from now on. */
+    /** Lifetime of the temporary credentials the container credentials endpoint and STS issue from now on. */
     public void setAwsCredentialLifetime(Duration lifetime) {
         awsCredentialLifetime = lifetime;
     }
@@ -89,9 +104,27 @@ public final class MockCloud {
         return key;
     }
 
-    /** Temporary AWS credentials the container credentials endpoint issued so far. */
+    /** Temporary AWS credentials the container credentials endpoint and STS issued so far. */
     public int awsCredentialsIssued() {
         return awsCredentialsIssued.get();
+    }
+
+    void assumedRole(AssumeRoleCall call) {
+        assumeRoleCalls.add(call);
+    }
+
+    void assumeRoleRefused() {
+        assumeRoleRefusals.incrementAndGet();
+    }
+
+    /** The {@code AssumeRole} calls STS answered with credentials, oldest first. */
+    public List<AssumeRoleCall> assumeRoleCalls() {
+        return List.copyOf(assumeRoleCalls);
+    }
+
+    /** {@code AssumeRole} calls STS refused (a wrong signature, an unknown key, a malformed form). */
+    public int assumeRoleRefusals() {
+        return assumeRoleRefusals.get();
     }
 
     /** Whether Bedrock requests must be SigV4-signed (an AWS key was registered). */

@@ -104,7 +104,7 @@ public final class MockUpstream implements AutoCloseable {
                 options.auth());
         List<MockRoute> routes = List.of(new HealthRoute(), new TokenRoute(), new CountTokensRoute(),
                 new MessagesRoute(), new ChatCompletionsRoute(), new BedrockRoute(), new VertexRoute(),
-                new GoogleTokenRoute(), new ServingEndpointsRoute(), new ContainerCredentialsRoute());
+                new GoogleTokenRoute(), new ServingEndpointsRoute(), new ContainerCredentialsRoute(), new StsRoute());
         int threads = options.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : options.ioThreads();
         EventLoopGroup group = transport.newGroup(threads, "mock-" + options.name());
         ChannelFuture bind = new ServerBootstrap()

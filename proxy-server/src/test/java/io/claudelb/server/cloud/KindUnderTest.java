@@ -2,6 +2,7 @@ package io.claudelb.server.cloud;
 
 import io.claudelb.core.config.OpenAiSettings;
 import io.claudelb.core.config.TargetConfig;
+import io.claudelb.server.mock.MockCloud;
 import io.claudelb.server.mock.MockUpstream;
 import io.claudelb.server.mock.RecordedRequest;
 import io.claudelb.server.support.TestConfigs;
@@ -91,6 +92,7 @@ enum KindUnderTest {
 
     /** What the mock was asked for a message: its token endpoint's and discovery's calls left out. */
     static List<RecordedRequest> messageCalls(MockUpstream mock) {
-        return mock.requests().stream().filter(r -> "POST".equals(r.method()) && !r.uri().equals("/token")).toList();
+        return mock.requests().stream().filter(r -> "POST".equals(r.method()) && !r.uri().equals("/token")
+                && !r.uri().equals(MockCloud.STS_PATH)).toList();
     }
 }
