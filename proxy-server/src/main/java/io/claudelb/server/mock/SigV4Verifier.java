@@ -36,6 +36,13 @@ final class SigV4Verifier {
             .withZone(ZoneOffset.UTC);
     private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
 
+    /** The access key id a SigV4 {@code Authorization} header names, or null when there is none. */
+    static String accessKeyId(FullHttpRequest request) {
+        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        Matcher m = authorization == null ? null : AUTHORIZATION.matcher(authorization);
+        return m != null && m.matches() ? m.group(1) : null;
+    }
+
     /** Why a request was refused (the mock's 403 message), or null when its signature is right. */
     static String check(FullHttpRequest request, MockCloud cloud, String expectedService) {
         String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);

@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
 final class StsRoute implements MockRoute {
     private static final AsciiString TEXT_XML = AsciiString.cached("text/xml");
     private static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
-    private static final Pattern SIGNING_KEY = Pattern.compile("Credential=([^/]+)/");
     /** An IAM role ARN: account and role name, which the assumed-role ARN of the answer is made of. */
     private static final Pattern ROLE_ARN = Pattern.compile("arn:(aws[a-z-]*):iam::(\\d{12}):role/([\\w+=,.@/-]+)");
 
@@ -62,8 +61,7 @@ final class StsRoute implements MockRoute {
             error(exchange, 400, "ValidationError", "mock: RoleArn must be an IAM role ARN and RoleSessionName set");
             return;
         }
-        Matcher signer = SIGNING_KEY.matcher(request.headers().get("authorization"));
-        cloud.assumedRole(new MockCloud.AssumeRoleCall(signer.find() ? signer.group(1) : null, roleArn, sessionName,
+        cloud.assumedRole(new MockCloud.AssumeRoleCall(SigV4Verifier.accessKeyId(request), roleArn, sessionName,
                 first(form, "ExternalId")));
         MockCloud.IssuedAwsKey key = cloud.issueAwsCredentials(Instant.now());
         String roleName = role.group(3).substring(role.group(3).lastIndexOf('/') + 1);
