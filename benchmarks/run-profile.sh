@@ -3,6 +3,8 @@
 # full harness runs (about 1 minute).
 #
 #   benchmarks/run-profile.sh [sse|json|cc50k] [seconds]
+#   PROFILER=async STORAGE=off benchmarks/run-profile.sh ...
+#   PROFILER=none ...   (CPU per request only, no profiler: for before/after figures)
 #
 # Starts the shipped mock (core 0) and claude-lb (core 1) on 127.0.0.1 ports 18201/18203, drives wrk -t2 -c64 for
 # 30 s of warm-up (the JVM reaches steady state only after 20-30 s of load), starts a throw-away JFR recording
@@ -10,6 +12,13 @@
 # while recording. Prints req/s, claude-lb CPU microseconds per request (user and system, from /proc/PID/stat) and
 # where the Java time goes (inclusive time per method, from the recording). Keeps the recording in the work
 # directory it names. Needs what run-load.sh needs (wrk, a JDK with jcmd/jfr, python3); stops everything on exit.
+# Usage accounting is on, as users run it, into a fresh SQLite file in the work directory; STORAGE=off turns it off.
+#
+# PROFILER=async samples with async-profiler instead (tools.profiler:async-profiler from Maven Central, fetched into
+# ~/.m2 by `mvn dependency:get` when missing, attached with `jcmd JVMTI.agent_load`): CPU time every 1 ms on every
+# thread, native and kernel frames included, so a 10 s run gives thousands of samples where JFR's Java-only sampler
+# gives a few hundred. It prints time per thread, self time per frame (is the profile flat?) and inclusive time, and
+# keeps the collapsed stacks (claude-lb.collapsed) for a flame graph.
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -46,7 +55,13 @@ routes:
 logging:
   level: warn
   access_log: false
+dedup: false   # wrk repeats one request: coalesced, it would make fewer upstream calls (as in run-load.sh)
 EOF
+if [ "${STORAGE:-on}" = off ]; then
+  printf 'storage:\n  enabled: false\n' >> "$work/claude-lb.yaml"
+else
+  printf 'storage:\n  url: "jdbc:sqlite:%s/usage.db"\n' "$work" >> "$work/claude-lb.yaml"
+fi
 taskset -c 0 "$root/bin/claude-lb" mock --port 18201 --events 45 --text-bytes 650 --no-record --io-threads 1 \
   > "$work/mock.log" 2>&1 &
 pids+=($!)
@@ -62,6 +77,35 @@ load() { (cd "$work" && WRK_BODY="$body" wrk -t2 -c64 -d"$1"s --timeout 10s -s "
   http://127.0.0.1:18203/v1/messages); }
 echo "run-profile: warming up ($payload, 30 s)" >&2
 load 30 > /dev/null
+if [ "${PROFILER:-jfr}" = none ]; then
+  read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$lb/stat")
+  load "$secs" > "$work/wrk.txt"
+  read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$lb/stat")
+  requests="$(grep -oP '^\s*\K\d+(?= requests in)' "$work/wrk.txt")"
+  python3 -c "import sys; r, t, u, s = int(sys.argv[1]), int(sys.argv[6]), int(sys.argv[4]) - int(sys.argv[2]), \
+int(sys.argv[5]) - int(sys.argv[3]); print(f'{r / $secs:.0f} req/s; claude-lb CPU per request: {(u + s) * 1e6 / t / r:.1f} us \
+(user {u * 1e6 / t / r:.1f}, system {s * 1e6 / t / r:.1f})')" "$requests" "$u0" "$s0" "$u1" "$s1" "$(getconf CLK_TCK)"
+  exit 0
+fi
+if [ "${PROFILER:-jfr}" = async ]; then
+  ap_version=4.0
+  ap_jar="$HOME/.m2/repository/tools/profiler/async-profiler/$ap_version/async-profiler-$ap_version.jar"
+  [ -f "$ap_jar" ] || mvn -B -q dependency:get -Dartifact="tools.profiler:async-profiler:$ap_version" >&2
+  (cd "$work" && unzip -q -o "$ap_jar" linux-x64/libasyncProfiler.so)
+  agent="$work/linux-x64/libasyncProfiler.so"
+  echo "run-profile: re-warming (10 s), then $secs s under async-profiler" >&2
+  load 10 > /dev/null
+  read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$lb/stat")
+  # jcmd splits an argument at "=" unless it is quoted, hence the inner quotes.
+  jcmd "$lb" JVMTI.agent_load "$agent" '"start,event=cpu,interval=1ms,threads"' > /dev/null
+  load "$secs" > "$work/wrk.txt"
+  jcmd "$lb" JVMTI.agent_load "$agent" "\"stop,collapsed,file=$work/claude-lb.collapsed\"" > /dev/null
+  read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$lb/stat")
+  requests="$(grep -oP '^\s*\K\d+(?= requests in)' "$work/wrk.txt")"
+  python3 "$here/load/collapsed_summary.py" "$work/claude-lb.collapsed" "$requests" "$secs" "$u0" "$s0" "$u1" "$s1" \
+    "$(getconf CLK_TCK)"
+  exit 0
+fi
 jcmd "$lb" JFR.start name=warm settings=profile > /dev/null
 echo "run-profile: re-warming after JFR start (20 s)" >&2
 load 20 > /dev/null
