@@ -1,7 +1,6 @@
 package io.claudelb.server.usage;
 
 import io.claudelb.core.config.StorageSettings;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,6 +58,7 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
     private long lastFailureLogMillis = -LOG_EVERY_MILLIS;
     private long nextMaintenanceMillis;
     private boolean hookDone;
+    private UsageTables.HeldConnection held;
 
     public UsageWriter(UsageDatabase database, LongSupplier wallMillis, ReadyHook onReady) {
         this.database = database;
@@ -109,6 +109,7 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
         try {
             writeUntilClosed();
         } finally {
+            release();
             stopped = true;
         }
     }
@@ -132,10 +133,7 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
                     readyLatch.countDown();
                 }
                 if (!batch.isEmpty()) {
-                    int inserted;
-                    try (Connection c = db.getConnection()) {
-                        inserted = UsageTables.write(c, batch);
-                    }
+                    int inserted = UsageTables.write(heldConnection(db), batch);
                     written.addAndGet(inserted);
                     queue.done(batch.size());
                     batch.clear();
@@ -144,6 +142,7 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
                 backoff = 0;
                 maintainIfDue(db);
             } catch (SQLException | RuntimeException e) {
+                release(); // a broken connection is discarded by the pool; a sound one is simply taken again
                 backoff = backoff == 0 ? FIRST_BACKOFF_NANOS : Math.min(MAX_BACKOFF_NANOS, backoff * 2);
                 failed(e, batch.size());
                 if (closing && pastDeadline()) {
@@ -154,8 +153,24 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
                 continue;
             }
             if (queue.isEmpty() && !closing) {
+                release(); // idle: the pool has it back (its lifetime and validation rules apply) until the next batch
                 LockSupport.parkNanos(this, settings.flushInterval().toNanos());
             }
+        }
+    }
+
+    /** The writer's connection, held across batches while there is more to write (its statements prepared once). */
+    private UsageTables.HeldConnection heldConnection(DataSource db) throws SQLException {
+        if (held == null) {
+            held = new UsageTables.HeldConnection(db);
+        }
+        return held;
+    }
+
+    private void release() {
+        if (held != null) {
+            held.close();
+            held = null;
         }
     }
 
@@ -202,12 +217,11 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
         }
         maintenanceRequested = false;
         nextMaintenanceMillis = now + UsageTables.HOUR_MILLIS;
-        try (Connection c = db.getConnection()) {
-            int deleted = UsageTables.purge(c, now - settings.retention().toMillis());
-            if (deleted > 0) {
-                LOG.info("usage: deleted {} row(s) older than {} (their hourly totals are kept)", deleted,
-                        io.claudelb.core.config.Durations.format(settings.retention()));
-            }
+        // On the writer's own connection: the pool's other one stays free for reports.
+        int deleted = UsageTables.purge(heldConnection(db).connection(), now - settings.retention().toMillis());
+        if (deleted > 0) {
+            LOG.info("usage: deleted {} row(s) older than {} (their hourly totals are kept)", deleted,
+                    io.claudelb.core.config.Durations.format(settings.retention()));
         }
     }
 
