@@ -10,9 +10,11 @@ import java.util.Locale;
 public enum CoalescingRole {
     OFF, LEADER, FOLLOWER, REPLAY;
 
+    private final String wireName = name().toLowerCase(Locale.ROOT); // once: every finished request asks for it
+
     /** The name in headers, logs and the database: {@code leader}, {@code follower}, ... */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /** Whether this request's own upstream call happened (followers and replays cost nothing upstream). */

@@ -15,7 +15,9 @@ public enum Outcome {
     /** The answer was still streaming when the shutdown grace ran out. */
     CUT_BY_SHUTDOWN;
 
+    private final String wireName = name().toLowerCase(Locale.ROOT); // once: every finished request asks for it
+
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 }
