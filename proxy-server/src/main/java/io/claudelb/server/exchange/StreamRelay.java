@@ -71,6 +71,7 @@ final class StreamRelay {
     /** Usage of a plain JSON answer, read from its chunks as they pass; null for streams and token counts. */
     private final JsonUsageTap jsonUsage;
     private long bytes;
+    /** When the last upstream read batch ended (read once per batch, not per chunk), or the relay began. */
     private long lastReadNanos;
     private boolean paused;
     private long pausedSinceNanos;
@@ -124,7 +125,6 @@ final class StreamRelay {
             content.release();
             return;
         }
-        lastReadNanos = clock.nanoTime();
         ByteBuf chunk = content.content();
         bytes += chunk.readableBytes();
         if (tap != null) {
@@ -151,6 +151,7 @@ final class StreamRelay {
         if (ended) {
             return;
         }
+        lastReadNanos = clock.nanoTime();
         flush();
         if (sink.isWritable()) {
             readMore.run();
