@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +40,13 @@ public final class MockCloud {
     }
 
     /**
+     * One {@code AssumeRoleWithWebIdentity} the mock's STS answered (unsigned, as EKS/IRSA pods call it): the role,
+     * the session name and the token read from {@code AWS_WEB_IDENTITY_TOKEN_FILE}.
+     */
+    public record WebIdentityCall(String roleArn, String roleSessionName, String webIdentityToken) {
+    }
+
+    /**
      * The path of the mock's STS endpoint, its root as at {@code sts.<region>.amazonaws.com} (the SDK's STS client
      * points at the mock with {@code aws.endpointUrlSts}, the service-specific endpoint override): {@code POST} of the
      * query-protocol form {@code Action=AssumeRole}, SigV4-signed (service {@code sts}) with a key the mock accepts,
@@ -52,6 +60,8 @@ public final class MockCloud {
     private final AtomicInteger awsCredentialsIssued = new AtomicInteger();
     private final List<AssumeRoleCall> assumeRoleCalls = new CopyOnWriteArrayList<>();
     private final AtomicInteger assumeRoleRefusals = new AtomicInteger();
+    private final Set<String> webIdentityTokens = ConcurrentHashMap.newKeySet();
+    private final List<WebIdentityCall> webIdentityCalls = new CopyOnWriteArrayList<>();
     private volatile Duration awsCredentialLifetime = Duration.ofHours(6);
     private volatile String containerAuthorization;
     private final Map<String, PublicKey> serviceAccounts = new ConcurrentHashMap<>();
@@ -113,6 +123,27 @@ public final class MockCloud {
         assumeRoleCalls.add(call);
     }
 
+    /**
+     * STS's {@code AssumeRoleWithWebIdentity} accepts this token (what a pod's projected token file holds). Until one
+     * is registered it accepts any non-empty token, as the Bedrock routes accept unsigned requests until a key is.
+     */
+    public void acceptWebIdentityToken(String token) {
+        webIdentityTokens.add(token);
+    }
+
+    boolean acceptsWebIdentityToken(String token) {
+        return token != null && !token.isEmpty() && (webIdentityTokens.isEmpty() || webIdentityTokens.contains(token));
+    }
+
+    void assumedRoleWithWebIdentity(WebIdentityCall call) {
+        webIdentityCalls.add(call);
+    }
+
+    /** The {@code AssumeRoleWithWebIdentity} calls STS answered with credentials, oldest first. */
+    public List<WebIdentityCall> webIdentityCalls() {
+        return List.copyOf(webIdentityCalls);
+    }
+
     void assumeRoleRefused() {
         assumeRoleRefusals.incrementAndGet();
     }
@@ -122,7 +153,10 @@ public final class MockCloud {
         return List.copyOf(assumeRoleCalls);
     }
 
-    /** {@code AssumeRole} calls STS refused (a wrong signature, an unknown key, a malformed form). */
+    /**
+     * {@code AssumeRole} and {@code AssumeRoleWithWebIdentity} calls STS refused (a wrong signature, an unknown key
+     * or token, a malformed form).
+     */
     public int assumeRoleRefusals() {
         return assumeRoleRefusals.get();
     }

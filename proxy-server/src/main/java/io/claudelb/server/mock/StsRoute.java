@@ -14,18 +14,28 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * AWS STS's {@code AssumeRole}, {@code POST} {@link MockCloud#STS_PATH} with the query protocol's form body
- * ({@code Action=AssumeRole&Version=2011-06-15&RoleArn=...&RoleSessionName=...[&ExternalId=...]}), as the SDK's
- * {@code StsAssumeRoleCredentialsProvider} sends it. What it checks, as STS does: the SigV4 signature (service
- * {@code sts}, {@link SigV4Verifier}) with a key the mock accepts ({@link MockCloud#acceptAwsKey}), else 403
- * {@code SignatureDoesNotMatch} / {@code InvalidClientTokenId}; the action, version and a role ARN and session name,
- * else 400. It answers {@code AssumeRoleResponse} with new numbered temporary keys
- * ({@link MockCloud#issueAwsCredentials}, the Bedrock routes then accept them) and records which key signed the call
- * and what it asked for ({@link MockCloud#assumeRoleCalls}). Errors are STS-shaped {@code ErrorResponse} XML.
+ * AWS STS, {@code POST} {@link MockCloud#STS_PATH} with the query protocol's form body, as the SDK's providers send it:
+ * <ul>
+ *   <li>{@code Action=AssumeRole&Version=2011-06-15&RoleArn=...&RoleSessionName=...[&ExternalId=...]}
+ *       ({@code StsAssumeRoleCredentialsProvider}). Checked as STS does: the SigV4 signature (service {@code sts},
+ *       {@link SigV4Verifier}) with a key the mock accepts ({@link MockCloud#acceptAwsKey}), else 403
+ *       {@code SignatureDoesNotMatch} / {@code InvalidClientTokenId}. Recorded in {@link MockCloud#assumeRoleCalls}
+ *       with the key that signed it.</li>
+ *   <li>{@code Action=AssumeRoleWithWebIdentity&...&WebIdentityToken=...}, unsigned, as the default chain's
+ *       web identity provider sends it from an EKS/IRSA pod: the token must be one the mock accepts
+ *       ({@link MockCloud#acceptWebIdentityToken}; any until one is registered), else 400
+ *       {@code InvalidIdentityToken}. Recorded in
+ *       {@link MockCloud#webIdentityCalls}.</li>
+ * </ul>
+ * Either needs the version, an IAM role ARN and a session name, else 400. The answer carries new numbered temporary
+ * keys ({@link MockCloud#issueAwsCredentials}), which the Bedrock routes then accept. Errors are STS-shaped
+ * {@code ErrorResponse} XML.
  */
 final class StsRoute implements MockRoute {
     private static final AsciiString TEXT_XML = AsciiString.cached("text/xml");
     private static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
+    private static final String ASSUME_ROLE = "AssumeRole";
+    private static final String WEB_IDENTITY = "AssumeRoleWithWebIdentity";
     /** An IAM role ARN: account and role name, which the assumed-role ARN of the answer is made of. */
     private static final Pattern ROLE_ARN = Pattern.compile("arn:(aws[a-z-]*):iam::(\\d{12}):role/([\\w+=,.@/-]+)");
 
@@ -37,22 +47,27 @@ final class StsRoute implements MockRoute {
     @Override
     public void serve(FullHttpRequest request, MockExchange exchange) {
         MockCloud cloud = exchange.state().cloud();
-        String refusal = SigV4Verifier.check(request, cloud, "sts");
-        if (refusal != null) {
-            cloud.assumeRoleRefused();
-            boolean unknownKey = refusal.startsWith("UnrecognizedClientException")
-                    || refusal.startsWith("MissingAuthenticationTokenException");
-            error(exchange, 403, unknownKey ? "InvalidClientTokenId" : "SignatureDoesNotMatch",
-                    refusal.substring(refusal.indexOf(':') + 2));
-            return;
-        }
         Map<String, List<String>> form = new QueryStringDecoder(request.content().toString(StandardCharsets.UTF_8),
                 StandardCharsets.UTF_8, false).parameters();
+        String action = first(form, "Action");
+        boolean webIdentity = WEB_IDENTITY.equals(action);
+        if (!webIdentity) {
+            String refusal = SigV4Verifier.check(request, cloud, "sts");
+            if (refusal != null) {
+                cloud.assumeRoleRefused();
+                boolean unknownKey = refusal.startsWith("UnrecognizedClientException")
+                        || refusal.startsWith("MissingAuthenticationTokenException");
+                error(exchange, 403, unknownKey ? "InvalidClientTokenId" : "SignatureDoesNotMatch",
+                        refusal.substring(refusal.indexOf(':') + 2));
+                return;
+            }
+        }
         String roleArn = first(form, "RoleArn");
         String sessionName = first(form, "RoleSessionName");
-        if (!"AssumeRole".equals(first(form, "Action")) || !"2011-06-15".equals(first(form, "Version"))) {
+        if (!(webIdentity || ASSUME_ROLE.equals(action)) || !"2011-06-15".equals(first(form, "Version"))) {
             cloud.assumeRoleRefused();
-            error(exchange, 400, "InvalidAction", "mock: only Action=AssumeRole, Version=2011-06-15 is served");
+            error(exchange, 400, "InvalidAction", "mock: only Action=AssumeRole or AssumeRoleWithWebIdentity, "
+                    + "Version=2011-06-15 is served");
             return;
         }
         Matcher role = roleArn == null ? null : ROLE_ARN.matcher(roleArn);
@@ -61,11 +76,23 @@ final class StsRoute implements MockRoute {
             error(exchange, 400, "ValidationError", "mock: RoleArn must be an IAM role ARN and RoleSessionName set");
             return;
         }
-        cloud.assumedRole(new MockCloud.AssumeRoleCall(SigV4Verifier.accessKeyId(request), roleArn, sessionName,
-                first(form, "ExternalId")));
+        if (webIdentity) {
+            String token = first(form, "WebIdentityToken");
+            if (!cloud.acceptsWebIdentityToken(token)) {
+                cloud.assumeRoleRefused();
+                error(exchange, 400, "InvalidIdentityToken", "mock: the web identity token is not one it accepts");
+                return;
+            }
+            cloud.assumedRoleWithWebIdentity(new MockCloud.WebIdentityCall(roleArn, sessionName, token));
+        } else {
+            cloud.assumedRole(new MockCloud.AssumeRoleCall(SigV4Verifier.accessKeyId(request), roleArn, sessionName,
+                    first(form, "ExternalId")));
+        }
         MockCloud.IssuedAwsKey key = cloud.issueAwsCredentials(Instant.now());
         String roleName = role.group(3).substring(role.group(3).lastIndexOf('/') + 1);
-        String xml = "<AssumeRoleResponse xmlns=\"" + NAMESPACE + "\"><AssumeRoleResult>"
+        String xml = "<" + action + "Response xmlns=\"" + NAMESPACE + "\"><" + action + "Result>"
+                + (webIdentity ? "<SubjectFromWebIdentityToken>system:serviceaccount:mock:claude-lb"
+                        + "</SubjectFromWebIdentityToken>" : "")
                 + "<AssumedRoleUser><AssumedRoleId>AROAMOCK:" + sessionName + "</AssumedRoleId>"
                 + "<Arn>arn:" + role.group(1) + ":sts::" + role.group(2) + ":assumed-role/" + roleName + "/"
                 + sessionName + "</Arn></AssumedRoleUser>"
@@ -73,8 +100,8 @@ final class StsRoute implements MockRoute {
                 + "<SecretAccessKey>" + key.secretAccessKey() + "</SecretAccessKey>"
                 + "<SessionToken>" + key.sessionToken() + "</SessionToken>"
                 + "<Expiration>" + key.expiration().truncatedTo(ChronoUnit.SECONDS) + "</Expiration></Credentials>"
-                + "</AssumeRoleResult><ResponseMetadata><RequestId>mock-sts</RequestId></ResponseMetadata>"
-                + "</AssumeRoleResponse>";
+                + "</" + action + "Result><ResponseMetadata><RequestId>mock-sts</RequestId></ResponseMetadata>"
+                + "</" + action + "Response>";
         exchange.respond(200, TEXT_XML, Unpooled.copiedBuffer(xml, StandardCharsets.UTF_8), null);
     }
 

@@ -1,0 +1,127 @@
+package io.claudelb.server.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.claudelb.core.config.AuthType;
+import io.claudelb.core.config.BedrockSettings;
+import io.claudelb.core.config.RouteConfig;
+import io.claudelb.core.config.Strategy;
+import io.claudelb.core.config.TargetConfig;
+import io.claudelb.core.config.UpstreamAuth;
+import io.claudelb.core.config.UpstreamConfig;
+import io.claudelb.core.config.UpstreamKind;
+import io.claudelb.core.time.NanoClock;
+import io.claudelb.server.ProxyServer;
+import io.claudelb.server.mock.MockCloud;
+import io.claudelb.server.mock.MockOptions;
+import io.claudelb.server.mock.MockUpstream;
+import io.claudelb.server.support.RawHttpClient;
+import io.claudelb.server.support.Requests;
+import io.claudelb.server.support.Sse;
+import io.claudelb.server.support.TestConfigs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code auth: { type: aws_default }} in an EKS pod with IAM roles for service accounts (IRSA): the SDK's default chain
+ * finds {@code AWS_WEB_IDENTITY_TOKEN_FILE}, {@code AWS_ROLE_ARN} and {@code AWS_ROLE_SESSION_NAME} (here their
+ * system-property spellings, which the SDK reads first), calls STS's {@code AssumeRoleWithWebIdentity} unsigned with
+ * the file's token (the mock's STS, through {@code aws.endpointUrlSts}), and the Bedrock request is signed with the
+ * temporary keys STS issued. A token STS refuses gives the client an Anthropic error that does not contain it.
+ */
+class AwsWebIdentityThroughProxyTest {
+    private static final String TOKEN_FILE = "aws.webIdentityTokenFile";
+    private static final String ROLE_ARN = "aws.roleArn";
+    private static final String SESSION_NAME = "aws.roleSessionName";
+    private static final String STS_ENDPOINT = "aws.endpointUrlSts";
+    private static final String REGION = "aws.region";
+    private static final String ROLE = "arn:aws:iam::123456789012:role/claude-lb-pod";
+    private static final String TOKEN = "eyJhbGciOiJSUzI1NiJ9.pod-token.sig";
+
+    @TempDir
+    Path dir;
+    private MockUpstream bedrock;
+    private ProxyServer proxy;
+
+    @BeforeEach
+    void start() throws IOException, InterruptedException {
+        bedrock = MockUpstream.start(MockOptions.builder().name("bedrock").build());
+        bedrock.cloud().acceptWebIdentityToken(TOKEN);
+        System.setProperty(STS_ENDPOINT, bedrock.baseUrl());
+        // EKS sets AWS_REGION in the pod; the SDK's web identity STS client takes its region from there. Without a
+        // region it did not use the endpoint override here (it failed on an unknown host).
+        System.setProperty(REGION, "us-east-1");
+        System.setProperty(ROLE_ARN, ROLE);
+        System.setProperty(SESSION_NAME, "pod-7");
+        UpstreamConfig upstream = UpstreamConfig.builder("bedrock", UpstreamKind.BEDROCK).baseUrl(bedrock.baseUrl())
+                .auth(new UpstreamAuth(AuthType.AWS_DEFAULT, null, null, null, null, null))
+                .timeouts(TestConfigs.FAST).bedrock(new BedrockSettings("us-east-1")).build();
+        proxy = ProxyServer.start(TestConfigs.proxy().upstream(upstream)
+                .route(new RouteConfig("*", List.of(new TargetConfig("bedrock",
+                        "us.anthropic.claude-sonnet-4-5-20250929-v1:0", 0, 0)), Strategy.PRIORITY))
+                .build(), NanoClock.SYSTEM, "test");
+    }
+
+    @AfterEach
+    void stop() {
+        for (String p : List.of(TOKEN_FILE, ROLE_ARN, SESSION_NAME, STS_ENDPOINT, REGION)) {
+            System.clearProperty(p);
+        }
+        proxy.stop(Duration.ofSeconds(5));
+        bedrock.close();
+    }
+
+    private void tokenFile(String token) throws IOException {
+        Path file = dir.resolve("token");
+        Files.writeString(file, token, StandardCharsets.US_ASCII);
+        System.setProperty(TOKEN_FILE, file.toString());
+    }
+
+    private RawHttpClient.Response send() {
+        return RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages",
+                Requests.messages("claude-sonnet-4-5", true)));
+    }
+
+    @Test
+    void thePodsTokenIsExchangedForTheRolesKeysAndBedrockIsSignedWithThem() throws IOException {
+        tokenFile(TOKEN);
+
+        RawHttpClient.Response response = send();
+
+        assertThat(response.status).as(response.bodyText()).isEqualTo(200);
+        assertThat(response.events()).extracting(Sse.Event::event).endsWith("message_stop");
+        assertThat(bedrock.cloud().webIdentityCalls())
+                .containsExactly(new MockCloud.WebIdentityCall(ROLE, "pod-7", TOKEN));
+        assertThat(bedrock.cloud().assumeRoleCalls()).as("no signed AssumeRole").isEmpty();
+        List<io.claudelb.server.mock.RecordedRequest> calls = KindUnderTest.messageCalls(bedrock);
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0).header("authorization")).contains("Credential=ASIAMOCK1/");
+        assertThat(calls.get(0).header("x-amz-security-token")).isEqualTo("mock-session-1");
+        assertThat(bedrock.cloud().signaturesVerified()).isEqualTo(1);
+        assertThat(bedrock.cloud().signaturesRejected()).isZero();
+    }
+
+    @Test
+    void aTokenStsRefusesGivesAnAnthropicErrorWithoutTheToken() throws IOException {
+        String stale = "eyJhbGciOiJSUzI1NiJ9.stale-token.sig";
+        tokenFile(stale);
+
+        RawHttpClient.Response response = send();
+
+        assertThat(bedrock.cloud().assumeRoleRefusals()).isPositive();
+        assertThat(bedrock.cloud().awsCredentialsIssued()).isZero();
+        assertThat(KindUnderTest.messageCalls(bedrock)).as("no Bedrock request without credentials").isEmpty();
+        assertThat(response.status).as(response.bodyText()).isGreaterThanOrEqualTo(500);
+        assertThat(response.json().text("type")).isEqualTo("error");
+        assertThat(response.json().text("error.message")).isNotBlank();
+        assertThat(response.bodyText()).doesNotContain(stale).doesNotContain("stale-token");
+    }
+}
