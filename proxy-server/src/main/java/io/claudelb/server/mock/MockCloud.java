@@ -50,7 +50,8 @@ public final class MockCloud {
      * The path of the mock's STS endpoint, its root as at {@code sts.<region>.amazonaws.com} (the SDK's STS client
      * points at the mock with {@code aws.endpointUrlSts}, the service-specific endpoint override): {@code POST} of the
      * query-protocol form {@code Action=AssumeRole}, SigV4-signed (service {@code sts}) with a key the mock accepts,
-     * answers {@code AssumeRoleResponse} with new numbered temporary keys, which the Bedrock routes then accept.
+     * or {@code Action=AssumeRoleWithWebIdentity}, unsigned with a token it accepts, answers with new numbered
+     * temporary keys, which the Bedrock routes then accept.
      */
     public static final String STS_PATH = "/";
 
