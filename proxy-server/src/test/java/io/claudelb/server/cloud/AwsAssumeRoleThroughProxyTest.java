@@ -4,28 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.core.config.AuthType;
 import io.claudelb.core.config.AwsAuth;
-import io.claudelb.core.config.BedrockSettings;
-import io.claudelb.core.config.RouteConfig;
 import io.claudelb.core.config.Secret;
-import io.claudelb.core.config.Strategy;
-import io.claudelb.core.config.TargetConfig;
 import io.claudelb.core.config.UpstreamAuth;
-import io.claudelb.core.config.UpstreamConfig;
-import io.claudelb.core.config.UpstreamKind;
-import io.claudelb.core.time.NanoClock;
-import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockCloud;
 import io.claudelb.server.mock.MockOptions;
 import io.claudelb.server.mock.MockUpstream;
-import io.claudelb.server.mock.RecordedRequest;
 import io.claudelb.server.support.RawHttpClient;
-import io.claudelb.server.support.Requests;
 import io.claudelb.server.support.Sse;
-import io.claudelb.server.support.TestConfigs;
-import java.time.Duration;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,10 +29,9 @@ class AwsAssumeRoleThroughProxyTest {
     private static final String ROLE = "arn:aws:iam::123456789012:role/x";
     private static final String SOURCE_KEY_ID = "AKIAMOCKSOURCE";
     private static final String SOURCE_SECRET = "source/secret/right";
-    private static final Pattern KEY_ID = Pattern.compile("Credential=([^/]+)/");
 
     private MockUpstream bedrock;
-    private ProxyServer proxy;
+    private BedrockAuthProxy proxy;
 
     @BeforeEach
     void startMock() {
@@ -62,37 +46,23 @@ class AwsAssumeRoleThroughProxyTest {
         System.clearProperty(ACCESS_KEY);
         System.clearProperty(SECRET_KEY);
         if (proxy != null) {
-            proxy.stop(Duration.ofSeconds(5));
+            proxy.stop();
         }
         bedrock.close();
     }
 
     private void startProxy(AuthType type, AwsAuth aws) throws InterruptedException {
-        UpstreamConfig upstream = UpstreamConfig.builder("bedrock", UpstreamKind.BEDROCK).baseUrl(bedrock.baseUrl())
-                .auth(new UpstreamAuth(type, null, null, null, null, null, aws, null))
-                .timeouts(TestConfigs.FAST).bedrock(new BedrockSettings("us-east-1")).build();
-        proxy = ProxyServer.start(TestConfigs.proxy().upstream(upstream)
-                .route(new RouteConfig("*", List.of(new TargetConfig("bedrock",
-                        "us.anthropic.claude-sonnet-4-5-20250929-v1:0", 0, 0)), Strategy.PRIORITY))
-                .build(), NanoClock.SYSTEM, "test");
+        proxy = BedrockAuthProxy.start(bedrock, new UpstreamAuth(type, null, null, null, null, null, aws, null));
     }
 
     private static AwsAuth staticKeys(String secret, String externalId) {
         return new AwsAuth(Secret.of(SOURCE_KEY_ID), Secret.of(secret), null, ROLE, Secret.of(externalId), null);
     }
 
-    private RawHttpClient.Response send() {
-        return RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages",
-                Requests.messages("claude-sonnet-4-5", true)));
-    }
-
     /** The access key the only request to the mock Bedrock was signed with. */
     private String bedrockSignedWith() {
-        List<RecordedRequest> calls = KindUnderTest.messageCalls(bedrock);
-        assertThat(calls).hasSize(1);
-        Matcher m = KEY_ID.matcher(calls.get(0).header("authorization"));
-        assertThat(m.find()).isTrue();
-        return m.group(1);
+        assertThat(KindUnderTest.messageCalls(bedrock)).hasSize(1);
+        return BedrockAuthProxy.signedWith(bedrock, 0);
     }
 
     private void assertSignedWithTheAssumedRole(RawHttpClient.Response response) {
@@ -110,7 +80,7 @@ class AwsAssumeRoleThroughProxyTest {
             throws InterruptedException {
         startProxy(AuthType.AWS, staticKeys(SOURCE_SECRET, "partner-42"));
 
-        assertSignedWithTheAssumedRole(send());
+        assertSignedWithTheAssumedRole(proxy.send());
         assertThat(bedrock.cloud().assumeRoleCalls()).containsExactly(
                 new MockCloud.AssumeRoleCall(SOURCE_KEY_ID, ROLE, AwsAuth.DEFAULT_SESSION_NAME, "partner-42"));
         assertThat(bedrock.cloud().assumeRoleRefusals()).isZero();
@@ -120,7 +90,7 @@ class AwsAssumeRoleThroughProxyTest {
     void withoutAnExternalIdNoneReachesSts() throws InterruptedException {
         startProxy(AuthType.AWS, staticKeys(SOURCE_SECRET, null));
 
-        assertSignedWithTheAssumedRole(send());
+        assertSignedWithTheAssumedRole(proxy.send());
         assertThat(bedrock.cloud().assumeRoleCalls()).containsExactly(
                 new MockCloud.AssumeRoleCall(SOURCE_KEY_ID, ROLE, AwsAuth.DEFAULT_SESSION_NAME, null));
     }
@@ -133,7 +103,7 @@ class AwsAssumeRoleThroughProxyTest {
         System.setProperty(SECRET_KEY, SOURCE_SECRET);
         startProxy(AuthType.AWS_DEFAULT, new AwsAuth(null, null, null, ROLE, null, "bedrock-test"));
 
-        assertSignedWithTheAssumedRole(send());
+        assertSignedWithTheAssumedRole(proxy.send());
         assertThat(bedrock.cloud().assumeRoleCalls()).containsExactly(
                 new MockCloud.AssumeRoleCall(SOURCE_KEY_ID, ROLE, "bedrock-test", null));
     }
@@ -144,7 +114,7 @@ class AwsAssumeRoleThroughProxyTest {
         String wrongSecret = "source/secret/WRONG";
         startProxy(AuthType.AWS, staticKeys(wrongSecret, "partner-42"));
 
-        RawHttpClient.Response response = send();
+        RawHttpClient.Response response = proxy.send();
 
         assertThat(bedrock.cloud().assumeRoleRefusals()).isPositive();
         assertThat(bedrock.cloud().assumeRoleCalls()).isEmpty();

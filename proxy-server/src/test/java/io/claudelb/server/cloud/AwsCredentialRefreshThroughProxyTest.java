@@ -3,29 +3,15 @@ package io.claudelb.server.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.core.config.AuthType;
-import io.claudelb.core.config.BedrockSettings;
-import io.claudelb.core.config.RouteConfig;
-import io.claudelb.core.config.Strategy;
-import io.claudelb.core.config.TargetConfig;
 import io.claudelb.core.config.UpstreamAuth;
-import io.claudelb.core.config.UpstreamConfig;
-import io.claudelb.core.config.UpstreamKind;
-import io.claudelb.core.time.NanoClock;
-import io.claudelb.server.ProxyServer;
 import io.claudelb.server.auth.AwsCredentialSource;
 import io.claudelb.server.mock.MockCloud;
 import io.claudelb.server.mock.MockOptions;
 import io.claudelb.server.mock.MockUpstream;
-import io.claudelb.server.mock.RecordedRequest;
 import io.claudelb.server.support.Await;
 import io.claudelb.server.support.RawHttpClient;
-import io.claudelb.server.support.Requests;
 import io.claudelb.server.support.Sse;
-import io.claudelb.server.support.TestConfigs;
 import java.time.Duration;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,11 +27,9 @@ import org.junit.jupiter.api.Test;
 class AwsCredentialRefreshThroughProxyTest {
     private static final String FULL_URI = "aws.containerCredentialsFullUri";
     private static final String AUTHORIZATION_TOKEN = "aws.containerAuthorizationToken";
-    private static final Pattern KEY_ID = Pattern.compile("Credential=([^/]+)/");
 
     private MockUpstream bedrock;
-    private ProxyServer proxy;
-    private UpstreamConfig upstream;
+    private BedrockAuthProxy proxy;
 
     @BeforeEach
     void start() throws InterruptedException {
@@ -53,38 +37,19 @@ class AwsCredentialRefreshThroughProxyTest {
         bedrock.cloud().requireContainerAuthorization("ecs-task-token");
         System.setProperty(FULL_URI, bedrock.baseUrl() + MockCloud.CONTAINER_CREDENTIALS_PATH);
         System.setProperty(AUTHORIZATION_TOKEN, "ecs-task-token");
-        upstream = UpstreamConfig.builder("bedrock", UpstreamKind.BEDROCK).baseUrl(bedrock.baseUrl())
-                .auth(new UpstreamAuth(AuthType.AWS_DEFAULT, null, null, null, null, null))
-                .timeouts(TestConfigs.FAST).bedrock(new BedrockSettings("us-east-1")).build();
-        proxy = ProxyServer.start(TestConfigs.proxy().upstream(upstream)
-                .route(new RouteConfig("*", List.of(new TargetConfig("bedrock",
-                        "us.anthropic.claude-sonnet-4-5-20250929-v1:0", 0, 0)), Strategy.PRIORITY))
-                .build(), NanoClock.SYSTEM, "test");
+        proxy = BedrockAuthProxy.start(bedrock, new UpstreamAuth(AuthType.AWS_DEFAULT, null, null, null, null, null));
     }
 
     @AfterEach
     void stop() {
         System.clearProperty(FULL_URI);
         System.clearProperty(AUTHORIZATION_TOKEN);
-        proxy.stop(Duration.ofSeconds(5));
+        proxy.stop();
         bedrock.close();
     }
 
-    private RawHttpClient.Response send() {
-        return RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages",
-                Requests.messages("claude-sonnet-4-5", true)));
-    }
-
-    /** The access key the n-th (0-based) request to the mock Bedrock was signed with. */
-    private String signedWith(int n) {
-        List<RecordedRequest> calls = KindUnderTest.messageCalls(bedrock);
-        Matcher m = KEY_ID.matcher(calls.get(n).header("authorization"));
-        assertThat(m.find()).isTrue();
-        return m.group(1);
-    }
-
     private AwsCredentialSource credentials() {
-        return proxy.gateway().exchangeServices().aws().signing(upstream).credentials();
+        return proxy.server().gateway().exchangeServices().aws().signing(proxy.upstream()).credentials();
     }
 
     @Test
@@ -96,11 +61,11 @@ class AwsCredentialRefreshThroughProxyTest {
         // ones last an hour.
         bedrock.cloud().setAwsCredentialLifetime(Duration.ofMinutes(2));
 
-        RawHttpClient.Response first = send();
+        RawHttpClient.Response first = proxy.send();
 
         assertThat(first.status).isEqualTo(200);
         assertThat(first.events()).extracting(Sse.Event::event).endsWith("message_stop");
-        assertThat(signedWith(0)).isEqualTo("ASIAMOCK1");
+        assertThat(BedrockAuthProxy.signedWith(bedrock, 0)).isEqualTo("ASIAMOCK1");
         assertThat(KindUnderTest.messageCalls(bedrock).get(0).header("x-amz-security-token"))
                 .isEqualTo("mock-session-1");
         bedrock.cloud().setAwsCredentialLifetime(Duration.ofHours(1));
@@ -108,11 +73,11 @@ class AwsCredentialRefreshThroughProxyTest {
         Await.until("credentials renewed in the background", () -> bedrock.cloud().awsCredentialsIssued() >= 2
                 && !"ASIAMOCK1".equals(credentials().current().accessKeyId()), Duration.ofSeconds(40));
         bedrock.cloud().revokeAwsKey("ASIAMOCK1");
-        RawHttpClient.Response second = send();
+        RawHttpClient.Response second = proxy.send();
 
         assertThat(second.status).isEqualTo(200);
         assertThat(second.events()).extracting(Sse.Event::event).endsWith("message_stop");
-        assertThat(signedWith(1)).isEqualTo(credentials().current().accessKeyId()).isNotEqualTo("ASIAMOCK1");
+        assertThat(BedrockAuthProxy.signedWith(bedrock, 1)).isEqualTo(credentials().current().accessKeyId()).isNotEqualTo("ASIAMOCK1");
         assertThat(bedrock.cloud().signaturesVerified()).isEqualTo(2);
         assertThat(bedrock.cloud().signaturesRejected()).isZero();
         // Fetched off the event loops (the blocking-call detector would fail the test) and only when due: once at

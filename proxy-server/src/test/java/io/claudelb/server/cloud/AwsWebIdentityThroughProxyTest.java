@@ -3,27 +3,16 @@ package io.claudelb.server.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudelb.core.config.AuthType;
-import io.claudelb.core.config.BedrockSettings;
-import io.claudelb.core.config.RouteConfig;
-import io.claudelb.core.config.Strategy;
-import io.claudelb.core.config.TargetConfig;
 import io.claudelb.core.config.UpstreamAuth;
-import io.claudelb.core.config.UpstreamConfig;
-import io.claudelb.core.config.UpstreamKind;
-import io.claudelb.core.time.NanoClock;
-import io.claudelb.server.ProxyServer;
 import io.claudelb.server.mock.MockCloud;
 import io.claudelb.server.mock.MockOptions;
 import io.claudelb.server.mock.MockUpstream;
 import io.claudelb.server.support.RawHttpClient;
-import io.claudelb.server.support.Requests;
 import io.claudelb.server.support.Sse;
-import io.claudelb.server.support.TestConfigs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +38,7 @@ class AwsWebIdentityThroughProxyTest {
     @TempDir
     Path dir;
     private MockUpstream bedrock;
-    private ProxyServer proxy;
+    private BedrockAuthProxy proxy;
 
     @BeforeEach
     void start() throws IOException, InterruptedException {
@@ -61,13 +50,7 @@ class AwsWebIdentityThroughProxyTest {
         System.setProperty(REGION, "us-east-1");
         System.setProperty(ROLE_ARN, ROLE);
         System.setProperty(SESSION_NAME, "pod-7");
-        UpstreamConfig upstream = UpstreamConfig.builder("bedrock", UpstreamKind.BEDROCK).baseUrl(bedrock.baseUrl())
-                .auth(new UpstreamAuth(AuthType.AWS_DEFAULT, null, null, null, null, null))
-                .timeouts(TestConfigs.FAST).bedrock(new BedrockSettings("us-east-1")).build();
-        proxy = ProxyServer.start(TestConfigs.proxy().upstream(upstream)
-                .route(new RouteConfig("*", List.of(new TargetConfig("bedrock",
-                        "us.anthropic.claude-sonnet-4-5-20250929-v1:0", 0, 0)), Strategy.PRIORITY))
-                .build(), NanoClock.SYSTEM, "test");
+        proxy = BedrockAuthProxy.start(bedrock, new UpstreamAuth(AuthType.AWS_DEFAULT, null, null, null, null, null));
     }
 
     @AfterEach
@@ -75,7 +58,7 @@ class AwsWebIdentityThroughProxyTest {
         for (String p : List.of(TOKEN_FILE, ROLE_ARN, SESSION_NAME, STS_ENDPOINT, REGION)) {
             System.clearProperty(p);
         }
-        proxy.stop(Duration.ofSeconds(5));
+        proxy.stop();
         bedrock.close();
     }
 
@@ -85,26 +68,21 @@ class AwsWebIdentityThroughProxyTest {
         System.setProperty(TOKEN_FILE, file.toString());
     }
 
-    private RawHttpClient.Response send() {
-        return RawHttpClient.exchange(proxy.port(), RawHttpClient.post("/v1/messages",
-                Requests.messages("claude-sonnet-4-5", true)));
-    }
-
     @Test
     void thePodsTokenIsExchangedForTheRolesKeysAndBedrockIsSignedWithThem() throws IOException {
         tokenFile(TOKEN);
 
-        RawHttpClient.Response response = send();
+        RawHttpClient.Response response = proxy.send();
 
         assertThat(response.status).as(response.bodyText()).isEqualTo(200);
         assertThat(response.events()).extracting(Sse.Event::event).endsWith("message_stop");
         assertThat(bedrock.cloud().webIdentityCalls())
                 .containsExactly(new MockCloud.WebIdentityCall(ROLE, "pod-7", TOKEN));
         assertThat(bedrock.cloud().assumeRoleCalls()).as("no signed AssumeRole").isEmpty();
-        List<io.claudelb.server.mock.RecordedRequest> calls = KindUnderTest.messageCalls(bedrock);
-        assertThat(calls).hasSize(1);
-        assertThat(calls.get(0).header("authorization")).contains("Credential=ASIAMOCK1/");
-        assertThat(calls.get(0).header("x-amz-security-token")).isEqualTo("mock-session-1");
+        assertThat(KindUnderTest.messageCalls(bedrock)).hasSize(1);
+        assertThat(BedrockAuthProxy.signedWith(bedrock, 0)).isEqualTo("ASIAMOCK1");
+        assertThat(KindUnderTest.messageCalls(bedrock).get(0).header("x-amz-security-token"))
+                .isEqualTo("mock-session-1");
         assertThat(bedrock.cloud().signaturesVerified()).isEqualTo(1);
         assertThat(bedrock.cloud().signaturesRejected()).isZero();
     }
@@ -114,7 +92,7 @@ class AwsWebIdentityThroughProxyTest {
         String stale = "eyJhbGciOiJSUzI1NiJ9.stale-token.sig";
         tokenFile(stale);
 
-        RawHttpClient.Response response = send();
+        RawHttpClient.Response response = proxy.send();
 
         assertThat(bedrock.cloud().assumeRoleRefusals()).isPositive();
         assertThat(bedrock.cloud().awsCredentialsIssued()).isZero();
