@@ -72,11 +72,6 @@ final class UsageTables {
             this.connection = c;
         }
 
-        /** For the writer's other statements (the retention purge), between batches. */
-        Connection connection() {
-            return connection;
-        }
-
         @Override
         public void close() {
             closeQuietly(connection); // closes its statements too (and rolls back nothing: every write ends itself)
@@ -201,10 +196,9 @@ final class UsageTables {
      *
      * @return rows deleted
      */
-    static int purge(Connection c, long before) throws SQLException {
+    static int purge(HeldConnection held, long before) throws SQLException {
         long horizon = before - Math.floorMod(before, HOUR_MILLIS);
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
+        Connection c = held.connection; // in a transaction already: it never auto-commits
         try {
             int deleted;
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM usage_records WHERE ts < ?")) {
@@ -222,8 +216,6 @@ final class UsageTables {
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(c);
             throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
         }
     }
 

@@ -218,7 +218,7 @@ public final class UsageWriter implements StorageStats, AutoCloseable {
         maintenanceRequested = false;
         nextMaintenanceMillis = now + UsageTables.HOUR_MILLIS;
         // On the writer's own connection: the pool's other one stays free for reports.
-        int deleted = UsageTables.purge(heldConnection(db).connection(), now - settings.retention().toMillis());
+        int deleted = UsageTables.purge(heldConnection(db), now - settings.retention().toMillis());
         if (deleted > 0) {
             LOG.info("usage: deleted {} row(s) older than {} (their hourly totals are kept)", deleted,
                     io.claudelb.core.config.Durations.format(settings.retention()));
