@@ -77,32 +77,27 @@ load() { (cd "$work" && WRK_BODY="$body" wrk -t2 -c64 -d"$1"s --timeout 10s -s "
   http://127.0.0.1:18203/v1/messages); }
 echo "run-profile: warming up ($payload, 30 s)" >&2
 load 30 > /dev/null
-if [ "${PROFILER:-jfr}" = none ]; then
-  read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$lb/stat")
-  load "$secs" > "$work/wrk.txt"
-  read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$lb/stat")
-  requests="$(grep -oP '^\s*\K\d+(?= requests in)' "$work/wrk.txt")"
-  python3 -c "import sys; r, t, u, s = int(sys.argv[1]), int(sys.argv[6]), int(sys.argv[4]) - int(sys.argv[2]), \
-int(sys.argv[5]) - int(sys.argv[3]); print(f'{r / $secs:.0f} req/s; claude-lb CPU per request: {(u + s) * 1e6 / t / r:.1f} us \
-(user {u * 1e6 / t / r:.1f}, system {s * 1e6 / t / r:.1f})')" "$requests" "$u0" "$s0" "$u1" "$s1" "$(getconf CLK_TCK)"
-  exit 0
-fi
-if [ "${PROFILER:-jfr}" = async ]; then
-  ap_version=4.0
-  ap_jar="$HOME/.m2/repository/tools/profiler/async-profiler/$ap_version/async-profiler-$ap_version.jar"
-  [ -f "$ap_jar" ] || mvn -B -q dependency:get -Dartifact="tools.profiler:async-profiler:$ap_version" >&2
-  (cd "$work" && unzip -q -o "$ap_jar" linux-x64/libasyncProfiler.so)
-  agent="$work/linux-x64/libasyncProfiler.so"
-  echo "run-profile: re-warming (10 s), then $secs s under async-profiler" >&2
-  load 10 > /dev/null
+if [ "${PROFILER:-jfr}" != jfr ]; then
+  [ "$PROFILER" = none ] || [ "$PROFILER" = async ] || { echo "run-profile: PROFILER is jfr, async or none" >&2; exit 2; }
+  stacks=-
+  if [ "$PROFILER" = async ]; then
+    ap_version=4.0
+    ap_jar="$HOME/.m2/repository/tools/profiler/async-profiler/$ap_version/async-profiler-$ap_version.jar"
+    [ -f "$ap_jar" ] || mvn -B -q dependency:get -Dartifact="tools.profiler:async-profiler:$ap_version" >&2
+    (cd "$work" && unzip -q -o "$ap_jar" linux-x64/libasyncProfiler.so)
+    agent="$work/linux-x64/libasyncProfiler.so"
+    stacks="$work/claude-lb.collapsed"
+    echo "run-profile: re-warming (10 s), then $secs s under async-profiler" >&2
+    load 10 > /dev/null
+  fi
   read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$lb/stat")
   # jcmd splits an argument at "=" unless it is quoted, hence the inner quotes.
-  jcmd "$lb" JVMTI.agent_load "$agent" '"start,event=cpu,interval=1ms,threads"' > /dev/null
+  [ "$PROFILER" = none ] || jcmd "$lb" JVMTI.agent_load "$agent" '"start,event=cpu,interval=1ms,threads"' > /dev/null
   load "$secs" > "$work/wrk.txt"
-  jcmd "$lb" JVMTI.agent_load "$agent" "\"stop,collapsed,file=$work/claude-lb.collapsed\"" > /dev/null
+  [ "$PROFILER" = none ] || jcmd "$lb" JVMTI.agent_load "$agent" "\"stop,collapsed,file=$stacks\"" > /dev/null
   read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$lb/stat")
   requests="$(grep -oP '^\s*\K\d+(?= requests in)' "$work/wrk.txt")"
-  python3 "$here/load/collapsed_summary.py" "$work/claude-lb.collapsed" "$requests" "$secs" "$u0" "$s0" "$u1" "$s1" \
+  python3 "$here/load/collapsed_summary.py" "$stacks" "$requests" "$secs" "$u0" "$s0" "$u1" "$s1" \
     "$(getconf CLK_TCK)"
   exit 0
 fi

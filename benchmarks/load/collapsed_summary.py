@@ -2,7 +2,7 @@
 
   collapsed_summary.py FILE REQUESTS SECONDS UTIME0 STIME0 UTIME1 STIME1 CLK_TCK
 
-Prints CPU per request (from /proc/PID/stat before and after), then time per thread, self time per frame (a flat
+Prints CPU per request (from /proc/PID/stat before and after; FILE "-": only that), then time per thread, self time per frame (a flat
 profile has no frame far above the rest) and inclusive time of claude-lb's and Netty's HTTP methods, each as a share
 of the samples and as microseconds per request (the share times the measured CPU per request).
 """
@@ -88,7 +88,9 @@ def main(argv):
     user = (u1 - u0) * 1e6 / tck / requests
     system = (s1 - s0) * 1e6 / tck / requests
     print(f"{requests / secs:.0f} req/s; claude-lb CPU per request: {user + system:.1f} us "
-          f"(user {user:.1f}, system {system:.1f}) -- the profiler costs a few percent")
+          f"(user {user:.1f}, system {system:.1f})" + ("" if path == "-" else " -- the profiler costs a few percent"))
+    if path == "-":
+        return
     self_time, inclusive, threads, total = collections.Counter(), collections.Counter(), collections.Counter(), 0
     categories = collections.Counter()
     with open(path) as f:
